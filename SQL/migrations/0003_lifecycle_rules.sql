@@ -15,11 +15,15 @@
 --          kind not accepted by the scheme, a received date in the future
 --   23T09  the record: audit-log rows are never changed or deleted; case records are never deleted
 --   23T10  moving an application: to the same round or to another scheme's round
---   23505  duplicates named in words (external reference, organisation number, round, scheme)
---   23503  a referenced round, organisation, application or user does not exist
---   23514  a value's own shape (an organisation number's check digit, a negative amount)
---   42501  a step that needs a manager (deciding, opening rounds, adjusting frames, late
---          registrations, declaring someone else disqualified)
+--   23T11  a duplicate (external reference, organisation number, round, scheme code or prefix)
+--   23T12  a referenced round, organisation, application or user does not exist
+--   23T13  a value's own shape (an organisation number's check digit, a negative amount)
+--   42T01  a step that needs a manager (deciding, opening rounds, adjusting frames, late
+--          registrations, assigning or disqualifying someone else)
+--
+-- Every code of ours has "T" as its third character (class 23 = integrity, class 42 = access), so a
+-- client tells our sentences from PostgreSQL's own errors by that alone and shows them as they are.
+-- PostgreSQL's own errors still back the rules up (CHECKs, unique indexes, "permission denied").
 --
 -- Every trigger function is SECURITY DEFINER with a pinned search_path: it runs as the schema owner,
 -- so the group roles need only INSERT on the event tables (0004), never UPDATE on the rows a rule
@@ -138,12 +142,12 @@ BEGIN
     SELECT name INTO other FROM tilskot.scheme WHERE code = NEW.code;
     IF FOUND THEN
         RAISE EXCEPTION 'scheme refused: the code % is already used by %; choose another code', NEW.code, other
-            USING ERRCODE = '23505';
+            USING ERRCODE = '23T11';
     END IF;
     SELECT name INTO other FROM tilskot.scheme WHERE reference_prefix = NEW.reference_prefix;
     IF FOUND THEN
         RAISE EXCEPTION 'scheme refused: the reference prefix % is already used by %; choose another prefix',
-            NEW.reference_prefix, other USING ERRCODE = '23505';
+            NEW.reference_prefix, other USING ERRCODE = '23T11';
     END IF;
     NEW.created_by := tilskot.acting_user();
     NEW.created_at := now();
@@ -161,23 +165,23 @@ DECLARE
 BEGIN
     IF NOT tilskot.has_budget_authority(actor) THEN
         RAISE EXCEPTION 'round refused: % is not a manager; only members of tilskot_manager can open rounds', actor
-            USING ERRCODE = '42501';
+            USING ERRCODE = '42T01';
     END IF;
     SELECT name INTO scheme_name FROM tilskot.scheme WHERE id = NEW.scheme_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'round refused: there is no scheme with id %', NEW.scheme_id USING ERRCODE = '23503';
+        RAISE EXCEPTION 'round refused: there is no scheme with id %', NEW.scheme_id USING ERRCODE = '23T12';
     END IF;
     IF EXISTS (SELECT 1 FROM tilskot.round WHERE scheme_id = NEW.scheme_id AND year = NEW.year) THEN
         RAISE EXCEPTION 'round refused: % % is already open; adjust its frame instead of opening it again',
-            scheme_name, NEW.year USING ERRCODE = '23505';
+            scheme_name, NEW.year USING ERRCODE = '23T11';
     END IF;
     IF NEW.closes < NEW.opens THEN
         RAISE EXCEPTION 'round refused: % % would close on % before it opens on %; give a closing date on or after the opening date',
-            scheme_name, NEW.year, tilskot.iso_date(NEW.closes), tilskot.iso_date(NEW.opens) USING ERRCODE = '23514';
+            scheme_name, NEW.year, tilskot.iso_date(NEW.closes), tilskot.iso_date(NEW.opens) USING ERRCODE = '23T13';
     END IF;
     IF NEW.initial_frame_ore < 0 THEN
         RAISE EXCEPTION 'round refused: the frame of % % cannot be negative', scheme_name, NEW.year
-            USING ERRCODE = '23514';
+            USING ERRCODE = '23T13';
     END IF;
     NEW.frame_ore := NEW.initial_frame_ore;
     NEW.granted_ore := 0;
@@ -198,13 +202,13 @@ DECLARE
 BEGIN
     IF NOT tilskot.has_budget_authority(actor) THEN
         RAISE EXCEPTION 'frame adjustment refused: % is not a manager; only members of tilskot_manager can adjust a frame', actor
-            USING ERRCODE = '42501';
+            USING ERRCODE = '42T01';
     END IF;
     -- NO KEY UPDATE rather than UPDATE: it queues deciders and adjusters on the round but does not
     -- block new applications, whose foreign key to the round only takes KEY SHARE.
     SELECT * INTO r FROM tilskot.round WHERE id = NEW.round_id FOR NO KEY UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'frame adjustment refused: there is no round with id %', NEW.round_id USING ERRCODE = '23503';
+        RAISE EXCEPTION 'frame adjustment refused: there is no round with id %', NEW.round_id USING ERRCODE = '23T12';
     END IF;
     new_frame := r.frame_ore + NEW.amount_ore;
     IF new_frame < r.granted_ore THEN
@@ -241,19 +245,19 @@ DECLARE
     other text;
 BEGIN
     IF digits !~ '^[0-9]{9}$' THEN
-        RAISE EXCEPTION 'organisation number % is not valid: it must be 9 digits', digits USING ERRCODE = '23514';
+        RAISE EXCEPTION 'organisation number % is not valid: it must be 9 digits', digits USING ERRCODE = '23T13';
     END IF;
     expected := tilskot.orgnr_check_digit(digits);
     IF expected IS NULL THEN
         RAISE EXCEPTION 'organisation number % is not valid: no check digit fits its first eight digits', digits
-            USING ERRCODE = '23514';
+            USING ERRCODE = '23T13';
     ELSIF expected <> substr(digits, 9, 1)::int THEN
         RAISE EXCEPTION 'organisation number % is not valid: its check digit should be %', digits, expected
-            USING ERRCODE = '23514';
+            USING ERRCODE = '23T13';
     END IF;
     SELECT name INTO other FROM tilskot.organisation WHERE orgnr = digits;
     IF FOUND THEN
-        RAISE EXCEPTION 'organisation % is already registered as %', digits, other USING ERRCODE = '23505';
+        RAISE EXCEPTION 'organisation % is already registered as %', digits, other USING ERRCODE = '23T11';
     END IF;
     NEW.created_by := tilskot.acting_user();
     NEW.created_at := now();
@@ -285,12 +289,12 @@ BEGIN
       FROM tilskot.round ro JOIN tilskot.scheme s ON s.id = ro.scheme_id
      WHERE ro.id = NEW.round_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'application refused: there is no round with id %', NEW.round_id USING ERRCODE = '23503';
+        RAISE EXCEPTION 'application refused: there is no round with id %', NEW.round_id USING ERRCODE = '23T12';
     END IF;
     SELECT * INTO org FROM tilskot.organisation WHERE id = NEW.organisation_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'application refused: there is no organisation with id %', NEW.organisation_id
-            USING ERRCODE = '23503';
+            USING ERRCODE = '23T12';
     END IF;
     IF NOT (org.kind = ANY (r.applicant_kinds)) THEN
         RAISE EXCEPTION 'application refused: % accepts applications from % only, and % (%) is registered as %',
@@ -299,7 +303,7 @@ BEGIN
     END IF;
     IF NEW.amount_applied_ore < 0 THEN
         RAISE EXCEPTION 'application refused: the amount applied for cannot be negative (%)',
-            tilskot.format_kr(NEW.amount_applied_ore) USING ERRCODE = '23514';
+            tilskot.format_kr(NEW.amount_applied_ore) USING ERRCODE = '23T13';
     END IF;
     NEW.received := coalesce(NEW.received, current_date);
     IF NEW.received > current_date THEN
@@ -318,7 +322,7 @@ BEGIN
         END IF;
         IF NOT tilskot.has_budget_authority(actor) THEN
             RAISE EXCEPTION 'application refused: % is not a manager; only a manager can register an application received outside the window of % %',
-                actor, r.scheme_name, r.year USING ERRCODE = '42501';
+                actor, r.scheme_name, r.year USING ERRCODE = '42T01';
         END IF;
     END IF;
     IF NEW.external_ref IS NOT NULL THEN
@@ -326,7 +330,7 @@ BEGIN
          WHERE scheme_id = r.scheme_id AND external_ref = NEW.external_ref;
         IF FOUND THEN
             RAISE EXCEPTION 'application refused: external reference % is already registered as %',
-                NEW.external_ref, existing USING ERRCODE = '23505';
+                NEW.external_ref, existing USING ERRCODE = '23T11';
         END IF;
     END IF;
     -- The counter row stays locked until commit, so references of one scheme-year are gap-free.
@@ -391,7 +395,7 @@ DECLARE
 BEGIN
     SELECT * INTO app FROM tilskot.application WHERE id = application_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION '% refused: there is no application with id %', step, application_id USING ERRCODE = '23503';
+        RAISE EXCEPTION '% refused: there is no application with id %', step, application_id USING ERRCODE = '23T12';
     END IF;
     RETURN app;
 END
@@ -412,10 +416,10 @@ BEGIN
     NEW.caseworker := coalesce(NEW.caseworker, actor);
     IF NEW.caseworker <> actor AND NOT tilskot.has_budget_authority(actor) THEN
         RAISE EXCEPTION 'assignment refused: % is not a manager; only a manager can assign a case to someone else', actor
-            USING ERRCODE = '42501';
+            USING ERRCODE = '42T01';
     END IF;
     IF NOT (tilskot.is_member(NEW.caseworker, 'tilskot_caseworker') OR tilskot.has_budget_authority(NEW.caseworker)) THEN
-        RAISE EXCEPTION 'assignment refused: % is not a caseworker or manager', NEW.caseworker USING ERRCODE = '23503';
+        RAISE EXCEPTION 'assignment refused: % is not a caseworker or manager', NEW.caseworker USING ERRCODE = '23T12';
     END IF;
     IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = NEW.caseworker) THEN
         RAISE EXCEPTION 'assignment refused: % is disqualified on % (fvl. §§ 6–10) and cannot handle it',
@@ -446,14 +450,14 @@ BEGIN
     -- fvl. § 8: a person declares their own disqualification; the superior decides on others'.
     IF NEW.person <> actor AND NOT tilskot.has_budget_authority(actor) THEN
         RAISE EXCEPTION 'disqualification refused: % is not a manager; only a manager can declare someone else disqualified', actor
-            USING ERRCODE = '42501';
+            USING ERRCODE = '42T01';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = NEW.person) THEN
-        RAISE EXCEPTION 'disqualification refused: there is no user named %', NEW.person USING ERRCODE = '23503';
+        RAISE EXCEPTION 'disqualification refused: there is no user named %', NEW.person USING ERRCODE = '23T12';
     END IF;
     IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = NEW.person) THEN
         RAISE EXCEPTION 'disqualification refused: % is already disqualified on %', NEW.person, app.reference
-            USING ERRCODE = '23505';
+            USING ERRCODE = '23T11';
     END IF;
     NEW.declared_by := actor;
     NEW.at := now();
@@ -549,7 +553,7 @@ DECLARE
 BEGIN
     SELECT * INTO target FROM tilskot.round WHERE id = NEW.to_round_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'move refused: there is no round with id %', NEW.to_round_id USING ERRCODE = '23503';
+        RAISE EXCEPTION 'move refused: there is no round with id %', NEW.to_round_id USING ERRCODE = '23T12';
     END IF;
     IF target.id = app.round_id THEN
         RAISE EXCEPTION 'move refused: % is already in %', app.reference, tilskot.round_label(target.id)
@@ -604,7 +608,7 @@ DECLARE
 BEGIN
     IF NOT tilskot.has_budget_authority(actor) THEN
         RAISE EXCEPTION 'decision refused: % is not a manager; only members of tilskot_manager can decide applications', actor
-            USING ERRCODE = '42501';
+            USING ERRCODE = '42T01';
     END IF;
     IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = actor) THEN
         RAISE EXCEPTION 'decision refused: % is disqualified on % (fvl. §§ 6–10) and can neither assess nor decide it',
