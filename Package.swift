@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "tilskot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tilskot", targets: ["tilskot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libpq, found through pkg-config (Debian: libpq-dev).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // The thin Swift face of libpq. Knows nothing of grants.
+        .target(name: "PGClient", dependencies: ["CLibPQ"]),
+        // Pure domain rules: no I/O.
+        .target(name: "TilskotCore"),
+        // Turns SQL/migrations/*.sql and SQL/sample/*.sql into Swift source at build time,
+        // so an installed binary migrates without the source tree.
+        .executableTarget(name: "EmbedSQLTool"),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["EmbedSQLTool"]),
+        .target(
+            name: "TilskotStore",
+            dependencies: [
+                "PGClient", "TilskotCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            plugins: ["EmbedSQL"]
+        ),
+        .target(name: "TilskotReports", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
+        .executableTarget(
+            name: "tilskot",
+            dependencies: [
+                "TilskotStore", "TilskotReports", "TilskotCore", "PGClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "TilskotTestSupport", dependencies: ["TilskotStore", "PGClient"]),
+        .testTarget(
+            name: "TilskotCoreTests",
+            dependencies: ["TilskotCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "PGClientTests", dependencies: ["PGClient", "TilskotTestSupport"]),
+        .testTarget(
+            name: "TilskotStoreTests",
+            dependencies: ["TilskotStore", "TilskotCore", "PGClient", "TilskotTestSupport"]
+        ),
+        .testTarget(
+            name: "TilskotReportsTests",
+            dependencies: ["TilskotReports", "TilskotStore", "TilskotCore", "PGClient", "TilskotTestSupport"]
+        ),
+        .testTarget(
+            name: "TilskotCLITests",
+            dependencies: ["TilskotTestSupport", "PGClient", "TilskotStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,48 @@
+import ArgumentParser
+import TilskotStore
+
+/// `tilskot db start | stop | status | url` — the embedded local PostgreSQL cluster.
+struct DbCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Start, stop and locate the embedded local database.",
+        discussion: "The cluster lives in TILSKOT_HOME (default ~/.local/share/tilskot, or /var/lib/tilskot as root) and listens on a unix socket there and on 127.0.0.1.",
+        subcommands: [Start.self, Stop.self, Status.self, URL.self]
+    )
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Initialise the local database on first use and start it (does nothing if it runs).")
+        func run() throws {
+            for line in try LocalCluster().start() { print(line) }
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the local database.")
+        func run() throws {
+            print(try LocalCluster().stop())
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Say whether the local database runs, and where.")
+        func run() throws {
+            let cluster = LocalCluster()
+            switch cluster.state() {
+            case .notInitialised:
+                print("not initialised (would live in \(cluster.home.path)); run `tilskot db start`")
+            case .stopped:
+                print("stopped; data in \(cluster.dataDirectory.path)")
+            case .running(let pid):
+                print("running (pid \(pid)); data in \(cluster.dataDirectory.path); socket in \(cluster.socketDirectory.path); 127.0.0.1:\(cluster.port ?? 0)")
+            }
+        }
+    }
+
+    struct URL: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print the local database's connection URL.")
+        func run() throws {
+            print(LocalCluster().connectionURL())
+        }
+    }
+}
