@@ -16,6 +16,11 @@ struct Tilskot: ParsableCommand {
             DbCommand.self,
             MigrateCommand.self,
             UserCommand.self,
+            SchemeCommand.self,
+            RoundCommand.self,
+            OrgCommand.self,
+            ApplicationCommand.self,
+            AuditCommand.self,
         ]
     )
 }

@@ -1,0 +1,252 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// An application (søknad) as lists show it.
+public struct ApplicationSummary: Sendable, Equatable {
+    public var reference: String
+    /// "JS/2021".
+    public var round: String
+    public var organisationNumber: String
+    public var organisationName: String
+    public var municipality: String?
+    public var title: String
+    public var amountApplied: Money
+    public var received: CalendarDate
+    public var status: ApplicationStatus
+    /// What the current decision grants (nil when undecided, 0 kr when refused).
+    public var granted: Money?
+    public var externalRef: String?
+    public var late: Bool
+}
+
+/// Everything about one application, with its history from the audit log.
+public struct ApplicationDetail: Sendable, Equatable {
+    public var summary: ApplicationSummary
+    public var schemeName: String
+    public var lateReason: String?
+    public var registeredBy: String
+    public var registeredAt: Date
+    public var assignedTo: [String]
+    public var disqualifications: [DisqualificationRecord]
+    public var assessments: [AssessmentRecord]
+    public var decisions: [DecisionRecord]
+    public var appeals: [AppealRecord]
+    public var withdrawalReason: String?
+    public var history: [AuditEvent]
+
+    public var currentDecision: DecisionRecord? { decisions.first(where: \.isCurrent) }
+    public var currentAssessment: AssessmentRecord? { assessments.first(where: \.isCurrent) }
+}
+
+public enum Applications {
+    public struct NewApplication: Sendable {
+        public var round: RoundKey
+        public var organisation: OrganisationNumber
+        public var title: String
+        public var amount: Money
+        /// The day it reached the directorate; today when nil.
+        public var received: CalendarDate?
+        public var externalRef: String?
+        /// Received outside the round's window and registered anyway by a manager, with a reason.
+        public var late: Bool
+        public var lateReason: String?
+
+        public init(round: RoundKey, organisation: OrganisationNumber, title: String, amount: Money,
+                    received: CalendarDate? = nil, externalRef: String? = nil, late: Bool = false, lateReason: String? = nil) {
+            self.round = round
+            self.organisation = organisation
+            self.title = title
+            self.amount = amount
+            self.received = received
+            self.externalRef = externalRef
+            self.late = late
+            self.lateReason = lateReason
+        }
+    }
+
+    /// The result of `register`: the reference, and whether it was there already (same external ref).
+    public struct Registration: Sendable, Equatable {
+        public var application: ApplicationSummary
+        public var alreadyRegistered: Bool
+        public var reference: String { application.reference }
+    }
+
+    public struct Filter: Sendable {
+        public var round: RoundKey?
+        public var status: ApplicationStatus?
+        public var organisation: OrganisationNumber?
+        public var municipality: MunicipalityNumber?
+        public var limit: Int?
+
+        public init(round: RoundKey? = nil, status: ApplicationStatus? = nil, organisation: OrganisationNumber? = nil,
+                    municipality: MunicipalityNumber? = nil, limit: Int? = nil) {
+            self.round = round
+            self.status = status
+            self.organisation = organisation
+            self.municipality = municipality
+            self.limit = limit
+        }
+    }
+
+    /// Registers an application and gives it its reference (JS-2021-0007). Registering the same
+    /// external reference again registers nothing and returns the application that has it.
+    public static func register(_ new: NewApplication, session: Session) throws(TilskotError) -> Registration {
+        let title = try requiredText(new.title, "the application's title", hint: "give it with --title")
+        guard !new.amount.isNegative else {
+            throw .refused("the amount applied for cannot be negative (\(new.amount.formattedKroner))")
+        }
+        let received = new.received ?? CalendarDate.today()
+        if received > CalendarDate.today() {
+            throw .refused("the received date \(received) is in the future; give the date the application reached the directorate")
+        }
+        let externalRef = optionalText(new.externalRef)
+        let lateReason = optionalText(new.lateReason)
+        return try session.lifecycleChange(reason: lateReason) {
+            let c = session.connection
+            let round = try Lookup.round(new.round, c)
+            let organisation = try Lookup.organisation(new.organisation, c)
+            if let externalRef, let existing = try c.queryRow("""
+                SELECT a.reference, o.orgnr FROM tilskot.application a JOIN tilskot.organisation o ON o.id = a.organisation_id
+                WHERE a.scheme_id = $1 AND a.external_ref = $2
+                """, [round.schemeID, externalRef]) {
+                let reference = try existing.string("reference")
+                guard try existing.string("orgnr") == new.organisation.digits else {
+                    throw TilskotError.refused("external reference \(externalRef) is already registered as \(reference) for organisation \(try existing.string("orgnr")); check the reference")
+                }
+                return Registration(application: try summary(reference: reference, c), alreadyRegistered: true)
+            }
+            guard round.applicantKinds.contains(organisation.kind) else {
+                throw TilskotError.refused("\(round.label) accepts applications from \(round.applicantKinds.joined(separator: ", ")) only, and \(organisation.name) (\(new.organisation)) is registered as \(organisation.kind)")
+            }
+            if received < round.opens || received > round.closes {
+                guard new.late else {
+                    throw TilskotError.refused("\(round.label) takes applications from \(round.opens) to \(round.closes), and \(received) is outside that window; a manager can register it with --late --reason")
+                }
+                guard lateReason != nil else {
+                    throw TilskotError.refused("a late application to \(round.label) needs a reason; give it with --reason")
+                }
+            }
+            guard let reference = try c.queryValue("""
+                INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received,
+                                                 external_ref, late, late_reason)
+                VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8)
+                RETURNING reference
+                """, [round.id, organisation.id, title, new.amount.ore, received.description, externalRef,
+                      new.late, lateReason], as: String.self) else {
+                throw TilskotError.refused("the application was not registered")
+            }
+            return Registration(application: try summary(reference: reference, c), alreadyRegistered: false)
+        }
+    }
+
+    /// Applications, filtered, in reference order.
+    public static func list(_ filter: Filter = Filter(), session: Session) throws(TilskotError) -> [ApplicationSummary] {
+        try session.lifecycleRead {
+            let c = session.connection
+            var roundID: Int64?
+            if let round = filter.round { roundID = try Lookup.round(round, c).id }
+            return try c.query(summarySQL + """
+                 WHERE ($1::bigint IS NULL OR a.round_id = $1)
+                   AND ($2::text IS NULL OR a.status = $2)
+                   AND ($3::text IS NULL OR o.orgnr = $3)
+                   AND ($4::text IS NULL OR o.municipality = $4)
+                ORDER BY a.id
+                LIMIT $5
+                """, [roundID, filter.status?.rawValue, filter.organisation?.digits, filter.municipality?.code,
+                      filter.limit]).map(decodeSummary)
+        }
+    }
+
+    /// One application with its assessments, decisions, appeals and history.
+    public static func show(_ reference: ApplicationReference, session: Session) throws(TilskotError) -> ApplicationDetail {
+        try session.lifecycleRead {
+            let c = session.connection
+            let app = try Lookup.application(reference, c)
+            guard let row = try c.queryRow("""
+                SELECT s.name AS scheme_name, a.late_reason, a.registered_by, a.created_at,
+                       (SELECT reason FROM tilskot.withdrawal w WHERE w.application_id = a.id) AS withdrawal_reason,
+                       coalesce((SELECT string_agg(DISTINCT caseworker, ',') FROM tilskot.assignment g
+                                 WHERE g.application_id = a.id), '') AS assigned
+                FROM tilskot.application a JOIN tilskot.scheme s ON s.id = a.scheme_id WHERE a.id = $1
+                """, [app.id]) else {
+                throw TilskotError.refused("there is no application \(reference)")
+            }
+            return ApplicationDetail(
+                summary: try summary(reference: reference.description, c),
+                schemeName: try row.string("scheme_name"), lateReason: row["late_reason"],
+                registeredBy: try row.string("registered_by"), registeredAt: try row.timestamp("created_at"),
+                assignedTo: try row.string("assigned").split(separator: ",").map(String.init),
+                disqualifications: try Assessments.disqualifications(applicationID: app.id, c),
+                assessments: try Assessments.all(applicationID: app.id, c),
+                decisions: try Decisions.all(applicationID: app.id, c),
+                appeals: try Appeals.all(applicationID: app.id, c),
+                withdrawalReason: row["withdrawal_reason"],
+                history: try Audit.history(applicationID: app.id, c))
+        }
+    }
+
+    /// Withdraws an application that has not been decided (trekt av søkjar), with a reason.
+    public static func withdraw(_ reference: ApplicationReference, reason: String, session: Session) throws(TilskotError) -> ApplicationSummary {
+        let reason = try requiredText(reason, "the reason for withdrawing \(reference)", hint: "give it with --reason")
+        return try session.lifecycleChange(reason: reason) {
+            let c = session.connection
+            let app = try Lookup.application(reference, c)
+            try c.execute("INSERT INTO tilskot.withdrawal (application_id, reason) VALUES ($1, $2)", [app.id, reason])
+            return try summary(reference: reference.description, c)
+        }
+    }
+
+    /// Moves an undecided application to another round of its scheme; the reference stays.
+    public static func move(_ reference: ApplicationReference, to round: RoundKey, reason: String,
+                            session: Session) throws(TilskotError) -> ApplicationSummary {
+        let reason = try requiredText(reason, "the reason for moving \(reference)", hint: "give it with --reason")
+        return try session.lifecycleChange(reason: reason) {
+            let c = session.connection
+            let app = try Lookup.application(reference, c)
+            let target = try Lookup.round(round, c)
+            try c.execute("INSERT INTO tilskot.round_move (application_id, to_round_id, reason) VALUES ($1, $2, $3)",
+                          [app.id, target.id, reason])
+            return try summary(reference: reference.description, c)
+        }
+    }
+
+    /// Assigns the case to a caseworker (default: the acting user); a received case goes in review.
+    public static func assign(_ reference: ApplicationReference, to caseworker: String? = nil,
+                              session: Session) throws(TilskotError) -> ApplicationSummary {
+        try session.lifecycleChange {
+            let c = session.connection
+            let app = try Lookup.application(reference, c)
+            try c.execute("INSERT INTO tilskot.assignment (application_id, caseworker) VALUES ($1, $2)",
+                          [app.id, optionalText(caseworker)])
+            return try summary(reference: reference.description, c)
+        }
+    }
+
+    static func summary(reference: String, _ c: Connection) throws -> ApplicationSummary {
+        guard let row = try c.queryRow(summarySQL + " WHERE a.reference = $1", [reference]) else {
+            throw TilskotError.refused("there is no application \(reference)")
+        }
+        return try decodeSummary(row)
+    }
+
+    static let summarySQL = """
+        SELECT a.reference, s.code || '/' || r.year AS round, o.orgnr, o.name AS organisation, o.municipality,
+               a.title, a.amount_applied_ore, a.received, a.status, d.amount_ore AS granted_ore, a.external_ref, a.late
+        FROM tilskot.application a
+        JOIN tilskot.round r ON r.id = a.round_id
+        JOIN tilskot.scheme s ON s.id = r.scheme_id
+        JOIN tilskot.organisation o ON o.id = a.organisation_id
+        LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+        """
+
+    static func decodeSummary(_ row: Row) throws -> ApplicationSummary {
+        ApplicationSummary(
+            reference: try row.string("reference"), round: try row.string("round"),
+            organisationNumber: try row.string("orgnr"), organisationName: try row.string("organisation"),
+            municipality: row["municipality"], title: try row.string("title"),
+            amountApplied: try row.money("amount_applied_ore"), received: try row.date("received"),
+            status: ApplicationStatus(rawValue: try row.string("status")) ?? .received,
+            granted: try row.moneyIfPresent("granted_ore"), externalRef: row["external_ref"], late: try row.bool("late"))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// A caseworker's assessment (vurdering) of an application. A new one supersedes the current one,
+/// which is kept.
+public struct AssessmentRecord: Sendable, Equatable {
+    public var assessor: String
+    public var score: Int
+    public var recommendation: Recommendation
+    public var recommendedAmount: Money?
+    public var notes: String?
+    public var at: Date
+    public var isCurrent: Bool
+}
+
+/// A declared conflict of interest (inhabilitet, fvl. §§ 6–10).
+public struct DisqualificationRecord: Sendable, Equatable {
+    public var person: String
+    public var reason: String
+    public var declaredBy: String
+    public var at: Date
+}
+
+public enum Assessments {
+    /// Assesses an application: score 1–5 and a recommendation, with an amount for a partial grant.
+    /// The assessor is the acting user; they must not have decided it or be disqualified on it.
+    public static func assess(_ reference: ApplicationReference, score: Int, recommendation: Recommendation,
+                              amount: Money? = nil, notes: String? = nil,
+                              session: Session) throws(TilskotError) -> AssessmentRecord {
+        guard (1...5).contains(score) else {
+            throw .refused("score \(score) is out of range; give a score from 1 (weak) to 5 (strong)")
+        }
+        return try session.lifecycleChange {
+            let c = session.connection
+            let app = try Lookup.application(reference, c)
+            switch recommendation {
+            case .grant:
+                if let amount, amount != app.applied {
+                    throw TilskotError.refused("recommending a full grant of \(reference) means the \(app.applied.formattedKroner) applied for; recommend partial for \(amount.formattedKroner)")
+                }
+            case .partial:
+                guard let amount else {
+                    throw TilskotError.refused("a partial recommendation for \(reference) needs an amount; give --amount below the \(app.applied.formattedKroner) applied for")
+                }
+                guard !amount.isZero, amount < app.applied else {
+                    throw TilskotError.refused("a partial grant of \(reference) must be above 0 kr and below the \(app.applied.formattedKroner) applied for; \(amount.formattedKroner) is not")
+                }
+            case .reject:
+                if let amount, !amount.isZero {
+                    throw TilskotError.refused("recommending rejection of \(reference) grants nothing, so it takes no amount")
+                }
+            }
+            let row = try c.queryRow("""
+                INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore, notes)
+                VALUES ($1, $2, $3, $4, $5)
+                RETURNING assessor, score, recommendation, recommended_amount_ore, notes, at, is_current
+                """, [app.id, score, recommendation.rawValue, amount?.ore, optionalText(notes)])
+            guard let row else { throw TilskotError.refused("the assessment of \(reference) was not recorded") }
+            return try decode(row)
+        }
+    }
+
+    /// Declares `person` (default: the acting user) disqualified on an application. Only a manager
+    /// may declare someone else (fvl. § 8).
+    public static func disqualify(_ reference: ApplicationReference, person: String? = nil, reason: String,
+                                  session: Session) throws(TilskotError) -> DisqualificationRecord {
+        let reason = try requiredText(reason, "the reason for the disqualification on \(reference)", hint: "give it with --reason (fvl. § 6: what ties you to the case)")
+        return try session.lifecycleChange(reason: reason) {
+            let c = session.connection
+            let app = try Lookup.application(reference, c)
+            let row = try c.queryRow("""
+                INSERT INTO tilskot.disqualification (application_id, person, reason) VALUES ($1, $2, $3)
+                RETURNING person, reason, declared_by, at
+                """, [app.id, optionalText(person), reason])
+            guard let row else { throw TilskotError.refused("the disqualification on \(reference) was not recorded") }
+            return DisqualificationRecord(person: try row.string("person"), reason: try row.string("reason"),
+                                          declaredBy: try row.string("declared_by"), at: try row.timestamp("at"))
+        }
+    }
+
+    static func all(applicationID: Int64, _ c: Connection) throws -> [AssessmentRecord] {
+        try c.query("""
+            SELECT assessor, score, recommendation, recommended_amount_ore, notes, at, is_current
+            FROM tilskot.assessment WHERE application_id = $1 ORDER BY id
+            """, [applicationID]).map(decode)
+    }
+
+    static func disqualifications(applicationID: Int64, _ c: Connection) throws -> [DisqualificationRecord] {
+        try c.query("""
+            SELECT person, reason, declared_by, at FROM tilskot.disqualification WHERE application_id = $1 ORDER BY id
+            """, [applicationID]).map { row in
+                DisqualificationRecord(person: try row.string("person"), reason: try row.string("reason"),
+                                       declaredBy: try row.string("declared_by"), at: try row.timestamp("at"))
+            }
+    }
+
+    static func decode(_ row: Row) throws -> AssessmentRecord {
+        AssessmentRecord(assessor: try row.string("assessor"), score: try row.int("score"),
+                         recommendation: Recommendation(rawValue: try row.string("recommendation")) ?? .reject,
+                         recommendedAmount: try row.moneyIfPresent("recommended_amount_ore"),
+                         notes: row["notes"], at: try row.timestamp("at"), isCurrent: try row.bool("is_current"))
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// An individual decision (enkeltvedtak, fvl. § 2) on an application. A decision on appeal supersedes
+/// the current one, which is kept; the round's frame counts only the current decision.
+public struct DecisionRecord: Sendable, Equatable {
+    public var id: Int64
+    public var outcome: DecisionOutcome
+    /// What is granted; 0 kr for a rejection or dismissal.
+    public var amount: Money
+    public var reasons: String?
+    public var conditions: String?
+    public var decidedBy: String
+    public var decisionDate: CalendarDate
+    public var decidedAt: Date
+    public var isCurrent: Bool
+    /// The decision this one replaced (after an appeal).
+    public var supersedes: Int64?
+    /// The appeal this decision resolved.
+    public var appealID: Int64?
+}
+
+/// What a manager decides: a grant of an amount (full when it is the amount applied for, else
+/// partial), a rejection (avslag) or a dismissal (avvisning).
+public enum DecisionRequest: Sendable, Equatable {
+    case grant(Money)
+    case reject
+    case dismiss
+}
+
+public enum Decisions {
+    /// Decides an application as the acting user, who must be a manager who did not assess it and is
+    /// not disqualified. A grant counts against the round's frame; concurrent deciders queue on the
+    /// round in the database, so the frame holds whoever decides at the same time.
+    public static func decide(_ reference: ApplicationReference, _ request: DecisionRequest,
+                              reasons: String? = nil, conditions: String? = nil, date: CalendarDate? = nil,
+                              session: Session) throws(TilskotError) -> DecisionRecord {
+        let reasons = optionalText(reasons)
+        if let date, date > CalendarDate.today() {
+            throw .refused("the decision date \(date) is in the future; give the date the decision is made")
+        }
+        return try session.lifecycleChange(reason: reasons) {
+            let c = session.connection
+            try requireBudgetAuthority("decision", "decide applications", c)
+            let app = try Lookup.application(reference, c)
+            let outcome: DecisionOutcome
+            let amount: Money
+            switch request {
+            case .grant(let granted):
+                if granted.isZero {
+                    throw TilskotError.refused("a grant of 0 kr to \(reference) is a rejection; use --reject with --reasons")
+                }
+                if granted > app.applied {
+                    throw TilskotError.refused("\(reference) applied for \(app.applied.formattedKroner); a grant cannot exceed the amount applied for (\(granted.formattedKroner) given)")
+                }
+                outcome = granted == app.applied ? .granted : .partiallyGranted
+                amount = granted
+            case .reject:
+                outcome = .rejected
+                amount = .zero
+            case .dismiss:
+                outcome = .dismissed
+                amount = .zero
+            }
+            if outcome.requiresReasons && reasons == nil {
+                let what = outcome == .partiallyGranted
+                    ? "a partial grant (\(amount.formattedKroner) of \(app.applied.formattedKroner) applied for)"
+                    : outcome == .rejected ? "a rejection" : "a dismissal"
+                throw TilskotError.refused("\(what) of \(reference) must state its reasons (fvl. §§ 24–25); give them with --reasons")
+            }
+            let row = try c.queryRow("""
+                INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, conditions, decision_date)
+                VALUES ($1, $2, $3, $4, $5, coalesce($6::date, current_date))
+                RETURNING \(columns)
+                """, [app.id, outcome.rawValue, amount.ore, reasons, optionalText(conditions), date?.description])
+            guard let row else { throw TilskotError.refused("the decision on \(reference) was not recorded") }
+            return try decode(row)
+        }
+    }
+
+    /// The decision in force on an application, if any.
+    public static func current(_ reference: ApplicationReference, session: Session) throws(TilskotError) -> DecisionRecord? {
+        try session.lifecycleRead {
+            let c = session.connection
+            let app = try Lookup.application(reference, c)
+            return try all(applicationID: app.id, c).first(where: \.isCurrent)
+        }
+    }
+
+    static func all(applicationID: Int64, _ c: Connection) throws -> [DecisionRecord] {
+        try c.query("SELECT \(columns) FROM tilskot.decision WHERE application_id = $1 ORDER BY id",
+                    [applicationID]).map(decode)
+    }
+
+    static let columns = "id, outcome, amount_ore, reasons, conditions, decided_by, decision_date, decided_at, is_current, supersedes, appeal_id"
+
+    static func decode(_ row: Row) throws -> DecisionRecord {
+        guard let outcome = DecisionOutcome(rawValue: try row.string("outcome")) else {
+            throw PGError(sqlState: "", message: "decision \(row["id"] ?? "?") has an unknown outcome")
+        }
+        return DecisionRecord(id: try row.int64("id"), outcome: outcome, amount: try row.money("amount_ore"),
+                              reasons: row["reasons"], conditions: row["conditions"],
+                              decidedBy: try row.string("decided_by"), decisionDate: try row.date("decision_date"),
+                              decidedAt: try row.timestamp("decided_at"), isCurrent: try row.bool("is_current"),
+                              supersedes: try row.decodeIfPresent("supersedes", as: Int64.self),
+                              appealID: try row.decodeIfPresent("appeal_id", as: Int64.self))
+    }
+}

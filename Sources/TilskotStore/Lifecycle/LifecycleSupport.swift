@@ -1,0 +1,103 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+// What every lifecycle service shares: running work so that the database's own sentences reach the
+// user unchanged, decoding money and dates, and checks of free text.
+
+extension PGError {
+    /// True for a refusal raised by one of tilskot's own triggers (SQLSTATE 23Txx or 42T01, listed in
+    /// SQL/migrations/0003_lifecycle_rules.sql): its message is already a sentence for a caseworker.
+    public var isTilskotRule: Bool {
+        let scalars = Array(sqlState.unicodeScalars)
+        return scalars.count == 5 && scalars[2] == "T"
+    }
+}
+
+extension Session {
+    /// Runs lifecycle changes in one transaction, with `reason` on every audit event it writes.
+    /// A rule the database refuses comes back as its own sentence; a deadlock or serialization
+    /// failure runs the transaction again (Session.transaction does that).
+    func lifecycleChange<T>(reason: String? = nil, _ body: () throws -> T) throws(TilskotError) -> T {
+        try transaction(reason: reason) {
+            do {
+                return try body()
+            } catch let error as PGError where error.isTilskotRule {
+                throw TilskotError.refused(error.message)
+            } catch let error as ValidationError {
+                throw TilskotError.refused(error.message)
+            }
+        }
+    }
+
+    /// Runs reads, with the same error handling.
+    func lifecycleRead<T>(_ body: () throws -> T) throws(TilskotError) -> T {
+        try run {
+            do {
+                return try body()
+            } catch let error as PGError where error.isTilskotRule {
+                throw TilskotError.refused(error.message)
+            } catch let error as ValidationError {
+                throw TilskotError.refused(error.message)
+            }
+        }
+    }
+}
+
+extension Row {
+    func money(_ name: String) throws(PGError) -> Money { Money(ore: try int64(name)) }
+
+    func moneyIfPresent(_ name: String) throws(PGError) -> Money? {
+        try decodeIfPresent(name, as: Int64.self).map { Money(ore: $0) }
+    }
+
+    /// A `date` column (YYYY-MM-DD).
+    func date(_ name: String) throws(PGError) -> CalendarDate {
+        let text = try string(name)
+        guard let date = CalendarDate(sqlText: text) else {
+            throw PGError(sqlState: "", message: "column \(name) holds \"\(text)\", which is not a date")
+        }
+        return date
+    }
+
+    func dateIfPresent(_ name: String) throws(PGError) -> CalendarDate? {
+        guard self[name] != nil else { return nil }
+        return try date(name)
+    }
+
+    func timestamp(_ name: String) throws(PGError) -> Date { try decode(name, as: Date.self) }
+
+    func optionalString(_ name: String) -> String? { self[name] }
+}
+
+extension CalendarDate {
+    /// Reads PostgreSQL's ISO date text without the input range check (stored dates are trusted).
+    init?(sqlText: String) {
+        let parts = sqlText.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+}
+
+/// Refuses early, in the database's own words, when the acting user has no budget authority
+/// (managers and admins). The database checks again; this only says so before any work is done.
+/// `step` is what is refused ("decision"); `doing` what only managers may do ("decide applications").
+func requireBudgetAuthority(_ step: String, _ doing: String, _ connection: Connection) throws {
+    guard let row = try connection.queryRow(
+        "SELECT tilskot.acting_user() AS actor, tilskot.has_budget_authority(tilskot.acting_user()) AS allowed"),
+        try row.bool("allowed") == false else { return }
+    throw TilskotError.refused("\(step) refused: \(try row.string("actor")) is not a manager; only members of tilskot_manager can \(doing)")
+}
+
+/// Free text a rule needs (a reason, a title, grounds): trimmed, and refused when blank.
+func requiredText(_ text: String?, _ what: String, hint: String) throws(TilskotError) -> String {
+    let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty else { throw .refused("\(what) is missing; \(hint)") }
+    return trimmed
+}
+
+/// Optional free text: nil when blank.
+func optionalText(_ text: String?) -> String? {
+    let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    return trimmed.isEmpty ? nil : trimmed
+}

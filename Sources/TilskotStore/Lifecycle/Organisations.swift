@@ -1,0 +1,94 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// An applicant organisation (søkjar), identified by its organisation number.
+public struct Organisation: Sendable, Equatable {
+    public var number: String
+    public var name: String
+    public var kind: ApplicantKind
+    /// Kommunenummer, e.g. "0301".
+    public var municipality: String?
+    public var memberBased: Bool
+    public var externalBoard: Bool
+    public var createdBy: String
+    /// Applications the organisation has made.
+    public var applications: Int
+}
+
+public enum Organisations {
+    public struct NewOrganisation: Sendable {
+        public var number: OrganisationNumber
+        public var name: String
+        public var kind: ApplicantKind
+        public var municipality: MunicipalityNumber?
+        public var memberBased: Bool
+        public var externalBoard: Bool
+
+        public init(number: OrganisationNumber, name: String, kind: ApplicantKind,
+                    municipality: MunicipalityNumber? = nil, memberBased: Bool = false, externalBoard: Bool = false) {
+            self.number = number
+            self.name = name
+            self.kind = kind
+            self.municipality = municipality
+            self.memberBased = memberBased
+            self.externalBoard = externalBoard
+        }
+    }
+
+    /// Registers an organisation (caseworkers, managers, admins).
+    public static func add(_ new: NewOrganisation, session: Session) throws(TilskotError) -> Organisation {
+        let name = try requiredText(new.name, "the name of organisation \(new.number)", hint: "give it with --name")
+        return try session.lifecycleChange {
+            let c = session.connection
+            if let other = try c.queryValue("SELECT name FROM tilskot.organisation WHERE orgnr = $1", [new.number.digits], as: String.self) {
+                throw TilskotError.refused("organisation \(new.number) is already registered as \(other)")
+            }
+            try c.execute("""
+                INSERT INTO tilskot.organisation (orgnr, name, kind, municipality, member_based, external_board)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                """, [new.number.digits, name, new.kind.rawValue, new.municipality?.code, new.memberBased, new.externalBoard])
+            guard let organisation = try find(new.number, c) else {
+                throw TilskotError.refused("organisation \(new.number) was not registered")
+            }
+            return organisation
+        }
+    }
+
+    public static func show(_ number: OrganisationNumber, session: Session) throws(TilskotError) -> Organisation {
+        try session.lifecycleRead {
+            guard let organisation = try find(number, session.connection) else {
+                throw TilskotError.refused("organisation \(number) is not registered; add it with `tilskot org add \(number) --name … --kind …`")
+            }
+            return organisation
+        }
+    }
+
+    public static func list(kind: ApplicantKind? = nil, municipality: MunicipalityNumber? = nil,
+                            session: Session) throws(TilskotError) -> [Organisation] {
+        try session.lifecycleRead {
+            try session.connection.query(selectSQL + """
+                 WHERE ($1::text IS NULL OR o.kind = $1) AND ($2::text IS NULL OR o.municipality = $2)
+                ORDER BY o.name, o.orgnr
+                """, [kind?.rawValue, municipality?.code]).map(decode)
+        }
+    }
+
+    static func find(_ number: OrganisationNumber, _ c: Connection) throws -> Organisation? {
+        try c.queryRow(selectSQL + " WHERE o.orgnr = $1", [number.digits]).map(decode)
+    }
+
+    static let selectSQL = """
+        SELECT o.orgnr, o.name, o.kind, o.municipality, o.member_based, o.external_board, o.created_by,
+               (SELECT count(*) FROM tilskot.application a WHERE a.organisation_id = o.id) AS applications
+        FROM tilskot.organisation o
+        """
+
+    static func decode(_ row: Row) throws -> Organisation {
+        Organisation(number: try row.string("orgnr"), name: try row.string("name"),
+                     kind: ApplicantKind(rawValue: try row.string("kind")) ?? .other,
+                     municipality: row["municipality"], memberBased: try row.bool("member_based"),
+                     externalBoard: try row.bool("external_board"), createdBy: try row.string("created_by"),
+                     applications: try row.int("applications"))
+    }
+}

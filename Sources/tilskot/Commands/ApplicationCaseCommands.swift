@@ -1,0 +1,158 @@
+import ArgumentParser
+import TilskotCore
+import TilskotReports
+import TilskotStore
+
+// The steps of handling a case: assign, assess, disqualify, decide, appeal, withdraw, move.
+// Each acts as the acting user (--as), whom the database records and checks (four-eyes, roles).
+
+struct ApplicationAssign: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assign", abstract: "Take a case, or assign it to a caseworker (managers); a received case goes in review.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
+    @Option(help: ArgumentHelp("The caseworker (default: yourself).", valueName: "user")) var to: String?
+
+    func run() throws {
+        let item = try Applications.assign(try Input.reference(reference), to: to, session: try global.session())
+        ApplicationCommand.report("\(item.reference) is \(item.status.rawValue)", item, global.outputFormat)
+    }
+}
+
+struct ApplicationAssess: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assess", abstract: "Assess an application; a new assessment supersedes the current one.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
+    @Option(help: ArgumentHelp("1 (weak) to 5 (strong).", valueName: "1-5")) var score: String
+    @Option(help: ArgumentHelp("grant, partial or reject.", valueName: "recommendation")) var recommend: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("The recommended amount (required for partial).", valueName: "amount")) var amount: String?
+    @Option(help: "Notes for the decider.") var notes: String?
+
+    func run() throws {
+        guard let scoreValue = Int(score.trimmingCharacters(in: .whitespaces)) else {
+            throw TilskotError.refused("score \"\(score)\" is not a number; give a score from 1 (weak) to 5 (strong)")
+        }
+        let ref = try Input.reference(reference)
+        let record = try Assessments.assess(
+            ref, score: scoreValue, recommendation: try Input.vocabulary(recommend, as: Recommendation.self),
+            amount: try amount.map { text throws(TilskotError) in try Input.money(text, field: "recommended amount") },
+            notes: notes, session: try global.session())
+        let format = global.outputFormat
+        let amountText = record.recommendedAmount.map { " \($0.formattedKroner)" } ?? ""
+        if format == .table {
+            print("\(ref) assessed by \(record.assessor): score \(record.score), recommends \(record.recommendation.rawValue)\(amountText)")
+        } else {
+            let table = DataTable(columns: ["reference", "assessor", "score", "recommendation", MoneyColumn.name("recommended_amount", format), "notes"],
+                                  rows: [[.text(ref.description), .text(record.assessor), .integer(Int64(record.score)),
+                                          .text(record.recommendation.rawValue), MoneyColumn.cell(record.recommendedAmount, format), record.notes.cell]])
+            print(format == .json ? table.renderJSONObject() : table.render(format), terminator: "")
+        }
+    }
+}
+
+struct ApplicationDisqualify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disqualify",
+        abstract: "Declare a conflict of interest (fvl. §§ 6–10): the person can then neither assess nor decide the case.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
+    @Option(help: ArgumentHelp("Who is disqualified (default: yourself; someone else: managers).", valueName: "user")) var user: String?
+    @Option(help: "What ties the person to the case.") var reason: String
+
+    func run() throws {
+        let ref = try Input.reference(reference)
+        let record = try Assessments.disqualify(ref, person: user, reason: reason, session: try global.session())
+        print("\(record.person) is disqualified on \(ref) and can neither assess nor decide it")
+    }
+}
+
+struct ApplicationDecide: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decide",
+        abstract: "Decide an application (managers who did not assess it): grant, reject or dismiss.",
+        discussion: "A grant of the whole amount applied for is a full grant; a smaller one is a partial grant and needs --reasons, as do --reject and --dismiss (fvl. §§ 24–25). On an appealed application the new decision supersedes the old.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Grant this amount.", valueName: "amount")) var grant: String?
+    @Flag(help: "Reject the application (avslag).") var reject = false
+    @Flag(help: "Dismiss the application without considering its merits (avvisning).") var dismiss = false
+    @Option(help: "The reasons: rules, facts, main considerations (required unless a full grant).") var reasons: String?
+    @Option(help: "Conditions of the grant (one per line or separated by ;).") var conditions: String?
+    @Option(help: ArgumentHelp("The decision date (default today).", valueName: "YYYY-MM-DD")) var date: String?
+
+    func validate() throws {
+        let chosen = [grant != nil, reject, dismiss].filter { $0 }.count
+        guard chosen == 1 else {
+            throw ArgumentParser.ValidationError("give exactly one of --grant AMOUNT, --reject or --dismiss")
+        }
+    }
+
+    func run() throws {
+        let ref = try Input.reference(reference)
+        let request: DecisionRequest
+        if let grant {
+            request = .grant(try Input.money(grant, field: "granted amount"))
+        } else {
+            request = reject ? .reject : .dismiss
+        }
+        let record = try Decisions.decide(
+            ref, request, reasons: reasons, conditions: conditions,
+            date: try date.map { text throws(TilskotError) in try Input.date(text, field: "decision date") },
+            session: try global.session())
+        let format = global.outputFormat
+        if format == .table {
+            let amount = (record.outcome == .granted || record.outcome == .partiallyGranted) ? " \(record.amount.formattedKroner)" : ""
+            print("\(ref) \(record.outcome.rawValue)\(amount) by \(record.decidedBy) on \(record.decisionDate)")
+        } else {
+            let table = DataTable(columns: ["reference", "outcome", MoneyColumn.name("amount", format), "decided_by", "decision_date", "reasons", "conditions"],
+                                  rows: [[.text(ref.description), .text(record.outcome.rawValue), MoneyColumn.cell(record.amount, format),
+                                          .text(record.decidedBy), .text(record.decisionDate.description), record.reasons.cell, record.conditions.cell]])
+            print(format == .json ? table.renderJSONObject() : table.render(format), terminator: "")
+        }
+    }
+}
+
+struct ApplicationAppeal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "appeal",
+        abstract: "Register an appeal (klage) against the current decision (managers).",
+        discussion: "The deadline is 3 weeks from the decision date (fvl. § 29); a later appeal needs --late and a --reason (fvl. § 31). Decide it with `application decide`.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
+    @Option(help: ArgumentHelp("The day the appeal reached the directorate.", valueName: "YYYY-MM-DD")) var received: String
+    @Option(help: "What the appellant says.") var grounds: String
+    @Flag(help: "The appeal came after the deadline and is to be considered anyway.") var late = false
+    @Option(help: "Why a late appeal is considered.") var reason: String?
+
+    func run() throws {
+        let ref = try Input.reference(reference)
+        let record = try Appeals.register(ref, received: try Input.date(received, field: "received date"), grounds: grounds,
+                                          late: late, lateReason: reason, session: try global.session())
+        print("appeal on \(ref) registered (received \(record.received)\(record.late ? ", late" : "")); \(ref) is appealed")
+    }
+}
+
+struct ApplicationWithdraw: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw an application that has not been decided.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
+    @Option(help: "Why, e.g. \"withdrawn by the applicant by e-mail 2021-03-02\".") var reason: String
+
+    func run() throws {
+        let item = try Applications.withdraw(try Input.reference(reference), reason: reason, session: try global.session())
+        ApplicationCommand.report("\(item.reference) is withdrawn", item, global.outputFormat)
+    }
+}
+
+struct ApplicationMove: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "move", abstract: "Move an undecided application to another round of its scheme.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
+    @Option(help: ArgumentHelp("The round to move it to, e.g. JS/2022.", valueName: "scheme/year")) var toRound: String
+    @Option(help: "Why it moves.") var reason: String
+
+    func run() throws {
+        let item = try Applications.move(try Input.reference(reference), to: try Input.round(toRound), reason: reason,
+                                         session: try global.session())
+        ApplicationCommand.report("\(item.reference) moved to \(item.round)", item, global.outputFormat)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import TilskotCore
+import TilskotReports
+import TilskotStore
+
+/// `tilskot audit list` — the append-only audit log (revisjonsspor).
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Read the audit log: every change, who made it, when and why.",
+        subcommands: [List.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List audit events, oldest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only events at or after this date or time.", valueName: "YYYY-MM-DD|ISO time")) var since: String?
+        @Option(help: ArgumentHelp("Only events by this user.", valueName: "user")) var actor: String?
+        @Option(help: ArgumentHelp("Only events on this table (application, decision, …).", valueName: "table")) var table: String?
+        @Option(help: ArgumentHelp("Only events on this application.", valueName: "ref")) var application: String?
+        @Option(help: "At most this many.") var limit: Int?
+
+        func run() throws {
+            let filter = Audit.Filter(
+                since: try since.map { text throws(TilskotError) in try Input.instant(text, field: "--since") },
+                actor: actor, table: table,
+                application: try application.map { text throws(TilskotError) in try Input.reference(text) },
+                limit: limit)
+            let events = try Audit.list(filter, session: try global.session())
+            let format = global.outputFormat
+            let data = DataTable(
+                columns: ["id", "at", "actor", "login", "table", "row_id", "application", "action", "what", "reason"]
+                    + (MoneyColumn.machine(format) ? ["old", "new"] : []),
+                rows: events.map { e in
+                    [.integer(e.id), .text(ApplicationDetailText.stamp(e.at)), .text(e.actor), .text(e.login),
+                     .text(e.table), e.rowID.map(DataTable.Cell.integer) ?? .null, e.applicationReference.cell,
+                     .text(e.action), .text(e.summary), e.reason.cell]
+                        + (MoneyColumn.machine(format) ? [e.old.cell, e.new.cell] : [])
+                })
+            print(data.render(format), terminator: "")
+        }
+    }
+}

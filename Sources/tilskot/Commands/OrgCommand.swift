@@ -1,0 +1,95 @@
+import ArgumentParser
+import TilskotCore
+import TilskotReports
+import TilskotStore
+
+/// `tilskot org add | show | list` — applicant organisations.
+struct OrgCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "org",
+        abstract: "Register and look up applicant organisations.",
+        subcommands: [Add.self, Show.self, List.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an organisation by its organisation number.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("Organisation number, 9 digits (spaces allowed).", valueName: "orgnr")) var orgnr: String
+        @Option(help: "The organisation's name.") var name: String
+        @Option(help: ArgumentHelp("municipality, county, voluntary, business or other.", valueName: "kind")) var kind: String
+        @Option(help: ArgumentHelp("Municipality number (kommunenummer), e.g. 0301.", valueName: "NNNN")) var municipality: String?
+        @Flag(help: "The organisation is member-based.") var memberBased = false
+        @Flag(help: "The organisation has an external board.") var externalBoard = false
+
+        func validate() throws {
+            if memberBased && externalBoard {
+                throw ArgumentParser.ValidationError("give either --member-based or --external-board, not both")
+            }
+        }
+
+        func run() throws {
+            let new = Organisations.NewOrganisation(
+                number: try Input.organisation(orgnr), name: name,
+                kind: try Input.vocabulary(kind, as: ApplicantKind.self),
+                municipality: try municipality.map { text throws(TilskotError) in try Input.municipality(text) },
+                memberBased: memberBased, externalBoard: externalBoard)
+            let organisation = try Organisations.add(new, session: try global.session())
+            let format = global.outputFormat
+            if format == .table {
+                print("organisation \(organisation.number) registered: \(organisation.name) (\(organisation.kind.rawValue))")
+            } else {
+                print(OrgCommand.table([organisation]).render(format), terminator: "")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an organisation.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("Organisation number.", valueName: "orgnr")) var orgnr: String
+
+        func run() throws {
+            let organisation = try Organisations.show(try Input.organisation(orgnr), session: try global.session())
+            let format = global.outputFormat
+            switch format {
+            case .table:
+                let o = organisation
+                print("""
+                    \(o.name) (\(o.number))
+                    kind            \(o.kind.rawValue)
+                    municipality    \(o.municipality ?? "-")
+                    member-based    \(o.memberBased ? "yes" : "no")
+                    external board  \(o.externalBoard ? "yes" : "no")
+                    applications    \(o.applications)
+                    registered by   \(o.createdBy)
+                    """)
+            case .json: print(OrgCommand.table([organisation]).renderJSONObject(), terminator: "")
+            default: print(OrgCommand.table([organisation]).render(format), terminator: "")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List organisations.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only this kind.", valueName: "kind")) var kind: String?
+        @Option(help: ArgumentHelp("Only this municipality.", valueName: "NNNN")) var municipality: String?
+
+        func run() throws {
+            let list = try Organisations.list(
+                kind: try kind.map { text throws(TilskotError) in try Input.vocabulary(text, as: ApplicantKind.self) },
+                municipality: try municipality.map { text throws(TilskotError) in try Input.municipality(text) },
+                session: try global.session())
+            print(OrgCommand.table(list).render(global.outputFormat), terminator: "")
+        }
+    }
+
+    static func table(_ organisations: [Organisation]) -> DataTable {
+        DataTable(
+            columns: ["orgnr", "name", "kind", "municipality", "member_based", "external_board", "applications"],
+            rows: organisations.map { o in
+                [.text(o.number), .text(o.name), .text(o.kind.rawValue), o.municipality.cell, .bool(o.memberBased),
+                 .bool(o.externalBoard), .integer(Int64(o.applications))]
+            })
+    }
+}
