@@ -47,6 +47,9 @@ public enum Appeals {
             guard let current = try Decisions.all(applicationID: app.id, c).first(where: \.isCurrent) else {
                 throw TilskotError.refused("appeal refused: \(reference) has not been decided; only a decision can be appealed")
             }
+            if let pending = try all(applicationID: app.id, c).first(where: \.isPending) {
+                throw TilskotError.refused("appeal refused: \(reference) already has an appeal pending, received \(pending.received); decide that one first")
+            }
             let deadline = deadline(forDecisionOn: current.decisionDate)
             if received > deadline && !late {
                 throw TilskotError.refused("appeal refused: it reached the directorate on \(received), after the deadline of \(deadline) (3 weeks from the decision of \(current.decisionDate)); register it with --late --reason if it is to be considered (fvl. § 31)")
