@@ -53,7 +53,7 @@ struct LifecycleRaceTests {
                     while !start.withLock({ $0 }) { usleep(1_000) }
                     for id in slice {
                         do {
-                            try c.retryingTransaction {
+                            _ = try c.retryingTransaction {
                                 try c.execute("INSERT INTO tilskot.decision (application_id, outcome) VALUES ($1, 'granted')", [id])
                             }
                             granted.withLock { $0 += 1 }

@@ -77,15 +77,15 @@ struct RoundCommand: ParsableCommand {
 
     static func text(_ r: RoundSummary) -> String {
         // Millions as the report writes them, with the exact kroner beside; small sums in kroner only.
-        func kr(_ m: Money) -> String {
-            m.ore.magnitude < 10_000_000 ? m.formattedKroner : "\(m.formattedMillions) (\(m.formattedKroner))"
+        func kr(_ m: Money, sign: String = "") -> String {
+            m.ore.magnitude < 10_000_000 ? sign + m.formattedKroner : "\(sign)\(m.formattedMillions) (\(sign)\(m.formattedKroner))"
         }
         var lines = ["\(r.label) (\(r.key))",
                      "window         \(r.opens) to \(r.closes)",
                      "initial frame  \(kr(r.initialFrame))"]
         for a in r.adjustments {
             let sign = a.amount.isNegative ? "" : "+"
-            lines.append("adjustment     \(sign)\(kr(a.amount)): \(a.reason) — \(a.actor)")
+            lines.append("adjustment     \(kr(a.amount, sign: sign)): \(a.reason) — \(a.actor)")
         }
         lines += ["frame          \(kr(r.frame))",
                   "granted        \(kr(r.granted))",
