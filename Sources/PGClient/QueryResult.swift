@@ -16,9 +16,11 @@ public struct QueryResult: Sendable {
         default:
             throw PGError.from(result: result, connection: connection)
         }
-        let columnCount = Int(PQnfields(result))
-        let rowCount = Int(PQntuples(result))
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        // A COPY result has field counts but no field names or rows.
+        let hasRows = PQresultStatus(result) == PGRES_TUPLES_OK
+        let columnCount = hasRows ? Int(PQnfields(result)) : 0
+        let rowCount = hasRows ? Int(PQntuples(result)) : 0
+        let columns = (0..<columnCount).map { PQfname(result, Int32($0)).map { String(cString: $0) } ?? "?column?" }
         var rows: [Row] = []
         rows.reserveCapacity(rowCount)
         for r in 0..<rowCount {

@@ -206,32 +206,16 @@ public struct LocalCluster: Sendable {
             }
             executable = found
         }
-        let process = Process()
         var command = [executable] + arguments
         if asServerUser, let user = serverUser {
             command = ["runuser", "-u", user, "--"] + command
         }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        // Output goes to a file, not a pipe: the server that `pg_ctl start` leaves running would
-        // inherit a pipe and we would wait for its end forever.
-        let outputFile = FileManager.default.temporaryDirectory.appending(path: "tilskot-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputFile) }
-        guard let output = try? FileHandle(forWritingTo: outputFile) else {
-            throw .refused("cannot write \(outputFile.path)")
-        }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
+        do {
+            let result = try ChildProcess.run(command)
+            return ToolResult(exitCode: result.exitCode, output: result.output)
+        } catch {
             throw .refused("cannot run \(name): \(error.localizedDescription)")
         }
-        process.waitUntilExit()
-        try? output.close()
-        let data = (try? Data(contentsOf: outputFile)) ?? Data()
-        return ToolResult(exitCode: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
     static func findPostgresTool(_ name: String, environment: [String: String]) -> String? {

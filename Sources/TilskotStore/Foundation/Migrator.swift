@@ -7,7 +7,7 @@ public struct Migration: Sendable, Equatable {
     public let sql: String
 
     /// `0002_lifecycle.sql` → version 2.
-    init?(fileName: String, sql: String) {
+    public init?(fileName: String, sql: String) {
         guard fileName.hasSuffix(".sql"), let number = Int(fileName.prefix(while: \.isNumber)) else { return nil }
         self.version = number
         self.name = fileName

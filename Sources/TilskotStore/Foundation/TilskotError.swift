@@ -21,14 +21,15 @@ public enum TilskotError: Error, CustomStringConvertible, Equatable, Sendable {
         if error.isConnectionLoss {
             return .unreachable("lost the connection to PostgreSQL: \(error.message)")
         }
+        // Our own triggers raise SQLSTATEs with 'T' as the third character (23Txx, 42T01) and a
+        // full sentence for a person: show those as they are.
+        if error.sqlState.count == 5, error.sqlState.dropFirst(2).first == "T" {
+            return .refused(error.message)
+        }
         switch error.kind {
         case .syntaxOrAccessRule(insufficientPrivilege: true):
             return .refused("not allowed: \(error.message); ask an administrator for a role that may do this")
-        case .integrityConstraintViolation(let constraint):
-            if error.sqlState == "23514" || error.sqlState == "23P01" || constraint == .other,
-               error.message.first?.isUppercase == false, !error.message.hasPrefix("new row") {
-                return .refused(error.message)   // raised by a trigger of ours with a full sentence
-            }
+        case .integrityConstraintViolation:
             let name = error.constraint.map { " (rule \($0))" } ?? ""
             return .refused("refused by the database\(name): \(error.message)")
         case .raisedException:

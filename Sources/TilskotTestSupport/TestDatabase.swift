@@ -1,0 +1,108 @@
+import Foundation
+import PGClient
+import Synchronization
+import TilskotStore
+
+/// A fresh database for one test: a `CREATE DATABASE … TEMPLATE` copy of a database migrated once
+/// per test run, so tests run in parallel without seeing each other and without migrating each time.
+///
+/// The cluster is a throw-away local one: `TILSKOT_TEST_HOME` (set by Scripts/test), else
+/// /var/tmp/tilskot-test. Only a local cluster is ever used: the harness drops databases.
+public final class TestDatabase: @unchecked Sendable {
+    public let name: String
+    public let cluster: LocalCluster
+
+    /// The superuser URL of this test's database.
+    public var url: String { cluster.connectionURL(database: name) }
+
+    /// The URL of this test's database as login role `user` (trust over the unix socket).
+    public func url(asLogin user: String) -> String {
+        url.replacingOccurrences(of: "postgresql://\(LocalCluster.superuser)@", with: "postgresql://\(user)@")
+    }
+
+    init(name: String, cluster: LocalCluster) {
+        self.name = name
+        self.cluster = cluster
+    }
+
+    /// Makes a fresh migrated database.
+    public static func create() throws -> TestDatabase {
+        let cluster = try TestCluster.shared.get()
+        let template = try TestCluster.template.get()
+        let name = "t_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20).lowercased())"
+        let admin = try Connection(cluster.connectionURL(database: "postgres"))
+        // Concurrent copies of one template can collide on its lock (55006): try again briefly.
+        for attempt in 1...50 {
+            do {
+                try admin.executeScript("CREATE DATABASE \(name) TEMPLATE \(template)")
+                break
+            } catch {
+                guard (error as? PGError)?.sqlState == "55006", attempt < 50 else { throw error }
+                usleep(100_000)
+            }
+        }
+        return TestDatabase(name: name, cluster: cluster)
+    }
+
+    /// Runs `body` with a fresh database and drops it afterwards.
+    public static func with<T>(_ body: (TestDatabase) throws -> T) throws -> T {
+        let database = try create()
+        defer { database.drop() }
+        return try body(database)
+    }
+
+    /// A superuser connection to this database, or one acting as `role` (SET ROLE).
+    public func connect(actingAs role: String? = nil) throws -> Connection {
+        let connection = try Connection(url)
+        try connection.executeScript("SET search_path = tilskot, public")
+        if let role { try connection.execute("SELECT set_config('role', $1, false)", [role]) }
+        return connection
+    }
+
+    /// A connection logged in as `user` itself (no SET ROLE): what someone with psql and their
+    /// own credentials has. Use it for tests that attack the database's rules.
+    public func connect(asLogin user: String) throws -> Connection {
+        let connection = try Connection(url(asLogin: user))
+        try connection.executeScript("SET search_path = tilskot, public")
+        return connection
+    }
+
+    /// A tilskot session as the service layer sees it, acting as `user`.
+    public func session(as user: String? = nil) throws -> Session {
+        try Session.open(DatabaseTarget(conninfo: url, source: .explicit), actAs: user)
+    }
+
+    /// Creates users (idempotent, cluster-wide) in the given roles.
+    public func addUsers(_ users: [String: UserRole]) throws {
+        let session = try self.session()
+        for (user, role) in users { try Users.add(user, role: role, fullName: nil, session: session) }
+    }
+
+    public func drop() {
+        guard let admin = try? Connection(cluster.connectionURL(database: "postgres")) else { return }
+        _ = try? admin.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+}
+
+/// The cluster and the migrated template, made once per test process.
+enum TestCluster {
+    static let shared: Result<LocalCluster, Error> = Result {
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["TILSKOT_TEST_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/tmp/tilskot-test"
+        let cluster = LocalCluster(home: URL(fileURLWithPath: home, isDirectory: true), environment: environment)
+        try cluster.start()
+        return cluster
+    }
+
+    static let template: Result<String, Error> = Result {
+        let cluster = try shared.get()
+        let name = "tilskot_template_\(getpid())"
+        let admin = try Connection(cluster.connectionURL(database: "postgres"))
+        try admin.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try admin.executeScript("CREATE DATABASE \(name)")
+        let connection = try Connection(cluster.connectionURL(database: name))
+        _ = try Migrator.migrate(connection)
+        connection.close()
+        return name
+    }
+}

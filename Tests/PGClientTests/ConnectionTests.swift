@@ -1,0 +1,161 @@
+import Foundation
+import PGClient
+import Testing
+import TilskotTestSupport
+
+@Suite("libpq layer against a real PostgreSQL")
+struct ConnectionTests {
+    @Test("bound parameters store hostile text verbatim")
+    func parametersAreNeverSpliced() throws {
+        try TestDatabase.with { db in
+            // setup
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.x (id int PRIMARY KEY, note text)")
+            let hostile = "'; DROP TABLE x; --"
+            // MUT
+            try conn.execute("INSERT INTO public.x VALUES ($1, $2)", [1, hostile])
+            // validate
+            let stored: String? = try conn.queryValue("SELECT note FROM public.x WHERE id = $1", [1])
+            #expect(stored == hostile)
+            #expect(try conn.queryValue("SELECT count(*) FROM public.x", as: Int.self) == 1)
+        }
+    }
+
+    @Test("rows decode into Swift values, NULL into nil")
+    func decoding() throws {
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            let row = try #require(try conn.queryRow("""
+                SELECT 'Bodø'::text AS s, 9223372036854775807::bigint AS big, true AS yes,
+                       DATE '2021-03-01' AS d, TIMESTAMPTZ '2021-03-01 12:30:00.25+00' AS ts,
+                       123.45::numeric AS n, NULL::text AS missing, 13530000000::bigint AS ore
+                """))
+            #expect(try row.string("s") == "Bodø")
+            #expect(try row.int64("big") == Int64.max)
+            #expect(try row.bool("yes"))
+            let day = try row.decode("d", as: Date.self)
+            #expect(day == Date(timeIntervalSince1970: 1_614_556_800))
+            let ts = try row.decode("ts", as: Date.self)
+            #expect(abs(ts.timeIntervalSince1970 - 1_614_601_800.25) < 0.001)
+            #expect(try row.decode("n", as: Decimal.self) == Decimal(string: "123.45"))
+            #expect(try row.decodeIfPresent("missing", as: String.self) == nil)
+            #expect(try row.int64("ore") == 13_530_000_000)
+            #expect(throws: PGError.self) { try row.string("missing") }
+        }
+    }
+
+    @Test("parameters of every kind round-trip")
+    func parameterKinds() throws {
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            let when = Date(timeIntervalSince1970: 1_614_601_800)
+            let row = try #require(try conn.queryRow(
+                "SELECT $1::bigint AS i, $2::boolean AS b, $3::timestamptz AS t, $4::text AS n, $5::text[] AS a",
+                [Int64(-42), false, when, Optional<String>.none, ["a\"b", "c,d"]]))
+            #expect(try row.int64("i") == -42)
+            #expect(try row.bool("b") == false)
+            #expect(try row.decode("t", as: Date.self) == when)
+            #expect(row["n"] == nil)
+            #expect(row["a"] == "{\"a\\\"b\",\"c,d\"}")
+        }
+    }
+
+    @Test("a thrown error inside a transaction leaves nothing behind")
+    func transactionRollsBack() throws {
+        struct Boom: Error {}
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.t (v int)")
+            #expect(throws: Boom.self) {
+                try conn.transaction {
+                    try conn.execute("INSERT INTO public.t VALUES (1)")
+                    throw Boom()
+                }
+            }
+            #expect(try conn.queryValue("SELECT count(*) FROM public.t", as: Int.self) == 0)
+            // and a successful one commits
+            try conn.transaction { try conn.execute("INSERT INTO public.t VALUES (2)") }
+            #expect(try conn.queryValue("SELECT count(*) FROM public.t", as: Int.self) == 1)
+        }
+    }
+
+    @Test("a nested transaction is a savepoint: the inner failure undoes only the inner work")
+    func nestedSavepoint() throws {
+        struct Boom: Error {}
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.t (v int)")
+            try conn.transaction {
+                try conn.execute("INSERT INTO public.t VALUES (1)")
+                _ = try? conn.transaction {
+                    try conn.execute("INSERT INTO public.t VALUES (2)")
+                    throw Boom()
+                }
+            }
+            #expect(try conn.query("SELECT v FROM public.t").map { try $0.int("v") } == [1])
+        }
+    }
+
+    @Test("a unique violation surfaces with its SQLSTATE class and constraint name")
+    func uniqueViolation() throws {
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.u (k text CONSTRAINT u_k_unique UNIQUE)")
+            try conn.execute("INSERT INTO public.u VALUES ($1)", ["a"])
+            let error = try #require(throws: PGError.self) {
+                try conn.execute("INSERT INTO public.u VALUES ($1)", ["a"])
+            }
+            #expect(error.sqlState == "23505")
+            #expect(error.kind == .integrityConstraintViolation(.unique))
+            #expect(error.constraint == "u_k_unique")
+            #expect(error.detail?.contains("(k)=(a)") == true)
+            #expect(!error.isRetryable)
+        }
+    }
+
+    @Test("COPY FROM STDIN streams rows, escaping tabs, newlines, backslashes and NULL")
+    func copyIn() throws {
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.c (id int, note text)")
+            let stored = try conn.copy("COPY public.c (id, note) FROM STDIN") { writer in
+                for i in 1...10_000 { try writer.write(row: [String(i), i == 7 ? nil : "row \(i)\twith\ttabs\nand \\ backslash"]) }
+            }
+            #expect(stored == 10_000)
+            #expect(try conn.queryValue("SELECT count(*) FROM public.c", as: Int.self) == 10_000)
+            #expect(try conn.queryValue("SELECT note FROM public.c WHERE id = 2") == "row 2\twith\ttabs\nand \\ backslash")
+            #expect(try conn.queryValue("SELECT count(*) FROM public.c WHERE note IS NULL", as: Int.self) == 1)
+        }
+    }
+
+    @Test("a bad row aborts the COPY and stores nothing")
+    func copyFailureStoresNothing() throws {
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.c (id int)")
+            #expect(throws: PGError.self) {
+                try conn.copy("COPY public.c (id) FROM STDIN") { writer in
+                    try writer.write(row: ["1"])
+                    try writer.write(row: ["not a number"])
+                }
+            }
+            #expect(try conn.queryValue("SELECT count(*) FROM public.c", as: Int.self) == 0)
+        }
+    }
+
+    @Test("an unreachable server is a client error, not a crash")
+    func unreachable() throws {
+        let error = try #require(throws: PGError.self) {
+            _ = try Connection("postgresql://nobody@%2Fnonexistent%2Fsocket:1/none")
+        }
+        #expect(error.isConnectionLoss)
+        #expect(error.message.contains("/nonexistent/socket"))
+    }
+
+    @Test("passwords are redacted from connection strings shown to people")
+    func redaction() {
+        #expect(ConnectionString.redacted("postgresql://alice:s3cret@db.example/tilskot") == "postgresql://alice:***@db.example/tilskot")
+        #expect(ConnectionString.redacted("host=db password=s3cret dbname=x") == "host=db password=*** dbname=x")
+        #expect(ConnectionString.redacted("postgresql://db/x?user=a&password=s3cret&sslmode=require") == "postgresql://db/x?user=a&password=***&sslmode=require")
+    }
+}
