@@ -41,8 +41,9 @@ struct DbCommand: ParsableCommand {
 
     struct URL: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "url", abstract: "Print the local database's connection URL.")
+        @Option(help: "Name another database of the local cluster.") var database: String = LocalCluster.databaseName
         func run() throws {
-            print(LocalCluster().connectionURL())
+            print(LocalCluster().connectionURL(database: database))
         }
     }
 }
