@@ -80,6 +80,7 @@ public final class Connection {
 
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws (any error).
     /// A nested call becomes a savepoint, so an inner failure undoes only the inner work.
+    @discardableResult
     public func transaction<T>(isolation: IsolationLevel = .readCommitted, _ body: () throws -> T) throws -> T {
         if transactionDepth == 0 {
             try executeScript("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
@@ -111,6 +112,7 @@ public final class Connection {
 
     /// Runs `body` in its own transaction and runs it again when PostgreSQL reports a serialization
     /// failure or a deadlock (40001, 40P01), up to `attempts` times.
+    @discardableResult
     public func retryingTransaction<T>(isolation: IsolationLevel = .readCommitted, attempts: Int = 10, _ body: () throws -> T) throws -> T {
         precondition(transactionDepth == 0, "a retrying transaction cannot be nested")
         var attempt = 1

@@ -63,11 +63,28 @@ public struct LocalCluster: Sendable {
 
     public func state() -> State {
         guard isInitialised else { return .notInitialised }
-        guard let pid = serverPID(), kill(pid_t(pid), 0) == 0 || errno == EPERM else { return .stopped }
-        // A stale postmaster.pid (after a machine restart) may name a process that is now something
-        // else; pg_ctl status asks properly.
-        let status = try? runTool("pg_ctl", ["status", "-D", dataDirectory.path], asServerUser: true)
-        return status?.exitCode == 0 ? .running(pid: pid) : .stopped
+        guard let pid = serverPID(), isOurServer(pid: pid) else { return .stopped }
+        return .running(pid: pid)
+    }
+
+    /// True when `pid` is a live postgres process serving this data directory. After a machine
+    /// restart postmaster.pid may name a process id that now belongs to something else.
+    func isOurServer(pid: Int) -> Bool {
+        guard kill(pid_t(pid), 0) == 0 || errno == EPERM else { return false }
+        guard let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else {
+            return true // no /proc (not Linux): trust the live pid
+        }
+        let text = String(decoding: cmdline, as: UTF8.self)
+        return text.contains("postgres")
+    }
+
+    /// Removes the lock files a crashed or rebooted server left behind, so it can start again.
+    func removeStaleLockFiles() {
+        let fm = FileManager.default
+        try? fm.removeItem(at: dataDirectory.appending(path: "postmaster.pid"))
+        for name in (try? fm.contentsOfDirectory(atPath: socketDirectory.path)) ?? [] where name.hasPrefix(".s.PGSQL.") {
+            try? fm.removeItem(at: socketDirectory.appending(path: name))
+        }
     }
 
     /// Initialises on first use and starts the server; does nothing if it is already running.
@@ -83,6 +100,7 @@ public struct LocalCluster: Sendable {
             try ensureDatabase()
             return done + ["already running at \(socketDirectory.path) and 127.0.0.1:\(port ?? 0)"]
         }
+        if serverPID() != nil { removeStaleLockFiles() }
         try prepareDirectories()
         var result = try tool("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", logFile.path])
         if result.exitCode != 0, logTail().contains("could not bind") || logTail().contains("in use") {
