@@ -1,0 +1,156 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// Loads the sample data (`tilskot sample load`): the four schemes of the 2021 equality report with
+/// their 2020–2022 rounds and applications, through the same service layer as the CLI, so every rule
+/// of the lifecycle applies (frames, four-eyes, state machine, appeal deadlines, reasons).
+///
+/// The people are the demo's: caseworkers kari and ola register, take and assess applications; the
+/// manager mona decides them and registers appeals. Loading is idempotent and one transaction: a
+/// scheme, round or organisation that exists is kept, an application whose external reference is
+/// registered is skipped (Scripts/demo.d/20-jobbsjansen-2021 registers Jobbsjansen 2021 with the same
+/// references and amounts), and a refusal anywhere leaves the database as it was.
+public enum SampleLoader {
+    public static let caseworkers: [(user: String, name: String)] = [("kari", "Kari Nordmann"), ("ola", "Ola Nordmann")]
+    public static let manager = (user: "mona", name: "Mona Hansen")
+
+    /// What one round got from the loader.
+    public struct RoundOutcome: Sendable, Equatable {
+        public var round: String
+        public var opened: Bool
+        public var registered: Int
+        public var alreadyThere: Int
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var schemesCreated: Int
+        public var organisationsCreated: Int
+        public var rounds: [RoundOutcome]
+        public var registered: Int { rounds.map(\.registered).reduce(0, +) }
+        public var alreadyThere: Int { rounds.map(\.alreadyThere).reduce(0, +) }
+    }
+
+    /// Loads the sample with `session`, whose login must be allowed to create users (the local
+    /// database's owner or an admin with CREATEROLE). The session acts as the sample's people while
+    /// loading and as its own login afterwards.
+    public static func load(session: Session) throws(TilskotError) -> Outcome {
+        // Users are cluster-wide and created outside the transaction: a concurrent `user add` of the
+        // same name is harmless on its own but would abort a transaction.
+        try ensureUser(manager.user, .manager, manager.name, session)
+        for person in caseworkers { try ensureUser(person.user, .caseworker, person.name, session) }
+        defer { _ = try? session.connection.executeScript("RESET ROLE") }
+        return try session.transaction(reason: "sample data (tilskot sample load)") {
+            var outcome = Outcome(schemesCreated: 0, organisationsCreated: 0, rounds: [])
+            let c = session.connection
+            try session.act(as: manager.user)
+            for spec in SampleSchemes.all where try c.queryRow("SELECT 1 FROM tilskot.scheme WHERE code = $1", [spec.code]) == nil {
+                _ = try Schemes.create(.init(code: try SchemeCode(spec.code), name: spec.name, goal: spec.goal,
+                                             targetGroup: spec.targetGroup, applicantKinds: spec.applicantKinds,
+                                             referencePrefix: spec.prefix), session: session)
+                outcome.schemesCreated += 1
+            }
+            try session.act(as: caseworkers[0].user)
+            for spec in SampleOrganisations.all where try c.queryRow("SELECT 1 FROM tilskot.organisation WHERE orgnr = $1", [spec.orgnr]) == nil {
+                _ = try Organisations.add(.init(number: try OrganisationNumber(spec.orgnr), name: spec.name, kind: spec.kind,
+                                                municipality: try MunicipalityNumber(spec.municipality),
+                                                memberBased: spec.memberBased, externalBoard: spec.externalBoard),
+                                          session: session)
+                outcome.organisationsCreated += 1
+            }
+            let applications = Dictionary(grouping: SampleApplications.all, by: \.round)
+            for round in SampleRounds.all {
+                var result = RoundOutcome(round: round.key, opened: false, registered: 0, alreadyThere: 0)
+                let key = try RoundKey(round.key)
+                if try c.queryRow("""
+                    SELECT 1 FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id WHERE s.code = $1 AND r.year = $2
+                    """, [round.scheme, round.year]) == nil {
+                    try session.act(as: manager.user)
+                    _ = try Rounds.open(key, frame: Money(kroner: round.frame), opens: try CalendarDate(round.opens),
+                                        closes: try CalendarDate(round.closes), session: session)
+                    for adjustment in round.adjustments {
+                        _ = try Rounds.adjust(key, amount: Money(kroner: adjustment.amount), reason: adjustment.reason, session: session)
+                    }
+                    result.opened = true
+                }
+                for application in applications[round.key] ?? [] {
+                    if try handle(application, key, session) { result.registered += 1 } else { result.alreadyThere += 1 }
+                }
+                outcome.rounds.append(result)
+            }
+            return outcome
+        }
+    }
+
+    /// Registers one application and carries it to its fate; false when it was registered already.
+    static func handle(_ spec: SampleApplications.Spec, _ round: RoundKey, _ session: Session) throws -> Bool {
+        try session.act(as: spec.caseworker)
+        let registration = try Applications.register(
+            .init(round: round, organisation: try OrganisationNumber(spec.orgnr), title: spec.title,
+                  amount: Money(kroner: spec.amount), received: try CalendarDate(spec.received), externalRef: spec.externalRef),
+            session: session)
+        guard !registration.alreadyRegistered else { return false }
+        let reference = try ApplicationReference(registration.reference)
+        try carry(reference, spec, spec.fate, session)
+        return true
+    }
+
+    static func carry(_ reference: ApplicationReference, _ spec: SampleApplications.Spec,
+                      _ fate: SampleApplications.Fate, _ session: Session) throws {
+        let applied = Money(kroner: spec.amount)
+        func handleAndAssess(_ recommendation: Recommendation, _ amount: Money?, score: Int) throws {
+            try session.act(as: spec.caseworker)
+            _ = try Applications.assign(reference, session: session)
+            _ = try Assessments.assess(reference, score: score, recommendation: recommendation, amount: amount,
+                                       notes: spec.round.hasPrefix("JS/") ? "Godt forankra i kommunen; realistisk plan for kvalifisering"
+                                                                          : "Vurdert etter kriteria i regelverket for ordninga",
+                                       session: session)
+        }
+        func decide(_ request: DecisionRequest, _ date: String, _ reasons: String?) throws {
+            try session.act(as: manager.user)
+            _ = try Decisions.decide(reference, request, reasons: reasons, conditions: spec.conditions,
+                                     date: try CalendarDate(date), session: session)
+        }
+        switch fate {
+        case .granted(let on):
+            try handleAndAssess(.grant, nil, score: 4)
+            try decide(.grant(applied), on, nil)
+        case .partial(let kroner, let on, let reasons):
+            try handleAndAssess(.partial, Money(kroner: kroner), score: 3)
+            try decide(.grant(Money(kroner: kroner)), on, reasons)
+        case .rejected(let on, let reasons):
+            try handleAndAssess(.reject, nil, score: 2)
+            try decide(.reject, on, reasons)
+        case .dismissed(let on, let reasons):
+            try decide(.dismiss, on, reasons)
+        case .withdrawn(let reason):
+            try session.act(as: spec.caseworker)
+            _ = try Applications.assign(reference, session: session)
+            _ = try Applications.withdraw(reference, reason: reason, session: session)
+        case .pending(let assessed):
+            if assessed { try handleAndAssess(.grant, nil, score: 4) }
+        case .appealed(let first, let received, let grounds, let then):
+            try carry(reference, spec, first, session)
+            try session.act(as: manager.user)
+            _ = try Appeals.register(reference, received: try CalendarDate(received), grounds: grounds, session: session)
+            switch then {
+            case .granted(let on): try decide(.grant(applied), on, nil)
+            case .partial(let kroner, let on, let reasons): try decide(.grant(Money(kroner: kroner)), on, reasons)
+            case .rejected(let on, let reasons): try decide(.reject, on, reasons)
+            case .dismissed(let on, let reasons): try decide(.dismiss, on, reasons)
+            case .withdrawn, .pending, .appealed:
+                throw TilskotError.refused("sample data: an appeal of \(reference) must end in a decision")
+            }
+        }
+    }
+
+    static func ensureUser(_ name: String, _ role: UserRole, _ fullName: String, _ session: Session) throws(TilskotError) {
+        let member = try session.run {
+            try session.connection.queryValue("""
+                SELECT pg_has_role(r.oid, $2, 'MEMBER') FROM pg_roles r WHERE r.rolname = $1
+                """, [name, role.groupRole], as: Bool.self)
+        }
+        if member == true { return }
+        try Users.add(name, role: role, fullName: fullName, session: session)
+    }
+}
