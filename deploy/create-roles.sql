@@ -69,6 +69,10 @@ SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'dbname') \gexec
 SELECT format('GRANT CONNECT ON DATABASE %I TO tilskot_caseworker, tilskot_manager, tilskot_finance, '
               'tilskot_auditor, tilskot_admin, tilskot_participant_reader, %I', :'dbname', :'deployer') \gexec
 
+-- A session left idle inside a transaction holds its locks (a decision holds its round's row):
+-- end it rather than let one forgotten psql stop every decider of the round.
+SELECT format('ALTER DATABASE %I SET idle_in_transaction_session_timeout = ''15min''', :'dbname') \gexec
+
 -- The first admin: a person in tilskot_admin (all a manager may do). Not the deployer, and not an
 -- owner: an admin cannot disable a trigger or rewrite the audit log either.
 SELECT format('CREATE ROLE %I LOGIN', :'admin')

@@ -1,0 +1,60 @@
+import Foundation
+import PGClient
+import Testing
+import TilskotCore
+import TilskotStore
+import TilskotTestSupport
+
+/// deploy/check-integrity.sql, the auditor's check for what triggers cannot stop: a superuser or an
+/// owner who switches the rules off, writes past them and switches them on again.
+@Suite("the auditor's integrity check detects writes past the rules")
+struct IntegrityCheckTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appending(path: "deploy/check-integrity.sql").path
+
+    /// Runs the check as the auditor: the failing checks' names, and psql's exit status.
+    func check(_ db: TestDatabase) throws -> (exitCode: Int32, failing: [String], output: String) {
+        let result = try ChildProcess.run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", db.url(asLogin: Lifecycle.aud), "-f", Self.script],
+                                          separateStandardError: true)
+        let failing = result.output.split(separator: "\n")
+            .filter { $0.contains("| f  |") }
+            .map { String($0.split(separator: "|")[0]).trimmingCharacters(in: .whitespaces) }
+        return (result.exitCode, failing, result.output + result.errorOutput)
+    }
+
+    @Test("clean after normal work; after replica-mode writes and a disabled trigger it names each trace and exits non-zero")
+    func detectsTampering() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let decided = try Lifecycle.assessed(db)
+        _ = try Decisions.decide(decided, .grant(try Money.parse("5 000 000")), session: try db.session(as: Lifecycle.mona))
+        let target = try Lifecycle.assessed(db, org: Lifecycle.stavanger)
+        let clean = try check(db)
+        #expect(clean.exitCode == 0, "\(clean.output)")
+        #expect(clean.failing.isEmpty)
+        #expect(clean.output.contains("every check holds"))
+
+        // MUT: a superuser writes a grant with every trigger off, then leaves one trigger disabled
+        let owner = try db.connect()
+        try owner.execute("SET session_replication_role = replica")
+        try owner.execute("""
+            INSERT INTO tilskot.decision (application_id, outcome, amount_ore, decided_by)
+            SELECT id, 'granted', amount_applied_ore, 'lc_per' FROM tilskot.application WHERE reference = $1
+            """, [target.description])
+        try owner.execute("UPDATE tilskot.application SET status = 'granted' WHERE reference = $1", [target.description])
+        try owner.execute("RESET session_replication_role")
+        try owner.execute("ALTER TABLE tilskot.audit_log DISABLE TRIGGER audit_log_no_update_delete")
+
+        // validate: each trace is named
+        let tampered = try check(db)
+        #expect(tampered.exitCode != 0)
+        #expect(Set(tampered.failing) == [
+            "triggers: every trigger on a tilskot table is enabled",
+            "audit: every decision row was logged",
+            "history: every application's status is where its audit history ends",
+            "money: every round's granted sum equals its current grants",
+        ], "\(tampered.output)")
+        #expect(tampered.output.contains("audit_log.audit_log_no_update_delete is disabled"))
+        #expect(tampered.output.contains("\(target) is granted"))
+    }
+}
