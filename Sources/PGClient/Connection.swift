@@ -16,7 +16,8 @@ public final class Connection {
         guard let handle, PQstatus(handle) == CONNECTION_OK else {
             let message = handle.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             PQfinish(handle)
-            throw PGError(sqlState: "", message: message.trimmingTrailingNewlines())
+            // libpq echoes parts of a string it cannot parse, the password included.
+            throw PGError(sqlState: "", message: ConnectionString.scrubbed(message.trimmingTrailingNewlines(), conninfo: conninfo))
         }
         self.handle = handle
         // Decoding relies on these; a server or role default must not change them under us.
