@@ -22,6 +22,8 @@ struct Tilskot: ParsableCommand {
             ApplicationCommand.self,
             AuditCommand.self,
             SampleCommand.self,
+            ReportCommand.self,
+            ExportCommand.self,
         ]
     )
 }

@@ -1,0 +1,45 @@
+/// The equality-report section as Markdown, to paste into the report. Everything that comes from
+/// data (scheme names, goals, reasons, county names) is escaped, so it cannot become markup.
+extension EqualitySection {
+    public func renderMarkdown() -> String {
+        var out = "## \(Markdown.escape(title))\n\n\(Markdown.escape(introduction))\n"
+        for scheme in schemes {
+            out += "\n### \(Markdown.escape(scheme.name))\n\n"
+            if !scheme.purpose.isEmpty { out += scheme.purpose.map(Markdown.escape).joined(separator: " ") + "\n\n" }
+            out += Markdown.escape(scheme.figures) + "\n"
+        }
+        for table in tables where !table.rows.isEmpty {
+            out += "\n" + Markdown.table(table)
+        }
+        out += "\n_\(Markdown.escape(basis))_\n"
+        return out
+    }
+}
+
+enum Markdown {
+    /// Backslash-escapes what Markdown (CommonMark and GitHub's tables) would read as markup; line
+    /// breaks become spaces so a value cannot start a heading or a list.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "{", "}", "!", "~":
+                out.append("\\")
+                out.append(ch)
+            case "\n", "\r":
+                out.append(" ")
+            default:
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func table(_ table: EqualitySection.Table) -> String {
+        var out = "**\(escape(table.caption))**\n\n"
+        out += "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"
+        out += "|" + table.numeric.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
+        for row in table.rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+        return out
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import PGClient
+import TilskotCore
+import TilskotStore
+
+/// The figures of the equality-report section ("Tilskotsordningar") for one year, in one query: every
+/// round of the year with its scheme's goal and target group, frame adjustments and outcomes, and the
+/// grants per county, as two JSON arrays beside the clock and the last audited change.
+public enum EqualityQuery {
+    public static let sql = """
+        SELECT now() AS read_at,
+               (SELECT max(at) FROM tilskot.audit_log) AS last_change,
+               coalesce((SELECT json_agg(x ORDER BY x.frame_ore DESC, x.scheme) FROM (
+                   SELECT s.code AS scheme, s.name, s.goal, s.target_group, r.year,
+                          r.initial_frame_ore, r.frame_ore,
+                          (SELECT coalesce(json_agg(json_build_object('amount_ore', f.amount_ore, 'reason', f.reason)
+                                                    ORDER BY f.id), '[]'::json)
+                             FROM tilskot.frame_adjustment f WHERE f.round_id = r.id) AS adjustments,
+                          count(a.id) AS applications,
+                          count(*) FILTER (WHERE d.outcome = 'granted') AS granted,
+                          count(*) FILTER (WHERE d.outcome = 'partially_granted') AS partially_granted,
+                          count(*) FILTER (WHERE d.outcome = 'rejected') AS rejected,
+                          count(*) FILTER (WHERE d.outcome = 'dismissed') AS dismissed,
+                          count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
+                          count(*) FILTER (WHERE a.status IN ('received', 'in_review', 'assessed')) AS pending,
+                          coalesce(sum(a.amount_applied_ore), 0) AS requested_ore,
+                          coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+                   FROM tilskot.round r
+                   JOIN tilskot.scheme s ON s.id = r.scheme_id
+                   LEFT JOIN tilskot.application a ON a.round_id = r.id
+                   LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+                   WHERE r.year = $1
+                   GROUP BY r.id, s.id) x), '[]'::json) AS rounds,
+               coalesce((SELECT json_agg(c ORDER BY c.code IS NULL, c.code) FROM (
+                   SELECT CASE WHEN $2 = '2024' THEN m.county_code_2024 ELSE m.county_code_2020 END AS code,
+                          CASE WHEN $2 = '2024' THEN m.county_name_2024 ELSE m.county_name_2020 END AS name,
+                          count(*) AS applications,
+                          count(*) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')) AS grants,
+                          coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+                   FROM tilskot.round r
+                   JOIN tilskot.application a ON a.round_id = r.id
+                   JOIN tilskot.organisation o ON o.id = a.organisation_id
+                   LEFT JOIN tilskot.municipality_ref m ON m.code = o.municipality
+                   LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+                   WHERE r.year = $1
+                   GROUP BY 1, 2) c), '[]'::json) AS counties
+        """
+
+    public struct Adjustment: Decodable, Sendable, Equatable {
+        public var amountOre: Int64
+        public var reason: String
+        enum CodingKeys: String, CodingKey { case amountOre = "amount_ore", reason }
+    }
+
+    /// One round of the year: the scheme's purpose and the round's figures.
+    public struct SchemeFigures: Decodable, Sendable, Equatable {
+        public var scheme: String
+        public var name: String
+        public var goal: String?
+        public var targetGroup: String?
+        public var year: Int
+        public var initialFrameOre: Int64
+        public var frameOre: Int64
+        public var adjustments: [Adjustment]
+        public var applications: Int
+        public var granted: Int
+        public var partiallyGranted: Int
+        public var rejected: Int
+        public var dismissed: Int
+        public var withdrawn: Int
+        public var pending: Int
+        public var requestedOre: Int64
+        public var grantedOre: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case scheme, name, goal, year, adjustments, applications, granted, rejected, dismissed, withdrawn, pending
+            case targetGroup = "target_group", initialFrameOre = "initial_frame_ore", frameOre = "frame_ore"
+            case partiallyGranted = "partially_granted", requestedOre = "requested_ore", grantedOre = "granted_ore"
+        }
+    }
+
+    public struct CountyFigures: Decodable, Sendable, Equatable {
+        /// Nil for applicants without a known municipality.
+        public var code: String?
+        public var name: String?
+        public var applications: Int
+        public var grants: Int
+        public var grantedOre: Int64
+        enum CodingKeys: String, CodingKey { case code, name, applications, grants, grantedOre = "granted_ore" }
+    }
+
+    public struct Figures: Sendable, Equatable {
+        public var year: Int
+        public var schemes: [SchemeFigures]
+        public var counties: [CountyFigures]
+        public var basis: ReportBasis
+    }
+
+    public static func fetch(year: Int, division: CountyDivision? = nil, session: Session) throws(TilskotError) -> Figures {
+        let division = division ?? CountyDivision.inForce(year: year) ?? .division2020
+        return try ReportReader.read(session) { c in
+            guard let row = try c.queryRow(sql, [year, division.rawValue]) else {
+                throw TilskotError.refused("the equality-report figures for \(year) could not be read")
+            }
+            let decoder = JSONDecoder()
+            let schemes = try decoder.decode([SchemeFigures].self, from: Data(try row.string("rounds").utf8))
+            let counties = try decoder.decode([CountyFigures].self, from: Data(try row.string("counties").utf8))
+            let basis = ReportBasis(readAt: try row.decode("read_at", as: Date.self),
+                                    lastChange: try row.decodeIfPresent("last_change", as: Date.self),
+                                    rounds: schemes.map { "\($0.scheme)/\($0.year)" }, division: division)
+            return Figures(year: year, schemes: schemes, counties: counties, basis: basis)
+        }
+    }
+}

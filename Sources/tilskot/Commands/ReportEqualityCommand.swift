@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import TilskotCore
+import TilskotReports
+import TilskotStore
+
+/// `tilskot report equality --year 2021 [--lang nn|nb|en] [--format markdown|html] [--out FILE]`: the
+/// "Tilskotsordningar" section of the equality report, generated from data. It takes the connection
+/// options of every command but its own --format, since the section is a document (Markdown or HTML),
+/// not rows.
+struct ReportEqualityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "equality",
+        abstract: "The equality report's grant section (Tilskotsordningar): text per scheme, tables and charts.",
+        discussion: "Nynorsk by default. HTML is one self-contained page (inline CSS and SVG charts) that prints on A4.")
+
+    @Option(name: .customLong("database-url"),
+            help: ArgumentHelp("PostgreSQL URL or libpq conninfo (else TILSKOT_DATABASE_URL, DATABASE_URL, PGSERVICE/PGHOST, or the local database).", valueName: "url"))
+    var databaseURL: String?
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as this tilskot user (SET ROLE); else TILSKOT_USER.", valueName: "user"))
+    var actAs: String?
+    @Option(help: "The budget year, e.g. 2021.") var year: Int
+    @Option(help: ArgumentHelp("Language: nn (Nynorsk), nb (Bokmål) or en.", valueName: "nn|nb|en")) var lang: String = "nn"
+    @Option(help: ArgumentHelp("Document format.", valueName: "markdown|html")) var format: String = "markdown"
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp("County division of the county table and chart; default the one in force in the year.", valueName: "2020|2024"))
+    var division: String?
+    @Option(help: "The directorate as the text names it.") var funder: String = "IMDi"
+
+    func run() throws {
+        guard let language = ReportLanguage(rawValue: lang.lowercased()) else {
+            throw TilskotError.refused("--lang \(lang) is not known; give nn (Nynorsk), nb (Bokmål) or en (English)")
+        }
+        let format = self.format.lowercased()
+        guard format == "markdown" || format == "html" else {
+            throw TilskotError.refused("--format \(self.format) is not a document format for this section; give markdown or html")
+        }
+        let division = try division.map { text throws(TilskotError) in
+            try Input.read { () throws(TilskotCore.ValidationError) in try CountyDivision.parse(text) }
+        }
+        let target = try DatabaseTarget.resolve(databaseURL: databaseURL)
+        let actor = actAs ?? ProcessInfo.processInfo.environment["TILSKOT_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        let figures = try EqualityQuery.fetch(year: try ReportCommand.year(year), division: division,
+                                              session: try Session.open(target, actAs: actor))
+        guard !figures.schemes.isEmpty else {
+            throw TilskotError.refused("there are no rounds in \(year), so there is no grant section to write; see `tilskot round list`")
+        }
+        let section = EqualitySection(figures, language: language, funder: funder)
+        let text = format == "html" ? section.renderHTML() : section.renderMarkdown()
+        if let out {
+            try ReportFile.write(text, to: out)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
+
+/// Writing a report to `--out FILE`: all or nothing, and a sentence when the folder is missing.
+enum ReportFile {
+    static func write(_ text: String, to path: String) throws(TilskotError) {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .refused("cannot write \(path): the folder \(folder) does not exist; create it first (mkdir -p \(folder))")
+        }
+        do {
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw .refused("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
