@@ -1,0 +1,171 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// Bulk registration of applications from a CSV file (`tilskot application import`).
+///
+/// The file streams through COPY FROM STDIN into a staging table; the database then checks every
+/// row and registers them all in set-based SQL (SQL/migrations/0030_bulk_import.sql) — the same
+/// rules as registering one by one, without a round trip per row. All or nothing: one bad row and
+/// nothing is registered. Rows whose external reference is registered already are skipped, so
+/// importing the same file twice registers it once.
+public enum ApplicationImport {
+    public struct Options: Sendable {
+        /// The round every row goes to; nil when the file has a round column.
+        public var round: RoundKey?
+        /// Check everything, write nothing.
+        public var dryRun: Bool
+        /// The field separator; nil: `;` when the header has semicolons and no commas, else `,`.
+        public var delimiter: UnicodeScalar?
+
+        public init(round: RoundKey? = nil, dryRun: Bool = false, delimiter: UnicodeScalar? = nil) {
+            self.round = round
+            self.dryRun = dryRun
+            self.delimiter = delimiter
+        }
+    }
+
+    /// What an import did (or, in a dry run, would do).
+    public struct Outcome: Sendable, Equatable {
+        public var rowsRead: Int
+        public var imported: Int
+        public var alreadyRegistered: Int
+        public var organisationsCreated: Int
+        public var rounds: Int
+        public var dryRun: Bool
+        public var seconds: Double
+    }
+
+    /// One problem with one row: `line 7: amount: "abc" is not an amount in kroner; …`.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var line: Int
+        public var column: String
+        public var message: String
+        public var description: String { "line \(line): \(column): \(message)" }
+    }
+
+    /// How many problems the refusal lists before it only counts the rest.
+    public static let problemsShown = 50
+
+    /// Where an import is, for a progress line.
+    public struct Progress: Sendable {
+        public enum Phase: Sendable { case reading, checking }
+        public var phase: Phase
+        public var rows: Int
+        public var bytesRead: Int64
+        public var totalBytes: Int64
+        public var elapsed: Double
+
+        /// 0…1, from the bytes read.
+        public var fraction: Double { totalBytes > 0 ? min(1, Double(bytesRead) / Double(totalBytes)) : 0 }
+        public var rowsPerSecond: Double { elapsed > 0 ? Double(rows) / elapsed : 0 }
+        /// Seconds left for reading, from the pace so far.
+        public var secondsLeft: Double? {
+            guard fraction > 0.01, fraction < 1 else { return nil }
+            return elapsed * (1 - fraction) / fraction
+        }
+    }
+
+    /// Imports `file`. `progress` is called now and then while reading and once when the database
+    /// starts checking (on this thread).
+    public static func run(file: URL, options: Options, session: Session,
+                           progress: ((Progress) -> Void)? = nil) throws(TilskotError) -> Outcome {
+        let started = Date()
+        let input = try ImportFile(url: file, delimiter: options.delimiter)
+        guard let headerFields = input.header() else {
+            throw .refused("\(input.name) is empty; the first line must name the columns (\(ImportColumn.names))")
+        }
+        let header = try ImportHeader(headerFields, fileName: input.name)
+        if options.round == nil && !header.has(.round) {
+            throw .refused("\(input.name) has no round column; say which round the applications are for with --round SCHEME/YEAR")
+        }
+        let reason = "imported from \(input.name)"
+        let connection = session.connection
+        // Staging and checking tables live in temporary buffers: give them room before the first
+        // temporary table of the session (the setting cannot change after that; then keep it).
+        _ = try? connection.execute("SELECT set_config('temp_buffers', '128MB', false)")
+
+        var outcome: Outcome?
+        try session.run {
+            do {
+                try connection.transaction {
+                    try connection.execute("SELECT set_config('tilskot.reason', $1, true)", [reason])
+                    try connection.execute("SELECT tilskot.import_begin()")
+                    var shapeProblems: [Problem] = []
+                    var shapeProblemCount = 0
+                    var rows = 0
+                    var lastReport = Date()
+                    try connection.copy("""
+                        COPY pg_temp.application_import (line, \(ImportColumn.allCases.map(\.rawValue).joined(separator: ", ")))
+                        FROM STDIN
+                        """) { writer in
+                        while let (line, fields) = try input.nextRow() {
+                            if fields.count != header.fieldCount {
+                                shapeProblemCount += 1
+                                if shapeProblems.count < problemsShown {
+                                    shapeProblems.append(Problem(
+                                        line: line, column: "row",
+                                        message: "has \(fields.count) fields but the header has \(header.fieldCount); check the delimiter (\(input.delimiter)) and quotes"))
+                                }
+                            }
+                            try writer.write(row: [String(line)] + header.values(of: fields))
+                            rows += 1
+                            if let progress, rows % 4096 == 0 {
+                                let now = Date()
+                                if now.timeIntervalSince(lastReport) >= 0.2 {
+                                    lastReport = now
+                                    progress(Progress(phase: .reading, rows: rows, bytesRead: input.bytesRead,
+                                                      totalBytes: input.size, elapsed: now.timeIntervalSince(started)))
+                                }
+                            }
+                        }
+                    }
+                    progress?(Progress(phase: .checking, rows: rows, bytesRead: input.size, totalBytes: input.size,
+                                       elapsed: Date().timeIntervalSince(started)))
+                    let municipalities = Set(CountyDivision.allCases.flatMap { Municipality.all(in: $0).map(\.code) }).sorted()
+                    guard let result = try connection.queryRow(
+                        "SELECT * FROM tilskot.import_applications($1, $2::text[], $3)",
+                        [options.round?.description, municipalities, options.dryRun]) else {
+                        throw TilskotError.refused("the import returned nothing")
+                    }
+                    let errors = try result.int("errors") + shapeProblemCount
+                    if errors > 0 {
+                        let found = try connection.query("""
+                            SELECT line, column_name, message FROM pg_temp.application_import_error
+                            ORDER BY line, ord LIMIT $1
+                            """, [problemsShown]).map { row in
+                                Problem(line: try row.int("line"), column: try row.string("column_name"),
+                                        message: try row.string("message"))
+                            }
+                        let shown = (shapeProblems + found).sorted { $0.line < $1.line }
+                            .prefix(problemsShown)
+                        throw TilskotError.refused(refusal(file: input.name, rows: rows, errors: errors, shown: Array(shown)))
+                    }
+                    outcome = Outcome(
+                        rowsRead: try result.int("rows_read"), imported: try result.int("imported"),
+                        alreadyRegistered: try result.int("already_registered"),
+                        organisationsCreated: try result.int("organisations_created"), rounds: try result.int("rounds"),
+                        dryRun: options.dryRun, seconds: Date().timeIntervalSince(started))
+                    // A dry run undoes everything, reference numbers included.
+                    if options.dryRun { throw DryRunDone() }
+                }
+            } catch is DryRunDone {
+                // Rolled back on purpose.
+            }
+        }
+        guard var outcome else { throw .refused("the import did not finish") }
+        outcome.seconds = Date().timeIntervalSince(started)
+        return outcome
+    }
+
+    struct DryRunDone: Error {}
+
+    static func refusal(file: String, rows: Int, errors: Int, shown: [Problem]) -> String {
+        var lines = ["\(file): \(errors) \(errors == 1 ? "problem" : "problems") in \(rows) rows; nothing imported. Correct these lines and import the file again:"]
+        lines += shown.map(\.description)
+        if errors > shown.count {
+            lines.append("… and \(errors - shown.count) more")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

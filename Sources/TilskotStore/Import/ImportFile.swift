@@ -1,0 +1,88 @@
+import CSV
+import Foundation
+
+/// An import file read as a stream of rows with yaslab/CSV.swift: one row in memory at a time,
+/// whatever the size of the file. Knows the line each row starts on (for error messages) and about
+/// how far into the file it is (for progress).
+final class ImportFile {
+    let url: URL
+    let delimiter: UnicodeScalar
+    let size: Int64
+    private let reader: CSVReader
+    /// The line the next row starts on: the header is line 1.
+    private(set) var nextLine = 2
+    /// Bytes read so far, counted from the rows' own text (exact for unquoted fields).
+    private(set) var bytesRead: Int64 = 0
+
+    var name: String { url.lastPathComponent }
+
+    /// Opens `url`; the delimiter is `delimiter`, else `;` when the header line has semicolons and no
+    /// commas (Norwegian spreadsheets), else `,`.
+    init(url: URL, delimiter: UnicodeScalar?) throws(TilskotError) {
+        self.url = url
+        let path = url.path
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw .refused("cannot read \(path): there is no such file, or it cannot be read; give the path of a CSV file")
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        let chosen = delimiter ?? ImportFile.guessDelimiter(path)
+        self.delimiter = chosen
+        guard let stream = InputStream(fileAtPath: path) else {
+            throw .refused("cannot open \(path) for reading")
+        }
+        do {
+            reader = try CSVReader(stream: stream, hasHeaderRow: false, trimFields: false, delimiter: chosen)
+        } catch {
+            throw .refused("cannot read \(path) as CSV: \(error)")
+        }
+    }
+
+    /// The header row (the first line), or nil for an empty file.
+    func header() -> [String]? {
+        guard let fields = reader.next() else { return nil }
+        bytesRead += ImportFile.length(of: fields)
+        return fields
+    }
+
+    /// The next data row that is not blank, with the line it starts on; nil at the end.
+    func nextRow() throws(TilskotError) -> (line: Int, fields: [String])? {
+        while let fields = reader.next() {
+            let line = nextLine
+            // A quoted field with line breaks in it spans several lines of the file.
+            var breaks = 0
+            for field in fields where field.utf8.contains(0x0A) {
+                breaks += field.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            }
+            nextLine += 1 + breaks
+            bytesRead += ImportFile.length(of: fields)
+            if fields.count == 1 && fields[0].allSatisfy(\.isWhitespace) { continue }
+            return (line, fields)
+        }
+        // On Linux the stream reports bytes available at its end, so CSV.swift's last read fails
+        // with cannotReadFile after the last row: that is the end of the file, not an error.
+        if let error = reader.error, !ImportFile.isEndOfFile(error) {
+            throw .refused("\(name) could not be read to the end (after line \(nextLine - 1)): \(error); save it as UTF-8 CSV")
+        }
+        return nil
+    }
+
+    private static func isEndOfFile(_ error: any Error) -> Bool {
+        if case CSVError.cannotReadFile = error { return true }
+        return false
+    }
+
+    private static func length(of fields: [String]) -> Int64 {
+        Int64(fields.reduce(fields.count) { $0 + $1.utf8.count })
+    }
+
+    private static func guessDelimiter(_ path: String) -> UnicodeScalar {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "," }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
+        let firstLine = head.prefix { $0 != 0x0A }
+        let semicolons = firstLine.filter { $0 == 0x3B }.count
+        let commas = firstLine.filter { $0 == 0x2C }.count
+        return semicolons > 0 && commas == 0 ? ";" : ","
+    }
+}

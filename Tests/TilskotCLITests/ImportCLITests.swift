@@ -1,0 +1,125 @@
+import Foundation
+import PGClient
+import Synchronization
+import Testing
+import TilskotStore
+import TilskotTestSupport
+
+/// `tilskot application import` through the built binary: the summary line, exit status 1 with
+/// `line N: column: …` on stderr and nothing written, --dry-run, --delimiter, and no progress
+/// output when stderr is not a terminal (tests run it through pipes).
+@Suite("application import command")
+struct ImportCLITests {
+    static let manager = "impcli_mona"
+    static let caseworker = "impcli_kari"
+    private static let usersReady = Mutex(false)
+
+    func scene() throws -> TestDatabase {
+        let db = try TestDatabase.create()
+        try Self.usersReady.withLock { ready in
+            if !ready { try db.addUsers([Self.manager: .manager, Self.caseworker: .caseworker]); ready = true }
+        }
+        for step in [
+            ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", Self.manager],
+            ["round", "open", "JS/2021", "--frame", "135,3 mill", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
+        ] {
+            let result = try CLIRunner.run(step, database: db)
+            guard result.exitCode == 0 else {
+                db.drop()
+                throw TilskotError.refused("setup step \(step.joined(separator: " ")) failed: \(result.stderr)")
+            }
+        }
+        return db
+    }
+
+    func file(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appending(path: "import-cli-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func applications(_ db: TestDatabase) throws -> Int {
+        try db.connect().queryValue("SELECT count(*) FROM tilskot.application", as: Int.self) ?? -1
+    }
+
+    static let semicolonFile = """
+        orgnr;title;amount;received;external_ref;org_name;org_kind;org_municipality
+        958935420;Jobbsjansen Oslo;3 400 000,50;01.02.2021;P-1;Oslo kommune;municipality;0301
+        964965226;Jobbsjansen Stavanger;1200000;2021-02-15;P-2;Stavanger kommune;municipality;1103
+
+        """
+
+    @Test("imports a ;-separated file with decimal commas, prints one summary line and no progress when piped")
+    func summaryLine() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let path = try file(Self.semicolonFile)
+        let result = try CLIRunner.run(["application", "import", path, "--round", "JS/2021", "--delimiter", ";",
+                                        "--as", Self.caseworker], database: db)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("2 read, 2 imported, 0 already registered, 2 new organisations in ") == true)
+        #expect(result.stderr.isEmpty, "progress must stay off when stderr is not a terminal: \(result.stderr)")
+        #expect(try applications(db) == 2)
+
+        // Again: nothing new, counted as already registered; the delimiter is found from the header.
+        let again = try CLIRunner.run(["application", "import", path, "--round", "JS/2021", "--as", Self.caseworker,
+                                       "--format", "json"], database: db)
+        #expect(again.exitCode == 0)
+        #expect(again.stdout.contains("\"rows_read\": 2") && again.stdout.contains("\"imported\": 0")
+                && again.stdout.contains("\"already_registered\": 2"))
+        #expect(try applications(db) == 2)
+    }
+
+    @Test("bad rows: exit 1, every problem as `line N: column: …` on stderr, nothing written")
+    func badRows() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let path = try file("""
+            orgnr,title,amount,received,external_ref,org_name,org_kind
+            958935420,God,100000,2021-02-01,B-1,Oslo kommune,municipality
+            958935421,Feil orgnr,100000,2021-02-01,B-2,Feil,municipality
+            958935420,Feil beløp,ti kroner,2021-02-01,B-3,,
+            """)
+        let result = try CLIRunner.run(["application", "import", path, "--round", "JS/2021", "--as", Self.caseworker], database: db)
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.isEmpty)
+        let lines = result.errorLines
+        #expect(lines.first?.contains("2 problems in 3 rows; nothing imported") == true)
+        #expect(lines.contains("line 3: orgnr: organisation number 958935421 is not valid: its check digit should be 0"))
+        #expect(lines.contains { $0.hasPrefix("line 4: amount: \"ti kroner\" is not an amount in kroner") })
+        #expect(try applications(db) == 0)
+        #expect(try db.connect().queryValue("SELECT count(*) FROM tilskot.organisation", as: Int.self) == 0)
+    }
+
+    @Test("--dry-run says what would be imported and writes nothing")
+    func dryRun() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let path = try file(Self.semicolonFile)
+        let result = try CLIRunner.run(["application", "import", path, "--round", "JS/2021", "--dry-run",
+                                        "--as", Self.caseworker], database: db)
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.hasPrefix("dry run: 2 read, 2 would be imported, 0 already registered"))
+        #expect(result.stdout.contains("nothing written"))
+        #expect(try applications(db) == 0)
+    }
+
+    @Test("bad usage and bad files: one sentence each")
+    func badInput() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let missing = try CLIRunner.run(["application", "import", "/nonexistent/x.csv", "--round", "JS/2021", "--as", Self.caseworker], database: db)
+        #expect(missing.exitCode == 1 && missing.errorLines.count == 1 && missing.stderr.contains("cannot read /nonexistent/x.csv"))
+        let header = try CLIRunner.run(["application", "import", try file("orgnr,title,beløp\n1,2,3\n"), "--round", "JS/2021",
+                                        "--as", Self.caseworker], database: db)
+        #expect(header.exitCode == 1 && header.stderr.contains("column \"beløp\" that import does not know"))
+        let noRound = try CLIRunner.run(["application", "import", try file(Self.semicolonFile), "--as", Self.caseworker], database: db)
+        #expect(noRound.exitCode == 1 && noRound.stderr.contains("--round SCHEME/YEAR"))
+        let delimiter = try CLIRunner.run(["application", "import", try file(Self.semicolonFile), "--round", "JS/2021",
+                                           "--delimiter", ";;", "--as", Self.caseworker], database: db)
+        #expect(delimiter.exitCode == 2)
+        #expect(try applications(db) == 0)
+    }
+}
