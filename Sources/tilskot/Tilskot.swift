@@ -21,6 +21,7 @@ struct Tilskot: ParsableCommand {
             OrgCommand.self,
             ApplicationCommand.self,
             AuditCommand.self,
+            DevCommand.self,
             SampleCommand.self,
             ReportCommand.self,
             ExportCommand.self,
