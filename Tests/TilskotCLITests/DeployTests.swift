@@ -123,6 +123,7 @@ struct DeployTests {
         #expect(upgrade.exitCode == 0, "\(upgrade.errorOutput)")
         #expect(upgrade.errorOutput.contains("tables equal"), "\(upgrade.errorOutput)")
         #expect(upgrade.errorOutput.contains("OK: "), "\(upgrade.errorOutput)")
+        #expect(upgrade.errorOutput.contains("report summary --year 2021 equal"), "\(upgrade.errorOutput)")
         #expect(upgrade.output.contains("nothing to migrate"))
 
         // a restore kept for inspection (no --drop-restored) holds the same report as the source
