@@ -2,21 +2,28 @@
 /// stays one self-contained file. Labels sit above their bars, so long scheme names get the full
 /// width and the chart stays readable when a phone scales it down. Text from data is escaped.
 enum BarChartSVG {
-    static let width = 480.0
+    /// Narrow enough that a phone (about 360 px of text width) shows the text at about 12 px; the page
+    /// caps the chart at 32 rem so it does not grow large on A4.
+    static let width = 400.0
     static let colours = ["#b9cde0", "#1f5f8b"]
+    static let labelLine = 16.0
     static let labelHeight = 18.0
+    /// Characters per label line before it wraps (13 px semi-bold in a 400 wide chart).
+    static let labelCharacters = 44
     static let barHeight = 14.0
     static let barGap = 3.0
     static let itemGap = 12.0
     /// Room right of the longest bar for its value label.
-    static let valueRoom = 118.0
+    static let valueRoom = 104.0
 
     static func render(_ chart: EqualitySection.Chart, id: String) -> String {
         let maxValue = max(chart.items.flatMap(\.values).max() ?? 0, 1)
         let series = max(chart.seriesNames.count, 1)
         let legendHeight = series > 1 ? 26.0 : 0
-        let itemHeight = labelHeight + Double(series) * (barHeight + barGap) + itemGap
-        let height = legendHeight + Double(chart.items.count) * itemHeight + 4
+        let labels = chart.items.map { wrap($0.label) }
+        let gap = series > 1 ? itemGap : itemGap / 2
+        let barsHeight = Double(series) * (barHeight + barGap) + gap
+        let height = legendHeight + labels.map { labelHeight + Double($0.count - 1) * labelLine + barsHeight }.reduce(0, +) + 4
         let scale = (width - valueRoom) / Double(maxValue)
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height.rounded(.up)))" \
@@ -34,9 +41,11 @@ enum BarChartSVG {
             }
         }
         var y = legendHeight
-        for item in chart.items {
-            svg += "<text x=\"0\" y=\"\(format(y + 13))\" fill=\"#1b1b1b\" font-weight=\"600\">\(HTML.escape(item.label))</text>\n"
-            y += labelHeight
+        for (item, lines) in zip(chart.items, labels) {
+            for (number, line) in lines.enumerated() {
+                svg += "<text x=\"0\" y=\"\(format(y + 13 + Double(number) * labelLine))\" fill=\"#1b1b1b\" font-weight=\"600\">\(HTML.escape(line))</text>\n"
+            }
+            y += labelHeight + Double(lines.count - 1) * labelLine
             for (index, value) in item.values.enumerated() {
                 let length = max(Double(max(value, 0)) * scale, value > 0 ? 1 : 0)
                 let colour = colours[(series > 1 ? index : 1) % colours.count]
@@ -45,9 +54,27 @@ enum BarChartSVG {
                 svg += "<text x=\"\(format(length + 5))\" y=\"\(format(y + 11.5))\" fill=\"#1b1b1b\" font-size=\"12\">\(HTML.escape(label))</text>\n"
                 y += barHeight + barGap
             }
-            y += itemGap
+            y += gap
         }
         return svg + "</svg>"
+    }
+
+    /// Splits a label into lines of at most `labelCharacters`, at spaces (a longer word stands alone).
+    static func wrap(_ label: String) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in label.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= labelCharacters {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        lines.append(current)
+        return lines
     }
 
     static func format(_ value: Double) -> String {

@@ -68,13 +68,14 @@ enum HTML {
     }
 
     static func table(_ table: EqualitySection.Table) -> String {
-        func cell(_ tag: String, _ text: String, _ numeric: Bool) -> String {
-            "<\(tag)\(numeric ? " class=\"num\"" : "")>\(escape(text))</\(tag)>"
+        func cell(_ tag: String, _ text: String, _ numeric: Bool, label: String? = nil) -> String {
+            // data-label carries the column name for the phone layout, where each row becomes a card.
+            "<\(tag)\(numeric ? " class=\"num\"" : "")\(label.map { " data-label=\"\(escape($0))\"" } ?? "")>\(escape(text))</\(tag)>"
         }
         var out = "<div class=\"table-wrap\"><table>\n<caption>\(escape(table.caption))</caption>\n<thead><tr>"
         out += zip(table.columns, table.numeric).map { cell("th", $0, $1) }.joined() + "</tr></thead>\n<tbody>\n"
         for row in table.rows {
-            out += "<tr>" + zip(row, table.numeric).map { cell("td", $0, $1) }.joined() + "</tr>\n"
+            out += "<tr>" + row.indices.map { cell("td", row[$0], table.numeric[$0], label: table.columns[$0]) }.joined() + "</tr>\n"
         }
         return out + "</tbody>\n</table></div>\n"
     }
@@ -92,7 +93,7 @@ enum HTML {
         .intro { font-size: 1.05rem; }
         .purpose { color: #36414c; }
         figure { margin: 1.25rem 0 1.75rem; }
-        figure svg { display: block; width: 100%; height: auto; max-width: 40rem; }
+        figure svg { display: block; width: 100%; height: auto; max-width: 32rem; }
         figcaption { margin-top: .35rem; font-size: .9rem; color: #36414c; }
         .table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem; }
         table { border-collapse: collapse; width: 100%; font-size: .92rem; font-variant-numeric: tabular-nums; }
@@ -104,8 +105,14 @@ enum HTML {
         @media (max-width: 30rem) {
           main { padding: 1rem .75rem 2rem; }
           h1 { font-size: 1.5rem; }
-          table { font-size: .82rem; }
-          th, td { padding: .3rem .3rem; }
+          /* Each table row becomes a small card: the column name on the left, the value on the right. */
+          table, caption, tbody, tr, td { display: block; width: 100%; }
+          thead { display: none; }
+          tr { border-bottom: 2px solid #c8d1da; padding: .25rem 0; }
+          td { display: flex; justify-content: space-between; gap: 1rem; border: 0; padding: .15rem 0; text-align: right; }
+          td::before { content: attr(data-label); font-weight: 600; text-align: left; }
+          td:first-child { font-weight: 600; text-align: left; }
+          td:first-child::before { content: none; }
         }
         @media print {
           body { font-size: 10.5pt; }
