@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TilskotReports
 import TilskotStore
 
 /// `tilskot dev …` — tools for developers and benchmarks, never for production data.
@@ -7,7 +8,7 @@ struct DevCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "Developer tools: a synthetic data set for development and benchmarks.",
-        subcommands: [DevGenerate.self])
+        subcommands: [DevGenerate.self, DevRace.self])
 }
 
 struct DevGenerate: ParsableCommand {
@@ -50,5 +51,42 @@ struct DevGenerate: ParsableCommand {
         }
         let counts = try DevDataLoader.applyStatuses(target: target, log: log)
         print(counts.map { "\($0.0) \(ImportSummary.count($0.1))" }.joined(separator: ", "))
+    }
+}
+
+struct DevRace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "race",
+        abstract: "Benchmark: managers deciding one round's applications at once, each on their own connection.",
+        discussion: """
+        Prepares round RACE/<this year> with --applications assessed applications and a frame of a \
+        third of what they ask (run `dev generate --setup-only` first for the users), then lets \
+        --workers managers grant them for --seconds; a grant the frame cannot take is rejected \
+        instead. Prints decisions per second and the overspend, which must be 0 kr.
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Assessed applications to prepare.") var applications = 20_000
+    @Option(help: "Deciding managers, each with their own connection.") var workers = 4
+    @Option(help: "How long they decide.") var seconds: Double = 10
+
+    func run() throws {
+        let target = try global.target()
+        let round = try DecisionRace.prepare(target: target, applications: applications)
+        let result = try DecisionRace.run(target: target, round: round, workers: workers, seconds: seconds)
+        let format = global.outputFormat
+        if format == .table {
+            print(String(format: "%d decisions in %.1f s (%.1f/s) by %d workers: %d grants, %d refused by the frame and rejected; frame %@, granted %@, overspend %@",
+                         result.decisions, result.seconds, result.decisionsPerSecond, workers, result.grants, result.frameRefusals,
+                         result.frame.formattedKroner, result.granted.formattedKroner, result.overspend.formattedKroner))
+        } else {
+            let table = DataTable(
+                columns: ["decisions", "seconds", "decisions_per_second", "workers", "grants", "frame_refusals",
+                          "frame_ore", "granted_ore", "granted_from_decisions_ore", "overspend_ore"],
+                rows: [[.integer(Int64(result.decisions)), .decimal(result.seconds), .decimal(result.decisionsPerSecond),
+                        .integer(Int64(workers)), .integer(Int64(result.grants)), .integer(Int64(result.frameRefusals)),
+                        .integer(result.frame.ore), .integer(result.granted.ore), .integer(result.grantedFromDecisions.ore),
+                        .integer(result.overspend.ore)]])
+            print(format == .json ? table.renderJSONObject() : table.render(format), terminator: "")
+        }
     }
 }

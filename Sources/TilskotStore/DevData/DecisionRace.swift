@@ -1,0 +1,151 @@
+import Foundation
+import PGClient
+import Synchronization
+import TilskotCore
+
+/// Several managers deciding applications of one round at the same time, each on their own
+/// connection, through the service layer (`Decisions.decide`), for a fixed time: the benchmark's
+/// concurrency figure. Grants that no longer fit the frame are refused by the database and the
+/// worker rejects the application instead, so the frame runs out under load and the final
+/// overspend (granted beyond the frame) can be checked: it must be 0 kr.
+public enum DecisionRace {
+    public static let scheme = "RACE"
+
+    public struct Result: Sendable {
+        public var decisions: Int
+        public var grants: Int
+        /// Grants refused because the frame would be exceeded (then rejected instead).
+        public var frameRefusals: Int
+        public var seconds: Double
+        public var frame: Money
+        /// The round's maintained sum of current grants.
+        public var granted: Money
+        /// The plain sum of current grants from the decisions themselves.
+        public var grantedFromDecisions: Money
+        public var decisionsPerSecond: Double { seconds > 0 ? Double(decisions) / seconds : 0 }
+        /// Money granted beyond the frame, by either count (0 kr when the frame held).
+        public var overspend: Money { Money(ore: max(0, max(granted.ore, grantedFromDecisions.ore) - frame.ore)) }
+    }
+
+    /// A round RACE/<this year> with `applications` assessed applications and a frame of about a
+    /// third of what they ask for, in a database where `DevDataLoader.setUp` has made the users.
+    public static func prepare(target: DatabaseTarget, applications: Int, seed: UInt64 = 7) throws(TilskotError) -> RoundKey {
+        let year = CalendarDate.today().year
+        let key = try read { () throws(ValidationError) in try RoundKey("\(scheme)/\(year)") }
+        let manager = try Session.open(target, actAs: DevDataLoader.manager)
+        if try Schemes.find(key.scheme, session: manager) == nil {
+            _ = try Schemes.create(.init(code: key.scheme, name: "Benchmark race", applicantKinds: [.municipality]), session: manager)
+        }
+        try manager.transaction(reason: "benchmark race round") {
+            try manager.connection.execute("""
+                INSERT INTO tilskot.round (scheme_id, year, opens, closes, initial_frame_ore)
+                SELECT id, $2, make_date($2, 1, 1), make_date($2, 12, 31), 0 FROM tilskot.scheme
+                WHERE code = $1 AND NOT EXISTS (SELECT 1 FROM tilskot.round r WHERE r.scheme_id = scheme.id AND r.year = $2)
+                """, [scheme, year])
+        }
+        // The applications, through the import, from the municipalities.
+        let municipalities = Municipality.all(in: .division2024).compactMap { m in m.orgnr.map { (m, $0) } }
+        var random = SeededRandom(seed: seed)
+        var csv = "orgnr,title,amount,received,external_ref,org_name,org_kind,org_municipality\n"
+        let today = CalendarDate.today()
+        for n in 1...max(1, applications) {
+            let (m, orgnr) = municipalities[random.below(municipalities.count)]
+            let received = CalendarDate(year: year, month: 1, day: 1)!.adding(days: random.below(max(1, today.daysSince1970 - CalendarDate(year: year, month: 1, day: 1)!.daysSince1970)))
+            csv += "\(orgnr),Race \(n),\(100_000 + random.below(900) * 1_000),\(received),RACE-\(seed)-\(n),\(m.name) kommune,municipality,\(m.code)\n"
+        }
+        let file = FileManager.default.temporaryDirectory.appending(path: "tilskot-race-\(getpid()).csv")
+        do { try csv.write(to: file, atomically: true, encoding: .utf8) } catch {
+            throw .refused("cannot write \(file.path): \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = try ApplicationImport.run(file: file, options: .init(round: key),
+                                      session: try Session.open(target, actAs: DevDataLoader.caseworker))
+        let assessor = try Session.open(target, actAs: DevDataLoader.assessor)
+        try assessor.transaction(reason: "benchmark race: assessed") {
+            try assessor.connection.execute("""
+                INSERT INTO tilskot.assessment (application_id, score, recommendation)
+                SELECT a.id, 4, 'grant' FROM tilskot.application a JOIN tilskot.round r ON r.id = a.round_id
+                JOIN tilskot.scheme s ON s.id = r.scheme_id
+                WHERE s.code = $1 AND r.year = $2 AND a.status = 'received' ORDER BY a.id
+                """, [scheme, year])
+        }
+        try manager.transaction(reason: "benchmark race: frame") {
+            try manager.connection.execute("""
+                INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason)
+                SELECT r.id, sum(a.amount_applied_ore) / 300 * 100 - r.frame_ore, 'benchmark race: a third of what is asked'
+                FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id JOIN tilskot.application a ON a.round_id = r.id
+                WHERE s.code = $1 AND r.year = $2 GROUP BY r.id, r.frame_ore HAVING sum(a.amount_applied_ore) / 300 * 100 > r.frame_ore
+                """, [scheme, year])
+        }
+        return key
+    }
+
+    /// `workers` managers decide the round's assessed applications for `seconds`.
+    public static func run(target: DatabaseTarget, round: RoundKey, workers: Int, seconds: Double) throws(TilskotError) -> Result {
+        let setup = try Session.open(target, actAs: DevDataLoader.manager)
+        let references = try setup.run {
+            try setup.connection.query("""
+                SELECT a.reference FROM tilskot.application a JOIN tilskot.round r ON r.id = a.round_id
+                JOIN tilskot.scheme s ON s.id = r.scheme_id
+                WHERE s.code = $1 AND r.year = $2 AND a.status = 'assessed' ORDER BY a.id
+                """, [round.scheme.value, round.year]).map { try $0.string("reference") }
+        }
+        let counts = Mutex((decisions: 0, grants: 0, refusals: 0, failure: String?.none))
+        let deadline = Date().addingTimeInterval(seconds)
+        let started = Date()
+        let finished = DispatchGroup()
+        for worker in 0..<workers {
+            // Each worker its own share of the applications, so they compete for the round, not the rows.
+            let mine = stride(from: worker, to: references.count, by: workers).map { references[$0] }
+            finished.enter()
+            let thread = Thread {
+                defer { finished.leave() }
+                do {
+                    let session = try Session.open(target, actAs: DevDataLoader.manager)
+                    var local = (decisions: 0, grants: 0, refusals: 0)
+                    for text in mine {
+                        if Date() >= deadline { break }
+                        let reference = try ApplicationReference(text)
+                        let applied = try session.run {
+                            try session.connection.queryValue(
+                                "SELECT amount_applied_ore FROM tilskot.application WHERE reference = $1", [text], as: Int64.self) ?? 0
+                        }
+                        do {
+                            _ = try Decisions.decide(reference, .grant(Money(ore: applied)), session: session)
+                            local.grants += 1
+                        } catch let error as TilskotError where error.description.contains("over its frame") {
+                            local.refusals += 1
+                            _ = try Decisions.decide(reference, .reject, reasons: "The frame is used up.", session: session)
+                        }
+                        local.decisions += 1
+                    }
+                    counts.withLock { c in
+                        c.decisions += local.decisions; c.grants += local.grants; c.refusals += local.refusals
+                    }
+                } catch {
+                    counts.withLock { $0.failure = "\(error)" }
+                }
+            }
+            thread.start()
+        }
+        finished.wait()
+        let elapsed = Date().timeIntervalSince(started)
+        let totals = counts.withLock { $0 }
+        if let failure = totals.failure { throw .refused("a race worker failed: \(failure)") }
+        return try setup.run {
+            guard let row = try setup.connection.queryRow("""
+                SELECT r.frame_ore, r.granted_ore,
+                       coalesce((SELECT sum(d.amount_ore) FROM tilskot.decision d JOIN tilskot.application a ON a.id = d.application_id
+                                 WHERE a.round_id = r.id AND d.is_current AND d.outcome IN ('granted', 'partially_granted')), 0) AS summed
+                FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id WHERE s.code = $1 AND r.year = $2
+                """, [round.scheme.value, round.year]) else { throw TilskotError.refused("round \(round) is gone") }
+            return Result(decisions: totals.decisions, grants: totals.grants, frameRefusals: totals.refusals, seconds: elapsed,
+                          frame: Money(ore: try row.int64("frame_ore")), granted: Money(ore: try row.int64("granted_ore")),
+                          grantedFromDecisions: Money(ore: try row.int64("summed")))
+        }
+    }
+
+    static func read<T>(_ body: () throws(ValidationError) -> T) throws(TilskotError) -> T {
+        do { return try body() } catch { throw .refused(error.message) }
+    }
+}
