@@ -53,4 +53,240 @@ struct DefenceAttackTests {
         let actors = try db.connect().query("SELECT DISTINCT actor FROM tilskot.audit_log").map { try $0.string("actor") }
         #expect(!actors.contains { $0.hasPrefix("tilskot_") }, "actors: \(actors)")
     }
+
+    /// Every table of the tilskot schema.
+    func tables(_ db: TestDatabase) throws -> [String] {
+        try db.connect().query("SELECT relname FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace AND relkind IN ('r', 'p') ORDER BY 1")
+            .map { try $0.string("relname") }
+    }
+
+    @Test("no group role can switch a rule off: DISABLE/DROP TRIGGER, ALTER, DROP and TRUNCATE fail on every table (not owner, no grant)")
+    func ownershipAndTruncate() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        _ = try Lifecycle.assessed(db)
+        let all = try tables(db)
+        #expect(all.count >= 14)
+        let triggers = try db.connect().query("""
+            SELECT c.relname, g.tgname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+             WHERE c.relnamespace = 'tilskot'::regnamespace AND NOT g.tgisinternal
+            """).map { (try $0.string("relname"), try $0.string("tgname")) }
+        #expect(triggers.count >= 20)
+        for (user, _) in Self.logins {
+            let c = try db.connect(asLogin: user)
+            for table in all {
+                expectSQLError("42501", "must be owner") { try c.execute("ALTER TABLE tilskot.\(table) DISABLE TRIGGER ALL") }
+                expectSQLError("42501", "must be owner") { try c.execute("ALTER TABLE tilskot.\(table) DISABLE TRIGGER USER") }
+                expectSQLError("42501", "must be owner") { try c.execute("ALTER TABLE tilskot.\(table) DISABLE ROW LEVEL SECURITY") }
+                expectSQLError("42501", "must be owner") { try c.execute("ALTER TABLE tilskot.\(table) OWNER TO \(user)") }
+                expectSQLError("42501") { try c.execute("TRUNCATE tilskot.\(table)") }
+                expectSQLError("42501") { try c.execute("TRUNCATE tilskot.\(table) CASCADE") }
+                expectSQLError("42501", "must be owner") { try c.execute("DROP TABLE tilskot.\(table)") }
+            }
+            for (table, trigger) in triggers {
+                expectSQLError("42501", "must be owner") { try c.execute("DROP TRIGGER \(trigger) ON tilskot.\(table)") }
+                expectSQLError("42501", "must be owner") { try c.execute("ALTER TABLE tilskot.\(table) DISABLE TRIGGER \(trigger)") }
+            }
+            // The switch that silences every trigger of a session is a superuser's.
+            expectSQLError("42501") { try c.execute("SET session_replication_role = replica") }
+            // Nothing new in the schema (a shadowing function, a table) and nothing in public.
+            expectSQLError("42501") { try c.execute("CREATE TABLE tilskot.shadow (id int)") }
+            expectSQLError("42501") { try c.execute("CREATE TABLE public.shadow (id int)") }
+            expectSQLError("42501") {
+                try c.execute("CREATE OR REPLACE FUNCTION tilskot.acting_user() RETURNS text LANGUAGE sql AS $$ SELECT 'lc_nobody' $$")
+            }
+            expectSQLError("42501") { try c.execute("ALTER FUNCTION tilskot.acting_user() OWNER TO \(user)") }
+        }
+        // The lifecycle is still whole.
+        #expect(try tables(db) == all)
+        // Even the owner cannot empty the case record or the audit log (0042, 0003): TRUNCATE fires no
+        // row trigger, so each has a statement trigger; CASCADE reaches them too.
+        let owner = try db.connect()
+        let protected = try owner.query("""
+            SELECT DISTINCT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+             WHERE c.relnamespace = 'tilskot'::regnamespace AND (g.tgtype & 32) <> 0 ORDER BY 1
+            """).map { try $0.string("relname") }
+        for table in ["scheme", "round", "frame_adjustment", "organisation", "application", "assignment", "disqualification",
+                      "assessment", "decision", "appeal", "withdrawal", "round_move", "audit_log"] {
+            #expect(protected.contains(table), "\(table) has no BEFORE TRUNCATE trigger")
+        }
+        for table in protected {
+            expectSQLError("23T09") { try owner.execute("TRUNCATE tilskot.\(table) CASCADE") }
+        }
+        #expect(try Lifecycle.count(db, "decision") + Lifecycle.count(db, "application") > 0)
+    }
+
+    @Test("SET ROLE and role changes only within one's own memberships: not another person, not another group, not the owner")
+    func roleEscalation() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let groups = ["tilskot_caseworker", "tilskot_manager", "tilskot_finance", "tilskot_auditor", "tilskot_admin",
+                      "tilskot_participant_reader"]
+        let people = Self.logins.map(\.user)
+        for (user, group) in Self.logins {
+            let c = try db.connect(asLogin: user)
+            for other in people where other != user {
+                expectSQLError("42501", "permission denied to set role") { try c.execute("SET ROLE \(other)") }
+                expectSQLError("42501") { try c.execute("SELECT set_config('role', $1, false)", [other]) }
+            }
+            for other in groups where other != group {
+                expectSQLError("42501", "permission denied to set role") { try c.execute("SET ROLE \(other)") }
+            }
+            expectSQLError("42501") { try c.execute("SET ROLE \(LocalCluster.superuser)") }
+            expectSQLError("42501") { try c.execute("SET SESSION AUTHORIZATION \(LocalCluster.superuser)") }
+            // Membership itself cannot be taken or given.
+            for other in groups where other != group {
+                expectSQLError("42501") { try c.execute("GRANT \(other) TO \(user)") }
+            }
+            expectSQLError("42501") { try c.execute("CREATE ROLE lc_sockpuppet LOGIN") }
+            expectSQLError("42501") { try c.execute("ALTER ROLE \(user) CREATEROLE") }
+            expectSQLError("42501") { try c.execute("ALTER ROLE \(user) SUPERUSER") }
+            // A GRANT of rights one does not hold with grant option grants nothing (a warning, not an error).
+            _ = try? c.execute("GRANT UPDATE, DELETE, TRUNCATE ON tilskot.application, tilskot.audit_log TO \(user)")
+            for privilege in ["UPDATE", "DELETE", "TRUNCATE"] {
+                #expect(try c.queryValue("SELECT has_table_privilege($1, 'tilskot.audit_log', $2)", [user, privilege], as: Bool.self) == false)
+                #expect(try c.queryValue("SELECT has_table_privilege($1, 'tilskot.application', $2)", [user, privilege], as: Bool.self) == false)
+            }
+            #expect(try c.queryValue("SELECT current_user::text", as: String.self) == user)
+        }
+        if try db.connect().queryValue("SELECT 1 FROM pg_roles WHERE rolname = 'tilskot_owner'", as: Int.self) != nil {
+            for (user, _) in Self.logins {
+                expectSQLError("42501") { try db.connect(asLogin: user).execute("SET ROLE tilskot_owner") }
+            }
+        }
+    }
+
+    @Test("the audit log is written only by the trigger: no INSERT, COPY, sequence reset, lock or row lock by any role")
+    func auditLogWrites() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        _ = try Lifecycle.assessed(db)
+        let before = try Lifecycle.count(db, "audit_log")
+        for (user, _) in Self.logins {
+            let c = try db.connect(asLogin: user)
+            expectSQLError("42501") {
+                try c.execute("INSERT INTO tilskot.audit_log (actor, table_name, action) VALUES ($1, 'decision', 'INSERT')", [user])
+            }
+            expectSQLError("42501") {
+                try c.execute("INSERT INTO tilskot.audit_log (id, at, tx, actor, login, table_name, action) VALUES (1, now(), 1, 'x', 'x', 'x', 'INSERT')")
+            }
+            expectSQLError("42501") {
+                try c.copy("COPY tilskot.audit_log (actor, table_name, action) FROM STDIN") { writer in
+                    try writer.write(row: [user, "decision", "INSERT"])
+                }
+            }
+            // Resetting the sequence would let forged ids collide with real ones.
+            expectSQLError("42501") { try c.execute("SELECT setval('tilskot.audit_log_id_seq', 1)") }
+            // Blocking it (and every change, which writes it) needs more than SELECT.
+            try c.transaction {
+                expectSQLError("42501") { try c.execute("LOCK TABLE tilskot.audit_log IN ACCESS EXCLUSIVE MODE") }
+            }
+            try c.transaction {
+                expectSQLError("42501") { try c.execute("SELECT id FROM tilskot.audit_log LIMIT 1 FOR UPDATE") }
+            }
+            try c.transaction {
+                expectSQLError("42501") { try c.execute("SELECT id FROM tilskot.round LIMIT 1 FOR UPDATE") }
+            }
+        }
+        #expect(try Lifecycle.count(db, "audit_log") == before)
+    }
+
+    @Test("views: no group role writes through one, and none shows a role rows of a table it may not read")
+    func views() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let owner = try db.connect()
+        let views = try owner.query("SELECT relname FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace AND relkind IN ('v', 'm') ORDER BY 1")
+            .map { try $0.string("relname") }
+        for (user, _) in Self.logins {
+            let c = try db.connect(asLogin: user)
+            for view in views {
+                for privilege in ["INSERT", "UPDATE", "DELETE", "TRUNCATE"] {
+                    #expect(try c.queryValue("SELECT has_table_privilege($1, $2, $3)", [user, "tilskot.\(view)", privilege], as: Bool.self) == false,
+                            "\(user) may \(privilege) through \(view)")
+                }
+                for statement in ["DELETE FROM tilskot.\(view) WHERE false", "INSERT INTO tilskot.\(view) SELECT * FROM tilskot.\(view) WHERE false"] {
+                    switch Result(catching: { () throws(PGError) in try c.execute(statement) }) {
+                    case .success:
+                        Issue.record("\(user): \(statement) succeeded")
+                    case .failure(let error):
+                        // Refused for rights (42501) or because the view cannot be written at all (55000, 0A000).
+                        #expect(["42501", "55000", "0A000"].contains(error.sqlState), "\(statement): \(error)")
+                    }
+                }
+            }
+        }
+        // A view runs with its owner's rights (unless security_invoker), so a role that may read the
+        // view must be able to read every table behind it, or the view leaks what a grant withholds.
+        let leaks = try owner.query("""
+            SELECT DISTINCT v.relname AS view, t.relname AS base, g.rolname AS role
+              FROM pg_class v
+              JOIN pg_rewrite w ON w.ev_class = v.oid
+              JOIN pg_depend d ON d.objid = w.oid AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
+              JOIN pg_class t ON t.oid = d.refobjid AND t.oid <> v.oid AND t.relkind IN ('r', 'p', 'v', 'm')
+              CROSS JOIN pg_roles g
+             WHERE v.relnamespace = 'tilskot'::regnamespace AND v.relkind IN ('v', 'm')
+               AND g.rolname LIKE 'tilskot\\_%' AND g.rolname <> 'tilskot_owner'
+               AND NOT coalesce('security_invoker=true' = ANY (v.reloptions), false)
+               AND has_table_privilege(g.oid, v.oid, 'SELECT')
+               AND NOT has_table_privilege(g.oid, t.oid, 'SELECT')
+               AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0
+                               AND has_column_privilege(g.oid, t.oid, a.attnum, 'SELECT'))
+            """).map { "\(try $0.string("role")) reads \(try $0.string("base")) through \(try $0.string("view"))" }
+        #expect(leaks.isEmpty, "\(leaks)")
+    }
+
+    @Test("every SECURITY DEFINER function pins search_path to tilskot (and pg_temp last); trigger functions cannot be called")
+    func securityDefinerFunctions() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let owner = try db.connect()
+        let functions = try owner.query("""
+            SELECT p.oid::regprocedure::text AS signature, coalesce(array_to_string(p.proconfig, ';'), '') AS config,
+                   p.prorettype = 'trigger'::regtype AS is_trigger
+              FROM pg_proc p WHERE p.pronamespace = 'tilskot'::regnamespace AND p.prosecdef ORDER BY 1
+            """).map { (signature: try $0.string("signature"), config: try $0.string("config"), isTrigger: try $0.decode("is_trigger", as: Bool.self)) }
+        #expect(functions.count >= 15)
+        for function in functions {
+            let path = function.config.split(separator: ";").first { $0.hasPrefix("search_path=") }
+            #expect(path != nil, "\(function.signature) runs with its owner's rights and the caller's search_path")
+            guard let path else { continue }
+            let schemas = path.dropFirst("search_path=".count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "") }
+            #expect(Set(schemas).isSubset(of: ["tilskot", "pg_catalog", "pg_temp"]), "\(function.signature): \(path)")
+            if let temp = schemas.firstIndex(of: "pg_temp") {
+                #expect(temp == schemas.count - 1, "\(function.signature): pg_temp must come last in \(path)")
+            }
+        }
+        for (user, _) in Self.logins {
+            let c = try db.connect(asLogin: user)
+            for function in functions where function.isTrigger {
+                #expect(try c.queryValue("SELECT has_function_privilege($1, $2, 'EXECUTE')", [user, function.signature], as: Bool.self) == false,
+                        "\(user) may execute \(function.signature)")
+                expectSQLError("42501") { try c.execute("SELECT \(function.signature.prefix { $0 != "(" })()") }
+            }
+        }
+    }
+
+    @Test("a hostile search_path and shadowing temporary objects change nothing in the rules")
+    func hostileSearchPath() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let app = try id(db, try Lifecycle.register(db))
+        let kari = try db.connect(asLogin: Lifecycle.kari)
+        // Temporary look-alikes of what the triggers use, first on the caller's path.
+        try kari.execute("CREATE TEMPORARY TABLE round (id bigint, frame_ore bigint, granted_ore bigint)")
+        try kari.execute("CREATE TEMPORARY TABLE audit_log (id bigint)")
+        try kari.execute("CREATE FUNCTION pg_temp.acting_user() RETURNS text LANGUAGE sql AS $$ SELECT 'lc_mona'::text $$")
+        try kari.execute("CREATE FUNCTION pg_temp.has_budget_authority(text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$")
+        try kari.execute("SET search_path = pg_temp, tilskot, public")
+        // Disqualifying someone else needs budget authority: still refused, as kari.
+        expectSQLError("42T01") {
+            try kari.execute("INSERT INTO tilskot.disqualification (application_id, person, reason) VALUES ($1, 'lc_per', 'x')", [app])
+        }
+        try kari.execute("INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES ($1, 3, 'grant')", [app])
+        let owner = try db.connect()
+        #expect(try owner.queryValue("SELECT assessor FROM tilskot.assessment WHERE application_id = $1", [app], as: String.self) == Lifecycle.kari)
+        #expect(try owner.queryValue("SELECT actor FROM tilskot.audit_log WHERE table_name = 'assessment' ORDER BY id DESC LIMIT 1", as: String.self) == Lifecycle.kari)
+        #expect(try kari.queryValue("SELECT count(*) FROM pg_temp.audit_log", as: Int.self) == 0)
+    }
 }
