@@ -77,13 +77,18 @@ enum ReportReader {
     static func read<T>(_ session: Session, _ body: (Connection) throws -> T) throws(TilskotError) -> T {
         try session.run {
             let c = session.connection
-            return try c.transaction(isolation: .repeatableRead) {
-                try c.executeScript("SET TRANSACTION READ ONLY")
+            func work() throws -> T {
                 do {
                     return try body(c)
                 } catch let error as PGError where error.isTilskotRule {
                     throw TilskotError.refused(error.message)
                 }
+            }
+            // Inside a caller's transaction the caller's snapshot already holds the rows and basis together.
+            guard !c.isInTransaction else { return try work() }
+            return try c.transaction(isolation: .repeatableRead) {
+                try c.executeScript("SET TRANSACTION READ ONLY")
+                return try work()
             }
         }
     }
