@@ -20,6 +20,10 @@ public final class Connection {
             throw PGError(sqlState: "", message: ConnectionString.scrubbed(message.trimmingTrailingNewlines(), conninfo: conninfo))
         }
         self.handle = handle
+        // libpq prints server notices on stderr; the one a server sends as it shuts down ("WARNING:
+        // terminating connection due to immediate shutdown command") would stand beside the CLI's
+        // one sentence. Our rules raise errors, never notices, so nothing is lost.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         // Decoding relies on these; a server or role default must not change them under us.
         try executeScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
     }

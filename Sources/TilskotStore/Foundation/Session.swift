@@ -37,11 +37,22 @@ public final class Session {
     }
 
     static func unreachable(_ target: DatabaseTarget, _ error: PGError) -> TilskotError {
-        let reason = error.message.replacingOccurrences(of: "\n", with: " ")
-            .trimmingCharacters(in: .whitespaces)
-        return .unreachable(
-            "cannot reach PostgreSQL at \(target.displayName): \(reason); start the local database with `tilskot db start` or pass --database-url"
+        .unreachable(
+            "cannot reach PostgreSQL at \(target.displayName): \(oneLine(error.message)); start the local database with `tilskot db start` or pass --database-url"
         )
+    }
+
+    /// The connection broke while a command was working (the server stopped or crashed): the
+    /// server rolls back what was not committed.
+    static func lost(_ target: DatabaseTarget, _ error: PGError) -> TilskotError {
+        .unreachable(
+            "lost the connection to PostgreSQL at \(target.displayName) while working: \(oneLine(error.message)); what was not committed is rolled back, so once the server is back (`tilskot db start` for the local database) run the command again"
+        )
+    }
+
+    /// libpq's messages span lines and indent with tabs; a refusal is one line.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// Becomes `user` for the rest of the session (SET ROLE through set_config, so the name travels
@@ -72,7 +83,7 @@ public final class Session {
         } catch let error as TilskotError {
             throw error
         } catch let error as PGError {
-            if error.isConnectionLoss { throw Session.unreachable(target, error) }
+            if error.isConnectionLoss { throw Session.lost(target, error) }
             throw TilskotError.from(error)
         } catch let error as any CustomStringConvertible & Error {
             throw .refused(error.description)
