@@ -1,0 +1,79 @@
+-- Closing (avslutning) a followed-up grant: a manager's act, once the recipient's report is approved
+-- and the money is settled — no instalment still planned or attested (each is paid or withheld),
+-- every claw-back repaid in full or cancelled, and no claw-back appeal pending. It moves the
+-- application in_follow_up → closed, the last step of its state machine; the audit log has it.
+-- Codes: 23T02 state machine, 23T26 not settled, 42T01 managers only.
+
+CREATE TABLE tilskot.closing (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    application_id bigint NOT NULL CONSTRAINT closing_once UNIQUE REFERENCES tilskot.application (id),
+    notes          text,
+    closed_by      text NOT NULL,
+    closed_at      timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION tilskot.closing_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app tilskot.application := tilskot.lock_application(NEW.application_id, 'closing');
+    open_payment tilskot.payment;
+    open_clawback record;
+BEGIN
+    IF NOT tilskot.has_budget_authority(actor) THEN
+        RAISE EXCEPTION 'closing refused: % is not a manager; only members of tilskot_manager close a grant', actor
+            USING ERRCODE = '42T01';
+    END IF;
+    IF app.status <> 'in_follow_up' THEN
+        RAISE EXCEPTION 'closing refused: % is %; only an application in follow-up can be closed', app.reference,
+            tilskot.status_words(app.status) USING ERRCODE = '23T02';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM tilskot.recipient_report WHERE application_id = app.id AND status = 'approved') THEN
+        RAISE EXCEPTION 'closing refused: % has no approved report; receive and approve the recipient''s report first', app.reference
+            USING ERRCODE = '23T26';
+    END IF;
+    SELECT * INTO open_payment FROM tilskot.payment
+     WHERE application_id = app.id AND status IN ('planned', 'attested') ORDER BY instalment LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'closing refused: % is still %; pay it or withhold it with a reason first',
+            tilskot.payment_label(open_payment, app.reference), open_payment.status USING ERRCODE = '23T26';
+    END IF;
+    SELECT c.*, coalesce((SELECT sum(r.amount_ore) FROM tilskot.repayment r WHERE r.clawback_id = c.id), 0)::bigint AS repaid,
+           EXISTS (SELECT 1 FROM tilskot.clawback_appeal a WHERE a.clawback_id = c.id AND a.outcome IS NULL) AS appeal_pending
+      INTO open_clawback
+      FROM tilskot.clawback c
+     WHERE c.application_id = app.id
+       AND (c.amount_ore > coalesce((SELECT sum(r.amount_ore) FROM tilskot.repayment r WHERE r.clawback_id = c.id), 0)
+            OR EXISTS (SELECT 1 FROM tilskot.clawback_appeal a WHERE a.clawback_id = c.id AND a.outcome IS NULL))
+     ORDER BY c.id LIMIT 1;
+    IF FOUND THEN
+        IF open_clawback.appeal_pending THEN
+            RAISE EXCEPTION 'closing refused: the claw-back from % decided % has an appeal pending; resolve it first',
+                app.reference, tilskot.iso_date(open_clawback.decision_date) USING ERRCODE = '23T26';
+        END IF;
+        RAISE EXCEPTION 'closing refused: the claw-back of % from % decided % has % still to be repaid',
+            tilskot.format_kr(open_clawback.amount_ore), app.reference, tilskot.iso_date(open_clawback.decision_date),
+            tilskot.format_kr(open_clawback.amount_ore - open_clawback.repaid) USING ERRCODE = '23T26';
+    END IF;
+    UPDATE tilskot.application SET status = 'closed' WHERE id = app.id;
+    NEW.notes := nullif(btrim(NEW.notes), '');
+    NEW.closed_by := actor;
+    NEW.closed_at := now();
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER closing_before_insert BEFORE INSERT ON tilskot.closing
+    FOR EACH ROW EXECUTE FUNCTION tilskot.closing_before_insert();
+CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE OR DELETE ON tilskot.closing
+    FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+CREATE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.closing
+    FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('closings');
+CREATE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.closing
+    FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('closings');
+
+GRANT SELECT ON tilskot.closing
+    TO tilskot_caseworker, tilskot_manager, tilskot_finance, tilskot_auditor, tilskot_admin;
+GRANT INSERT (application_id, notes) ON tilskot.closing TO tilskot_manager, tilskot_admin;
