@@ -1,0 +1,182 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// A demand for repayment of a grant (tilbakebetalingskrav), an appealable decision of a manager.
+public struct ClawBackRecord: Sendable, Equatable {
+    public var id: Int64
+    public var reference: String
+    /// What is demanded now (after appeals; 0 kr when cancelled).
+    public var amount: Money
+    public var originalAmount: Money
+    public var reasons: String
+    public var decisionDate: CalendarDate
+    public var dueDate: CalendarDate
+    public var cancelled: Bool
+    public var demandedBy: String
+    public var repaid: Money
+    public var appeals: [ClawBackAppealRecord]
+
+    /// What is still owed.
+    public var outstanding: Money { amount - repaid }
+    public var appealPending: Bool { appeals.contains { $0.outcome == nil } }
+}
+
+/// An appeal (klage) against a claw-back, and how a manager resolved it.
+public struct ClawBackAppealRecord: Sendable, Equatable {
+    public var id: Int64
+    public var received: CalendarDate
+    public var late: Bool
+    public var lateReason: String?
+    public var grounds: String
+    public var registeredBy: String
+    /// "upheld", "reduced" or "cancelled"; nil while pending.
+    public var outcome: String?
+    public var resolutionReasons: String?
+    public var resolvedBy: String?
+    public var resolvedAmount: Money?
+}
+
+/// How a manager resolves a claw-back appeal.
+public enum ClawBackResolution: Sendable, Equatable {
+    /// The demand stands (stadfesta).
+    case uphold
+    /// The demand is lowered to this amount.
+    case reduce(to: Money)
+    /// Nothing is demanded.
+    case cancel
+}
+
+/// Claw-backs (tilbakebetaling): demanded by a manager (amount ≤ what was paid, reasons, due date),
+/// appealable within 3 weeks (fvl. § 29), resolved by a manager, repaid through finance. The rules are
+/// held by SQL/migrations/0013_clawbacks.sql; tilskot.grant_money shows the net grant after them.
+public enum ClawBacks {
+    public static func demand(_ reference: ApplicationReference, amount: Money, reasons: String, due: CalendarDate,
+                              date: CalendarDate? = nil, session: Session) throws(TilskotError) -> ClawBackRecord {
+        let reasons = try requiredText(reasons, "the statement of reasons for demanding repayment from \(reference)",
+                                       hint: "give them with --reasons (fvl. §§ 24–25)")
+        guard amount.ore > 0 else { throw .refused("the amount demanded from \(reference) must be more than 0 kr") }
+        if let date, date > CalendarDate.today() { throw .refused("the decision date \(date) is in the future") }
+        return try session.followUpChange(reason: reasons) {
+            let c = session.connection
+            try requireBudgetAuthority("claw-back", "demand repayment", c)
+            let app = try Lookup.application(reference, c)
+            guard let id = try c.queryValue("""
+                INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date)
+                VALUES ($1, $2, $3, coalesce($4::date, current_date), $5) RETURNING id
+                """, [app.id, amount.ore, reasons, date?.description, due.description], as: Int64.self) else {
+                throw TilskotError.refused("the claw-back from \(reference) was not recorded")
+            }
+            return try record(id: id, c)
+        }
+    }
+
+    /// Registers an appeal against a claw-back: received on `received`, late ones with a reason.
+    public static func appeal(_ id: Int64, received: CalendarDate, grounds: String, lateReason: String? = nil,
+                              session: Session) throws(TilskotError) -> ClawBackRecord {
+        let grounds = try requiredText(grounds, "what the appellant says (the grounds of the appeal)", hint: "give it with --grounds")
+        let lateReason = optionalText(lateReason)
+        return try session.followUpChange(reason: grounds) {
+            let c = session.connection
+            try exists(id, "appeal", c)
+            try c.execute("""
+                INSERT INTO tilskot.clawback_appeal (clawback_id, received, late, late_reason, grounds)
+                VALUES ($1, $2, $3, $4, $5)
+                """, [id, received.description, lateReason != nil, lateReason, grounds])
+            return try record(id: id, c)
+        }
+    }
+
+    /// Resolves the pending appeal against a claw-back (managers).
+    public static func resolve(_ id: Int64, _ resolution: ClawBackResolution, reasons: String,
+                               session: Session) throws(TilskotError) -> ClawBackRecord {
+        let reasons = try requiredText(reasons, "the statement of reasons for the decision on the appeal", hint: "give it with --reasons")
+        let (outcome, amount): (String, Int64?) = switch resolution {
+        case .uphold: ("upheld", nil)
+        case .reduce(let to): ("reduced", to.ore)
+        case .cancel: ("cancelled", nil)
+        }
+        return try session.followUpChange(reason: reasons) {
+            let c = session.connection
+            try requireBudgetAuthority("resolution", "decide claw-back appeals", c)
+            try exists(id, "resolution", c)
+            guard let appealID = try c.queryValue(
+                "SELECT id FROM tilskot.clawback_appeal WHERE clawback_id = $1 AND outcome IS NULL", [id], as: Int64.self) else {
+                throw TilskotError.refused("resolution refused: claw-back \(id) has no appeal pending; register one with `tilskot clawback appeal \(id) …`")
+            }
+            try c.execute("INSERT INTO tilskot.clawback_resolution (appeal_id, outcome, amount_ore, reasons) VALUES ($1, $2, $3, $4)",
+                          [appealID, outcome, amount, reasons])
+            return try record(id: id, c)
+        }
+    }
+
+    /// Records money received against a claw-back (finance or managers).
+    public static func repay(_ id: Int64, amount: Money, date: CalendarDate? = nil, voucher: String? = nil,
+                             session: Session) throws(TilskotError) -> ClawBackRecord {
+        guard amount.ore > 0 else { throw .refused("a repayment must be more than 0 kr") }
+        if let date, date > CalendarDate.today() { throw .refused("the repayment date \(date) is in the future; record money when it has come in") }
+        return try session.followUpChange(reason: "repayment received") {
+            let c = session.connection
+            try requireFinanceOrManager("repayment", only: "record money received", c)
+            try exists(id, "repayment", c)
+            try c.execute("""
+                INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on, voucher)
+                VALUES ($1, $2, coalesce($3::date, current_date), $4)
+                """, [id, amount.ore, date?.description, optionalText(voucher)])
+            return try record(id: id, c)
+        }
+    }
+
+    /// Claw-backs, of one application or all, oldest first.
+    public static func list(_ reference: ApplicationReference? = nil, session: Session) throws(TilskotError) -> [ClawBackRecord] {
+        try session.followUpRead {
+            let c = session.connection
+            let appID = try reference.map { try Lookup.application($0, c).id }
+            let ids = try c.query("SELECT id FROM tilskot.clawback WHERE ($1::bigint IS NULL OR application_id = $1) ORDER BY id",
+                                  [appID]).map { try $0.int64("id") }
+            return try ids.map { try record(id: $0, c) }
+        }
+    }
+
+    public static func show(_ id: Int64, session: Session) throws(TilskotError) -> ClawBackRecord {
+        try session.followUpRead {
+            try exists(id, "claw-back", session.connection)
+            return try record(id: id, session.connection)
+        }
+    }
+
+    static func exists(_ id: Int64, _ step: String, _ c: Connection) throws {
+        guard try c.queryValue("SELECT 1 FROM tilskot.clawback WHERE id = $1", [id], as: Int.self) != nil else {
+            throw TilskotError.refused("\(step) refused: there is no claw-back with id \(id); see `tilskot clawback list`")
+        }
+    }
+
+    static func record(id: Int64, _ c: Connection) throws -> ClawBackRecord {
+        guard let row = try c.queryRow("""
+            SELECT cb.id, a.reference, cb.amount_ore, cb.original_amount_ore, cb.reasons, cb.decision_date, cb.due_date,
+                   cb.cancelled, cb.demanded_by,
+                   coalesce((SELECT sum(r.amount_ore) FROM tilskot.repayment r WHERE r.clawback_id = cb.id), 0) AS repaid_ore
+              FROM tilskot.clawback cb JOIN tilskot.application a ON a.id = cb.application_id
+             WHERE cb.id = $1
+            """, [id]) else {
+            throw TilskotError.refused("there is no claw-back with id \(id)")
+        }
+        let appeals = try c.query("""
+            SELECT ca.id, ca.received, ca.late, ca.late_reason, ca.grounds, ca.registered_by, ca.outcome,
+                   cr.reasons AS resolution_reasons, cr.resolved_by, cr.amount_ore AS resolved_ore
+              FROM tilskot.clawback_appeal ca LEFT JOIN tilskot.clawback_resolution cr ON cr.appeal_id = ca.id
+             WHERE ca.clawback_id = $1 ORDER BY ca.id
+            """, [id]).map { a in
+            ClawBackAppealRecord(id: try a.int64("id"), received: try a.date("received"), late: try a.bool("late"),
+                                 lateReason: a["late_reason"], grounds: try a.string("grounds"),
+                                 registeredBy: try a.string("registered_by"), outcome: a["outcome"],
+                                 resolutionReasons: a["resolution_reasons"], resolvedBy: a["resolved_by"],
+                                 resolvedAmount: try a.moneyIfPresent("resolved_ore"))
+        }
+        return ClawBackRecord(
+            id: try row.int64("id"), reference: try row.string("reference"), amount: try row.money("amount_ore"),
+            originalAmount: try row.money("original_amount_ore"), reasons: try row.string("reasons"),
+            decisionDate: try row.date("decision_date"), dueDate: try row.date("due_date"), cancelled: try row.bool("cancelled"),
+            demandedBy: try row.string("demanded_by"), repaid: try row.money("repaid_ore"), appeals: appeals)
+    }
+}

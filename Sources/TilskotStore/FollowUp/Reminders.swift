@@ -1,0 +1,80 @@
+import Foundation
+import PGClient
+import TilskotCore
+
+/// A reminder (purring) sent to a recipient whose report is due or overdue.
+public struct ReminderRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable { case beforeDue = "before_due", overdue }
+
+    public var reference: String
+    public var organisationNumber: String
+    public var organisationName: String
+    public var dueDate: CalendarDate
+    public var sentOn: CalendarDate
+    public var kind: Kind
+    /// False in a dry run: listed, not recorded.
+    public var recorded: Bool
+}
+
+/// Reminders of reports: who should be reminded on a day, and the record that a reminder went.
+/// Nobody is reminded twice in the same ISO week; the database holds that with a unique index on
+/// (application, ISO week), also for two reminder runs at the same moment.
+public enum Reminders {
+    /// Who should be reminded on `day`: applications in follow-up whose report is not in, due within
+    /// `daysBefore` days or already overdue, and not reminded in `day`'s ISO week.
+    public static func candidates(on day: CalendarDate = .today(), daysBefore: Int = 14,
+                                  session: Session) throws(TilskotError) -> [ReminderRecord] {
+        try session.followUpRead { try select(day: day, daysBefore: daysBefore, session.connection) }
+    }
+
+    /// Records a reminder for each candidate of `day` (today unless given: a reminder is recorded
+    /// when it is sent). Someone reminded this week by a concurrent run is skipped, not an error.
+    public static func send(on day: CalendarDate = .today(), daysBefore: Int = 14,
+                            session: Session) throws(TilskotError) -> [ReminderRecord] {
+        if day > CalendarDate.today() {
+            throw .refused("reminders cannot be recorded for \(day), which is in the future; a reminder is recorded when it is sent")
+        }
+        return try session.followUpChange(reason: "report reminders") {
+            let c = session.connection
+            var sent: [ReminderRecord] = []
+            for var candidate in try select(day: day, daysBefore: daysBefore, c) {
+                do {
+                    try c.transaction {
+                        try c.execute("""
+                            INSERT INTO tilskot.reminder (application_id, sent_on)
+                            SELECT id, $2 FROM tilskot.application WHERE reference = $1
+                            """, [candidate.reference, day.description])
+                    }
+                    candidate.recorded = true
+                    sent.append(candidate)
+                } catch let error as PGError where error.sqlState == "23T25" || error.sqlState == "23505" {
+                    continue
+                }
+            }
+            return sent
+        }
+    }
+
+    static func select(day: CalendarDate, daysBefore: Int, _ c: Connection) throws -> [ReminderRecord] {
+        try c.query("""
+            SELECT a.reference, o.orgnr, o.name AS organisation, d.due_date,
+                   CASE WHEN $1::date > d.due_date THEN 'overdue' ELSE 'before_due' END AS kind
+              FROM tilskot.report_duty d
+              JOIN tilskot.application a ON a.id = d.application_id
+              JOIN tilskot.organisation o ON o.id = a.organisation_id
+             WHERE d.is_current AND a.status = 'in_follow_up'
+               AND d.due_date <= $1::date + $2::integer
+               AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report rr
+                                WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved'))
+               AND NOT EXISTS (SELECT 1 FROM tilskot.reminder m
+                                WHERE m.application_id = a.id
+                                  AND m.iso_week = (extract(isoyear FROM $1::date) * 100 + extract(week FROM $1::date))::integer)
+             ORDER BY d.due_date, a.reference
+            """, [day.description, daysBefore]).map { row in
+            ReminderRecord(reference: try row.string("reference"), organisationNumber: try row.string("orgnr"),
+                           organisationName: try row.string("organisation"), dueDate: try row.date("due_date"),
+                           sentOn: day, kind: ReminderRecord.Kind(rawValue: try row.string("kind")) ?? .beforeDue,
+                           recorded: false)
+        }
+    }
+}

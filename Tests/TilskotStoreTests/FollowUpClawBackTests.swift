@@ -1,0 +1,155 @@
+import Foundation
+import PGClient
+import Testing
+import TilskotCore
+import TilskotStore
+import TilskotTestSupport
+
+@Suite("claw-backs, their appeals and repayments; the money of grants and rounds")
+struct FollowUpClawBackTests {
+    @Test("a claw-back is a manager's, at most what was paid, with reasons and a due date")
+    func demand() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let reference = try FollowUp.granted(db, amount: "1 000 000")
+        let planned = try FollowUp.plan(db, reference)
+        let fia = try db.session(as: FollowUp.fia)
+        _ = try Payments.attest([planned[0].id], session: fia)
+        _ = try Payments.pay([planned[0].id], voucher: "B-1", date: try CalendarDate("2021-05-03"), session: fia)
+        let mona = try db.session(as: FollowUp.mona)
+        let due = try CalendarDate("2022-06-01"), date = try CalendarDate("2022-04-20")
+        expectRefused("is not a manager") {
+            _ = try ClawBacks.demand(reference, amount: Money(kroner: 1), reasons: "x", due: due, session: try db.session(as: FollowUp.kari))
+        }
+        expectRefused("statement of reasons for demanding repayment from \(reference) is missing") {
+            _ = try ClawBacks.demand(reference, amount: Money(kroner: 1), reasons: " ", due: due, session: mona)
+        }
+        expectRefused("has been paid 500 000 kr") {
+            _ = try ClawBacks.demand(reference, amount: Money(kroner: 500_001), reasons: "Ubrukt", due: due, date: date, session: mona)
+        }
+        expectRefused("due date on or after the decision date") {
+            _ = try ClawBacks.demand(reference, amount: Money(kroner: 100), reasons: "Ubrukt", due: try CalendarDate("2022-04-01"), date: date, session: mona)
+        }
+        let first = try ClawBacks.demand(reference, amount: Money(kroner: 300_000), reasons: "Ubrukte midlar", due: due, date: date, session: mona)
+        #expect(first.amount == Money(kroner: 300_000) && first.demandedBy == FollowUp.mona && first.outstanding == Money(kroner: 300_000))
+        expectRefused("300 000 kr of it already demanded back") {
+            _ = try ClawBacks.demand(reference, amount: Money(kroner: 200_001), reasons: "Meir", due: due, date: date, session: mona)
+        }
+        let rejected = try FollowUp.rejected(db)
+        expectRefused("was rejected, so it has no grant") {
+            _ = try ClawBacks.demand(rejected, amount: Money(kroner: 1), reasons: "x", due: due, date: date, session: mona)
+        }
+    }
+
+    @Test("appeals: 3 weeks, late with a reason, one pending; resolved by upholding, reducing or cancelling")
+    func appeals() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let reference = try FollowUp.granted(db, amount: "1 000 000")
+        _ = try FollowUp.paidInFull(db, reference)
+        let mona = try db.session(as: FollowUp.mona)
+        let kari = try db.session(as: FollowUp.kari)
+        let fia = try db.session(as: FollowUp.fia)
+        let claw = try ClawBacks.demand(reference, amount: Money(kroner: 400_000), reasons: "Ubrukt", due: try CalendarDate("2022-06-01"),
+                                        date: try CalendarDate("2022-04-20"), session: mona)
+        expectRefused("after the deadline of 2022-05-11") {
+            _ = try ClawBacks.appeal(claw.id, received: try CalendarDate("2022-05-12"), grounds: "Brukt", session: kari)
+        }
+        _ = try ClawBacks.appeal(claw.id, received: try CalendarDate("2022-05-12"), grounds: "Brukt", lateReason: "Posten var sein", session: kari)
+        expectRefused("already has an appeal pending") {
+            _ = try ClawBacks.appeal(claw.id, received: try CalendarDate("2022-05-02"), grounds: "Igjen", session: kari)
+        }
+        _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 150_000), date: try CalendarDate("2022-05-20"), voucher: "I-1", session: fia)
+        expectRefused("cannot be cancelled") { _ = try ClawBacks.resolve(claw.id, .cancel, reasons: "Godteke", session: mona) }
+        expectRefused("cannot be reduced to 100 000 kr") {
+            _ = try ClawBacks.resolve(claw.id, .reduce(to: Money(kroner: 100_000)), reasons: "Delvis", session: mona)
+        }
+        expectRefused("is not a manager") {
+            _ = try ClawBacks.resolve(claw.id, .reduce(to: Money(kroner: 200_000)), reasons: "Delvis", session: kari)
+        }
+        let reduced = try ClawBacks.resolve(claw.id, .reduce(to: Money(kroner: 200_000)), reasons: "Delvis dokumentert", session: mona)
+        #expect(reduced.amount == Money(kroner: 200_000) && reduced.originalAmount == Money(kroner: 400_000))
+        #expect(reduced.appeals.map(\.outcome) == ["reduced"] && !reduced.appealPending && reduced.outstanding == Money(kroner: 50_000))
+        expectRefused("has no appeal pending") { _ = try ClawBacks.resolve(claw.id, .uphold, reasons: "x", session: mona) }
+        // After the reduction 50 000 kr is owed: not a øre more can come in against it.
+        expectRefused("50 000,01 kr is 0,01 kr more than is still owed") {
+            _ = try ClawBacks.repay(claw.id, amount: Money(ore: 5_000_001), date: try CalendarDate("2022-05-25"), session: fia)
+        }
+    }
+
+    @Test("repayments never exceed what is owed; a cancelled claw-back owes nothing")
+    func repayments() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let reference = try FollowUp.granted(db, amount: "1 000 000")
+        _ = try FollowUp.paidInFull(db, reference)
+        let mona = try db.session(as: FollowUp.mona)
+        let fia = try db.session(as: FollowUp.fia)
+        let claw = try ClawBacks.demand(reference, amount: Money(kroner: 100_000), reasons: "Ubrukt", due: try CalendarDate("2022-06-01"),
+                                        date: try CalendarDate("2022-04-20"), session: mona)
+        expectRefused("neither in finance nor a manager") {
+            _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 1), session: try db.session(as: FollowUp.kari))
+        }
+        _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 60_000), date: try CalendarDate("2022-05-01"), session: fia)
+        expectRefused("0,01 kr more than is still owed") {
+            _ = try ClawBacks.repay(claw.id, amount: Money(ore: 4_000_001), date: try CalendarDate("2022-05-02"), session: fia)
+        }
+        let settled = try ClawBacks.repay(claw.id, amount: Money(kroner: 40_000), date: try CalendarDate("2022-05-02"), session: fia)
+        #expect(settled.outstanding == .zero)
+        // A second claw-back, appealed and cancelled: nothing to repay.
+        let second = try ClawBacks.demand(reference, amount: Money(kroner: 50_000), reasons: "Feil bruk", due: try CalendarDate("2022-08-01"),
+                                          date: try CalendarDate("2022-06-01"), session: mona)
+        _ = try ClawBacks.appeal(second.id, received: try CalendarDate("2022-06-10"), grounds: "Rett bruk", session: try db.session(as: FollowUp.kari))
+        let cancelled = try ClawBacks.resolve(second.id, .cancel, reasons: "Dokumentert rett bruk", session: mona)
+        #expect(cancelled.cancelled && cancelled.amount == .zero)
+        expectRefused("was cancelled") { _ = try ClawBacks.repay(second.id, amount: Money(kroner: 1), session: fia) }
+    }
+
+    @Test("tilskot.grant_money and round_money: granted, planned, paid, clawed back, repaid, net = granted − clawed back")
+    func grantMoney() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let a = try FollowUp.granted(db, amount: "1 000 000")
+        let b = try FollowUp.granted(db, org: FollowUp.stavanger, amount: "300 000")
+        _ = try FollowUp.rejected(db)
+        _ = try FollowUp.paidInFull(db, a)
+        let planned = try FollowUp.plan(db, b)
+        _ = try Payments.withhold(planned[1].id, reason: "rapport manglar", session: try db.session(as: FollowUp.fia))
+        let mona = try db.session(as: FollowUp.mona)
+        let claw = try ClawBacks.demand(a, amount: Money(kroner: 250_000), reasons: "Ubrukt", due: try CalendarDate("2022-06-01"),
+                                        date: try CalendarDate("2022-04-20"), session: mona)
+        _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 100_000), date: try CalendarDate("2022-05-01"), session: mona)
+        // The view's contract, read as the reports engineer would: by name, as a grants role.
+        let c = try db.connect(asLogin: FollowUp.aud)
+        let rows = try c.query("""
+            SELECT application_id, reference, round_id, granted_ore, planned_ore, paid_ore, clawed_back_ore, repaid_ore, net_ore
+              FROM tilskot.grant_money ORDER BY reference
+            """)
+        #expect(rows.count == 2)  // the rejected application has no grant
+        let first = rows[0]
+        #expect(try first.string("reference") == a.description)
+        #expect(try [first.int64("granted_ore"), first.int64("planned_ore"), first.int64("paid_ore"), first.int64("clawed_back_ore"),
+                     first.int64("repaid_ore"), first.int64("net_ore")] == [100_000_000, 100_000_000, 100_000_000, 25_000_000, 10_000_000, 75_000_000])
+        let second = rows[1]
+        #expect(try [second.int64("granted_ore"), second.int64("planned_ore"), second.int64("paid_ore"), second.int64("net_ore")]
+                == [30_000_000, 15_000_000, 0, 30_000_000])
+        let round = try GrantMoney.rounds(FollowUp.round, session: mona)
+        #expect(round.count == 1)
+        #expect(try round[0].granted == Money(kroner: 1_300_000) && round[0].paid == Money(kroner: 1_000_000)
+                && round[0].clawedBack == Money(kroner: 250_000) && round[0].repaid == Money(kroner: 100_000)
+                && round[0].net == Money(kroner: 1_050_000) && round[0].grants == 2 && round[0].frame == (try Money.parse("135,3 mill")))
+        #expect(try GrantMoney.grants(in: FollowUp.round, session: mona).map(\.key) == [a.description, b.description])
+    }
+
+    @Test("money in refusals is whole kroner and øre, not rounded (fix of format_kr in 0017)")
+    func formatKroner() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let c = try db.connect(asLogin: FollowUp.kari)
+        let values = try #require(try c.queryRow("""
+            SELECT tilskot.format_kr(350000050) AS a, tilskot.format_kr(50) AS b, tilskot.format_kr(-199) AS c, tilskot.format_kr(13530000000) AS d
+            """))
+        #expect(try [values.string("a"), values.string("b"), values.string("c"), values.string("d")]
+                == ["3 500 000,50 kr", "0,50 kr", "-1,99 kr", "135 300 000 kr"])
+    }
+}
