@@ -22,6 +22,7 @@ struct Tilskot: ParsableCommand {
             ApplicationCommand.self,
             AuditCommand.self,
             DevCommand.self,
+            PaymentCommand.self, FollowupCommand.self, ClawbackCommand.self, ParticipantCommand.self,
             SampleCommand.self,
             ReportCommand.self,
             ExportCommand.self,

@@ -13,6 +13,7 @@ struct ApplicationCommand: ParsableCommand {
             ApplicationRegister.self, ApplicationList.self, ApplicationShow.self, ApplicationAssign.self,
             ApplicationAssess.self, ApplicationDisqualify.self, ApplicationDecide.self, ApplicationAppeal.self,
             ApplicationWithdraw.self, ApplicationMove.self, ApplicationLetter.self,
+            ApplicationClose.self,
             ApplicationImportCommand.self,
         ]
     )

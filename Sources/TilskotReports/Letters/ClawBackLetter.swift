@@ -1,0 +1,209 @@
+import Foundation
+import TilskotCore
+
+/// The letter of a claw-back decision (vedtak om tilbakebetaling): an individual decision like the
+/// grant itself, so it carries what the Public Administration Act requires — the decision, its
+/// reasons (§§ 24–25), the right to appeal with deadline and appeal body (§ 27), and access to the
+/// documents (§ 18) — plus the due date and what happens if it is missed. Built as a LetterDocument
+/// and rendered by the same Markdown and HTML renderers as the decision letter.
+public struct ClawBackLetter: Sendable, Equatable {
+    /// The appeal the current amount answers, when an appeal changed or upheld it.
+    public struct AppealContext: Sendable, Equatable {
+        public var received: CalendarDate
+        /// "upheld", "reduced" or "cancelled".
+        public var outcome: String
+        public var reasons: String?
+
+        public init(received: CalendarDate, outcome: String, reasons: String?) {
+            self.received = received
+            self.outcome = outcome
+            self.reasons = reasons
+        }
+    }
+
+    public var issuer: LetterIssuer
+    public var reference: String
+    public var externalReference: String?
+    public var schemeName: String
+    public var year: Int
+    public var organisationName: String
+    public var organisationNumber: String
+    public var title: String
+    public var grantDecisionDate: CalendarDate
+    public var granted: Money
+    public var paid: Money
+    /// What is demanded now, and what was first demanded.
+    public var amount: Money
+    public var originalAmount: Money
+    public var reasons: String
+    public var decisionDate: CalendarDate
+    public var dueDate: CalendarDate
+    public var decidedBy: String
+    public var appeal: AppealContext?
+
+    public init(issuer: LetterIssuer = .imdi, reference: String, externalReference: String?, schemeName: String, year: Int,
+                organisationName: String, organisationNumber: String, title: String, grantDecisionDate: CalendarDate,
+                granted: Money, paid: Money, amount: Money, originalAmount: Money, reasons: String,
+                decisionDate: CalendarDate, dueDate: CalendarDate, decidedBy: String, appeal: AppealContext?) {
+        self.issuer = issuer
+        self.reference = reference
+        self.externalReference = externalReference
+        self.schemeName = schemeName
+        self.year = year
+        self.organisationName = organisationName
+        self.organisationNumber = organisationNumber
+        self.title = title
+        self.grantDecisionDate = grantDecisionDate
+        self.granted = granted
+        self.paid = paid
+        self.amount = amount
+        self.originalAmount = originalAmount
+        self.reasons = reasons
+        self.decisionDate = decisionDate
+        self.dueDate = dueDate
+        self.decidedBy = decidedBy
+        self.appeal = appeal
+    }
+
+    public func render(_ format: LetterFormat, language: LetterLanguage) -> String {
+        document(language).render(format)
+    }
+
+    public func document(_ language: LetterLanguage) -> LetterDocument {
+        let text = ClawBackLetterText(letter: self, language: language)
+        var sections = [text.decisionSection, text.reasonsSection]
+        if amount.ore > 0 { sections.append(text.paymentSection) }
+        sections.append(AppealRights.section(language, issuer: issuer, reference: reference,
+                                             forwarded: appeal?.outcome == "upheld"))
+        sections.append(AppealRights.accessSection(language))
+        let (closing, note) = AppealRights.closing(language)
+        var references = [(label: text.ourReference, value: reference)]
+        if let externalReference { references.append((label: text.yourReference, value: externalReference)) }
+        references.append((label: text.dateLabel, value: language.longDate(decisionDate)))
+        return LetterDocument(
+            language: language,
+            sender: [issuer.name(language).capitalisedFirst],
+            recipient: [organisationName, "\(text.organisationNumberLabel) \(organisationNumber)"],
+            references: references,
+            title: text.title,
+            sections: sections,
+            closing: closing,
+            signature: [decidedBy, issuer.name(language).capitalisedFirst, "", note])
+    }
+}
+
+/// The wording of a claw-back letter in Nynorsk, Bokmål and English.
+struct ClawBackLetterText {
+    let letter: ClawBackLetter
+    let language: LetterLanguage
+
+    private var scheme: String { "\(letter.schemeName) \(letter.year)" }
+    private var org: String { letter.organisationName }
+    private func kr(_ m: Money) -> String { language.amount(m) }
+    private func date(_ d: CalendarDate) -> String { language.longDate(d) }
+    private var quotedTitle: String { language == .en ? "“\(letter.title)”" : "«\(letter.title)»" }
+
+    var ourReference: String { language == .en ? "Our reference" : "Vår referanse" }
+    var yourReference: String {
+        switch language { case .nn: "Dykkar referanse"; case .nb: "Deres referanse"; case .en: "Your reference" }
+    }
+    var dateLabel: String { language == .en ? "Date" : "Dato" }
+    var organisationNumberLabel: String { language == .en ? "Organisation number" : "Organisasjonsnummer" }
+
+    var title: String {
+        let base: String
+        switch language {
+        case .nn: base = "Vedtak om tilbakebetaling av tilskot frå \(scheme)"
+        case .nb: base = "Vedtak om tilbakebetaling av tilskudd fra \(scheme)"
+        case .en: base = "Decision to claim back a grant from \(scheme)"
+        }
+        guard letter.appeal != nil else { return base }
+        return (language == .en ? "Appeal: " : "Klagesak: ") + base
+    }
+
+    var decisionSection: LetterDocument.Section {
+        var paragraphs: [String] = []
+        let cancelled = letter.amount.isZero
+        switch language {
+        case .nn:
+            paragraphs.append("\(org) fekk \(date(letter.grantDecisionDate)) eit tilskot på \(kr(letter.granted)) til \(quotedTitle). Av tilskotet er \(kr(letter.paid)) utbetalt.")
+            paragraphs.append(cancelled
+                ? "Kravet om tilbakebetaling er oppheva. De skal ikkje betale noko tilbake."
+                : "\(letter.issuer.name(language).capitalisedFirst) krev at \(org) betaler tilbake \(kr(letter.amount)) av tilskotet.")
+            if let appeal = letter.appeal {
+                switch appeal.outcome {
+                case "reduced": paragraphs.append("Vedtaket er gjort etter klaga de sende, motteken \(date(appeal.received)). Kravet var først på \(kr(letter.originalAmount)) og er sett ned til \(kr(letter.amount)).")
+                case "cancelled": paragraphs.append("Vedtaket er gjort etter klaga de sende, motteken \(date(appeal.received)). Kravet var på \(kr(letter.originalAmount)).")
+                default: paragraphs.append("Vi har vurdert klaga de sende, motteken \(date(appeal.received)), og held fast på kravet.")
+                }
+            }
+        case .nb:
+            paragraphs.append("\(org) fikk \(date(letter.grantDecisionDate)) et tilskudd på \(kr(letter.granted)) til \(quotedTitle). Av tilskuddet er \(kr(letter.paid)) utbetalt.")
+            paragraphs.append(cancelled
+                ? "Kravet om tilbakebetaling er opphevet. Dere skal ikke betale noe tilbake."
+                : "\(letter.issuer.name(language).capitalisedFirst) krever at \(org) betaler tilbake \(kr(letter.amount)) av tilskuddet.")
+            if let appeal = letter.appeal {
+                switch appeal.outcome {
+                case "reduced": paragraphs.append("Vedtaket er truffet etter klagen dere sendte, mottatt \(date(appeal.received)). Kravet var først på \(kr(letter.originalAmount)) og er satt ned til \(kr(letter.amount)).")
+                case "cancelled": paragraphs.append("Vedtaket er truffet etter klagen dere sendte, mottatt \(date(appeal.received)). Kravet var på \(kr(letter.originalAmount)).")
+                default: paragraphs.append("Vi har vurdert klagen dere sendte, mottatt \(date(appeal.received)), og opprettholder kravet.")
+                }
+            }
+        case .en:
+            paragraphs.append("On \(date(letter.grantDecisionDate)) \(org) was awarded a grant of \(kr(letter.granted)) for \(quotedTitle), of which \(kr(letter.paid)) has been paid.")
+            paragraphs.append(cancelled
+                ? "The claim for repayment is withdrawn. You do not have to repay anything."
+                : "\(letter.issuer.name(language).capitalisedFirst) claims repayment of \(kr(letter.amount)) of the grant from \(org).")
+            if let appeal = letter.appeal {
+                switch appeal.outcome {
+                case "reduced": paragraphs.append("This decision follows your appeal, received on \(date(appeal.received)). The claim was first \(kr(letter.originalAmount)) and is reduced to \(kr(letter.amount)).")
+                case "cancelled": paragraphs.append("This decision follows your appeal, received on \(date(appeal.received)). The claim was \(kr(letter.originalAmount)).")
+                default: paragraphs.append("We have considered your appeal, received on \(date(appeal.received)), and uphold the claim.")
+                }
+            }
+        }
+        return .init(heading: language == .en ? "Decision" : "Vedtak", paragraphs: paragraphs)
+    }
+
+    var reasonsSection: LetterDocument.Section {
+        let appealReasons = (letter.appeal?.reasons ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        func onAppeal(_ lead: String) -> [String] { appealReasons.isEmpty ? [] : ["\(lead) \(appealReasons)"] }
+        switch language {
+        case .nn:
+            return .init(heading: "Grunngiving", paragraphs: [
+                "Tilskot som ikkje er brukt etter føresetnadene i tilskotsbrevet, kan krevjast betalt tilbake. Vedtaket er gjort etter regelverket for tilskotsordninga \(letter.schemeName) og reglane om tilskot i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Hovudomsyna i vurderinga: \(letter.reasons)",
+            ] + onAppeal("I klagesaka har vi lagt vekt på dette:"))
+        case .nb:
+            return .init(heading: "Begrunnelse", paragraphs: [
+                "Tilskudd som ikke er brukt etter forutsetningene i tilskuddsbrevet, kan kreves tilbakebetalt. Vedtaket er truffet etter regelverket for tilskuddsordningen \(letter.schemeName) og reglene om tilskudd i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Hovedhensynene i vurderingen: \(letter.reasons)",
+            ] + onAppeal("I klagesaken har vi lagt vekt på dette:"))
+        case .en:
+            return .init(heading: "Reasons", paragraphs: [
+                "Funds not used as the award letter required may be claimed back. The decision is made under the rules of the grant scheme \(letter.schemeName) and the rules on grants in the Regulations and Provisions on Financial Management in Central Government, chapter 6.",
+                "The main considerations: \(letter.reasons)",
+            ] + onAppeal("On the appeal we have considered:"))
+        }
+    }
+
+    var paymentSection: LetterDocument.Section {
+        switch language {
+        case .nn:
+            return .init(heading: "Innbetaling", paragraphs: [
+                "Beløpet på \(kr(letter.amount)) skal vere betalt innan \(date(letter.dueDate)). Merk innbetalinga med vår referanse \(letter.reference).",
+                "Blir beløpet ikkje betalt innan fristen, kan vi krevje forseinkingsrente etter forseinkingsrentelova. Ei klage gir ikkje sjølv utsetjing av fristen; de kan be om utsett iverksetjing (forvaltningslova § 42).",
+            ])
+        case .nb:
+            return .init(heading: "Innbetaling", paragraphs: [
+                "Beløpet på \(kr(letter.amount)) skal være betalt innen \(date(letter.dueDate)). Merk innbetalingen med vår referanse \(letter.reference).",
+                "Blir beløpet ikke betalt innen fristen, kan vi kreve forsinkelsesrente etter forsinkelsesrenteloven. En klage gir ikke i seg selv utsettelse av fristen; dere kan be om utsatt iverksettelse (forvaltningsloven § 42).",
+            ])
+        case .en:
+            return .init(heading: "Payment", paragraphs: [
+                "The amount of \(kr(letter.amount)) must be paid by \(date(letter.dueDate)). Please mark the payment with our reference \(letter.reference).",
+                "If it is not paid by then, we may charge late-payment interest under the Late Payment Interest Act. An appeal does not in itself postpone the deadline; you may ask for the decision's effect to be deferred (Public Administration Act section 42).",
+            ])
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import PGClient
+import Synchronization
+import Testing
+import TilskotStore
+import TilskotTestSupport
+
+/// The follow-up commands through the built binary: payments, reports, reminders, claw-backs,
+/// closing and the participant register; and issue 5's bad input, each refused with exit 1, one
+/// sentence on stderr and nothing written.
+@Suite("follow-up commands")
+struct FollowUpCLITests {
+    static let caseworker = "fucli_kari"
+    static let other = "fucli_ola"
+    static let manager = "fucli_mona"
+    static let finance = "fucli_fia"
+    static let admin = "fucli_adm"
+    static let auditor = "fucli_aud"
+    private static let usersReady = Mutex(false)
+
+    /// JS/2021 with Oslo granted 1 000 000 kr (planned in two halves, the first paid), Stavanger
+    /// granted 300 000 kr (no plan yet), Bergen rejected; one participant on Oslo's project.
+    func scene() throws -> TestDatabase {
+        let db = try TestDatabase.create()
+        try Self.usersReady.withLock { ready in
+            if !ready {
+                try db.addUsers([Self.caseworker: .caseworker, Self.other: .caseworker, Self.manager: .manager,
+                                 Self.finance: .finance, Self.admin: .admin, Self.auditor: .auditor])
+                ready = true
+            }
+        }
+        let (k, m, f) = (Self.caseworker, Self.manager, Self.finance)
+        var steps: [[String]] = [
+            ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", m],
+            ["round", "open", "JS/2021", "--frame", "135,3 mill", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", m],
+        ]
+        for (orgnr, name, code, amount) in [("958935420", "Oslo", "0301", "1 000 000"), ("964965226", "Stavanger", "1103", "300 000"),
+                                            ("964338531", "Bergen", "4601", "500 000")] {
+            steps.append(["org", "add", orgnr, "--name", "\(name) kommune", "--kind", "municipality", "--municipality", code, "--as", k])
+            steps.append(["application", "register", "--round", "JS/2021", "--org", orgnr, "--title", "Jobbsjansen i \(name)",
+                          "--amount", amount, "--received", "2021-02-01", "--as", k])
+        }
+        steps += [
+            ["application", "assess", "JS-2021-0001", "--score", "4", "--recommend", "grant", "--as", k],
+            ["application", "assess", "JS-2021-0002", "--score", "4", "--recommend", "grant", "--as", k],
+            ["application", "assess", "JS-2021-0003", "--score", "2", "--recommend", "reject", "--as", k],
+            ["application", "decide", "JS-2021-0001", "--grant", "1 000 000", "--date", "2021-04-15", "--as", m],
+            ["application", "decide", "JS-2021-0002", "--grant", "300 000", "--date", "2021-04-15", "--as", m],
+            ["application", "decide", "JS-2021-0003", "--reject", "--reasons", "Ramma er brukt opp", "--date", "2021-04-15", "--as", m],
+            ["payment", "plan", "JS-2021-0001", "--instalments", "50%:2021-05-01,50%:2021-09-01", "--account", "8601 11 17947", "--as", k],
+            ["payment", "attest", "1", "--as", f],
+            ["payment", "pay", "1", "--voucher", "UTB-2021-05", "--date", "2021-05-03", "--as", f],
+            ["participant", "add", "JS-2021-0001", "--code", "OSL-0001", "--birth-year", "1985", "--municipality", "0301",
+             "--start", "2021-09-01", "--end", "2022-06-30", "--outcome", "employment", "--as", k],
+        ]
+        for step in steps {
+            let result = try CLIRunner.run(step, database: db)
+            guard result.exitCode == 0 else {
+                db.drop()
+                throw TilskotError.refused("setup step \(step.joined(separator: " ")) failed: \(result.stderr)")
+            }
+        }
+        return db
+    }
+
+    func counts(_ db: TestDatabase) throws -> [Int] {
+        let c = try db.connect()
+        return try ["payment", "payment_event", "report_duty", "recipient_report", "report_review", "reminder", "clawback",
+                    "clawback_appeal", "repayment", "closing", "participant", "participant_access_log", "audit_log"].map { table in
+            try c.queryValue("SELECT count(*) FROM tilskot.\(table)", as: Int.self) ?? -1
+        }
+    }
+
+    static let account = "8601 11 17947"
+
+    @Test("bad input: exit 1, one sentence on stderr, nothing written", arguments: [
+        (["payment", "plan", "JS-2021-0003", "--instalments", "50%:2021-05-01", "--account", account], "was rejected, so it has no grant"),
+        (["payment", "plan", "JS-2021-0002", "--instalments", "60%:2021-05-01,50%:2021-09-01", "--account", account], "add up to 110%"),
+        (["payment", "plan", "JS-2021-0002", "--instalments", "50%", "--account", account], "has no due date"),
+        (["payment", "plan", "JS-2021-0002", "--instalments", "50%:2021-05-01", "--account", "8601 11 17948"], "check digit should be 7"),
+        (["payment", "plan", "JS-2021-0001", "--instalments", "1:2021-10-01", "--account", account], "over its grant of 1 000 000 kr"),
+        (["payment", "attest", "2", "--as", manager], "is not in finance"),
+        (["payment", "attest", "abc", "--as", finance], "is not a number"),
+        (["payment", "attest", "999", "--as", finance], "there is no payment with id 999"),
+        (["payment", "pay", "2", "--voucher", "V", "--as", finance], "only after it is attested"),
+        (["payment", "pay", "1", "--voucher", "V", "--as", finance], "is paid"),
+        (["payment", "withhold", "2", "--reason", " ", "--as", finance], "is missing"),
+        (["payment", "list", "--status", "approved"], "not one of the allowed values"),
+        (["followup", "receive", "JS-2021-0003", "--report-date", "2022-03-01"], "was rejected, so it has no grant"),
+        (["followup", "receive", "JS-2021-0001", "--report-date", "2099-01-01"], "is in the future"),
+        (["followup", "approve", "JS-2021-0001"], "has no report waiting for review"),
+        (["followup", "approve", "JS-2021-0001", "--reject"], "is missing"),
+        (["followup", "duty", "JS-2021-0001", "--no-account-required"], "at or above the scheme's threshold of 400 000 kr"),
+        (["followup", "due", "--within", "soon"], "not a number of days"),
+        (["followup", "reminders", "--date", "2099-01-01"], "in the future"),
+        (["followup", "close", "JS-2021-0001", "--as", manager], "has no approved report"),
+        (["application", "close", "JS-2021-0001"], "is not a manager"),
+        (["clawback", "demand", "JS-2021-0001", "--amount", "600 000", "--reasons", "Ubrukt", "--due", "2022-06-01",
+          "--date", "2022-04-20", "--as", manager],
+         "a claw-back cannot exceed what was paid"),
+        (["clawback", "demand", "JS-2021-0001", "--amount", "100", "--reasons", "Ubrukt", "--due", "2022-06-01"], "is not a manager"),
+        (["clawback", "repay", "99", "--amount", "1", "--as", finance], "there is no claw-back with id 99"),
+        (["participant", "add", "JS-2021-0001", "--code", "01018512345", "--birth-year", "1985", "--municipality", "0301",
+          "--start", "2021-09-01"], "looks like a national identity number"),
+        (["participant", "add", "JS-2021-0001", "--code", "OSL-0002", "--birth-year", "85", "--municipality", "0301",
+          "--start", "2021-09-01"], "is not a year"),
+        (["participant", "list", "JS-2021-0001", "--as", other], "is neither a participant reader nor a caseworker of JS-2021-0001"),
+        (["participant", "list", "JS-2021-0001", "--as", auditor], "not allowed"),
+        (["participant", "purge", "--before", "2022-01-01"], "is not an admin"),
+        (["participant", "report", "--round", "JS/2021", "--at", "3m"], "not one of the allowed values"),
+    ] as [([String], String)])
+    func badInput(arguments: [String], fragment: String) throws {
+        let db = try scene()
+        defer { db.drop() }
+        let before = try counts(db)
+        let asArgs = arguments.contains("--as") ? [] : ["--as", Self.caseworker]
+        let result = try CLIRunner.run(arguments + asArgs, database: db)
+        #expect(result.exitCode == 1, "stderr: \(result.stderr)")
+        #expect(result.errorLines.count == 1, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains(fragment), "stderr: \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(try counts(db) == before)
+    }
+
+    @Test("the payment run as CSV for the finance system; a plan's JSON")
+    func paymentRun() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let attest = try CLIRunner.run(["payment", "attest", "2", "--as", Self.finance], database: db)
+        #expect(attest.exitCode == 0, "\(attest.stderr)")
+        let run = try CLIRunner.run(["payment", "export", "--date", "2021-09-01"], database: db)
+        #expect(run.exitCode == 0)
+        #expect(run.stdout == "orgnr,account_reference,amount_ore,reference,payment_id,due_date\r\n958935420,86011117947,50000000,JS-2021-0001/2,2,2021-09-01\r\n")
+        #expect(try CLIRunner.run(["payment", "export", "--date", "2021-08-31"], database: db).stdout.split(separator: "\r\n").count == 1)
+        let plan = try CLIRunner.run(["payment", "plan", "JS-2021-0002", "--instalments", "100 000:2021-05-01,66,66%:2021-09-01",
+                                      "--account", Self.account, "--format", "json", "--as", Self.caseworker], database: db)
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["amount_ore"] as? Int64 } == [10_000_000, 19_998_000])
+        #expect(rows.map { $0["status"] as? String } == ["planned", "planned"])
+    }
+
+    @Test("reports, reminders once a week, claw-back with its letter, closing, money summary")
+    func followUpStory() throws {
+        let db = try scene()
+        defer { db.drop() }
+        func ok(_ arguments: [String]) throws -> CLIResult {
+            let result = try CLIRunner.run(arguments, database: db)
+            #expect(result.exitCode == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        let (k, m, f) = (Self.caseworker, Self.manager, Self.finance)
+        let overdue = try ok(["followup", "overdue", "--format", "csv"])
+        #expect(overdue.stdout.contains("JS-2021-0001,958935420,Oslo kommune,100000000,2021-12-31,2022-03-31"))
+        let due = try ok(["followup", "due", "--within", "30d", "--as-of", "2022-03-15", "--format", "csv"])
+        #expect(due.stdout.split(separator: "\r\n").count == 2)
+        let first = try ok(["followup", "reminders", "--format", "json", "--as", k])
+        #expect(first.stdout.contains("\"reference\": \"JS-2021-0001\"") && first.stdout.contains("\"recorded\": true"))
+        let second = try ok(["followup", "reminders", "--as", k])
+        #expect(second.stdout.hasPrefix("0 reminders recorded"))
+
+        _ = try ok(["followup", "receive", "JS-2021-0001", "--report-date", "2022-03-20", "--account-approved", "--as", k])
+        _ = try ok(["followup", "approve", "JS-2021-0001", "--as", k])
+        let claw = try ok(["clawback", "demand", "JS-2021-0001", "--amount", "100 000", "--reasons", "Ubrukte midlar",
+                           "--due", "2022-06-01", "--date", "2022-04-20", "--format", "json", "--as", m])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(claw.stdout.utf8)) as? [String: Any])
+        let id = try #require(object["id"] as? Int)
+        #expect(object["amount_ore"] as? Int64 == 10_000_000)
+        let letter = try ok(["clawback", "letter", "\(id)"])
+        #expect(letter.stdout.contains("# Vedtak om tilbakebetaling av tilskot frå Jobbsjansen 2021"))
+        #expect(letter.stdout.contains("krev at Oslo kommune betaler tilbake 100 000 kr av tilskotet"))
+        #expect(letter.stdout.contains("Klagefristen er tre veker"))
+        let english = try ok(["clawback", "letter", "\(id)", "--lang", "en", "--format", "html"])
+        #expect(english.stdout.contains("<h1>Decision to claim back a grant from Jobbsjansen 2021</h1>"))
+
+        let refused = try CLIRunner.run(["followup", "close", "JS-2021-0001", "--as", m], database: db)
+        #expect(refused.exitCode == 1 && refused.stderr.contains("still planned"))
+        _ = try ok(["payment", "withhold", "2", "--reason", "Prosjektet brukte mindre", "--as", f])
+        let owed = try CLIRunner.run(["application", "close", "JS-2021-0001", "--as", m], database: db)
+        #expect(owed.exitCode == 1 && owed.stderr.contains("has 100 000 kr still to be repaid"))
+        _ = try ok(["clawback", "repay", "\(id)", "--amount", "100 000", "--date", "2022-05-20", "--as", f])
+        let closed = try ok(["application", "close", "JS-2021-0001", "--as", m])
+        #expect(closed.stdout == "JS-2021-0001 is closed\n")
+
+        let summary = try ok(["followup", "summary", "--round", "JS/2021", "--format", "json"])
+        let rounds = try #require(try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [[String: Any]])
+        #expect(rounds.count == 1)
+        #expect(rounds[0]["granted_ore"] as? Int64 == 130_000_000)
+        #expect(rounds[0]["paid_ore"] as? Int64 == 50_000_000)
+        #expect(rounds[0]["clawed_back_ore"] as? Int64 == 10_000_000)
+        #expect(rounds[0]["repaid_ore"] as? Int64 == 10_000_000)
+        #expect(rounds[0]["net_ore"] as? Int64 == 120_000_000)
+        let show = try ok(["followup", "show", "JS-2021-0001"])
+        #expect(show.stdout.contains("JS-2021-0001 Oslo kommune — closed"))
+    }
+
+    @Test("participants: the aggregate report in JSON with <5, the access log for auditors")
+    func participants() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let report = try CLIRunner.run(["participant", "report", "--round", "JS/2021", "--format", "json", "--as", Self.manager], database: db)
+        #expect(report.exitCode == 0, "\(report.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2)
+        #expect(Set(rows[0].keys) == ["reference", "project", "employment", "education", "other", "dropped_out", "no_outcome", "total"])
+        #expect(rows[0]["employment"] as? String == "<5" && rows[1]["project"] as? String == "Total" && rows[1]["total"] as? String == "<5")
+        let list = try CLIRunner.run(["participant", "list", "JS-2021-0001", "--format", "csv", "--as", Self.caseworker], database: db)
+        #expect(list.stdout.contains("OSL-0001,1985,0301,2021-09-01,2022-06-30,employment"))
+        let log = try CLIRunner.run(["participant", "log", "--format", "csv", "--as", Self.auditor], database: db)
+        #expect(log.exitCode == 0, "\(log.stderr)")
+        // The actor is the user acted as; the login is the connection's (the test cluster's superuser here).
+        let lines = log.stdout.split(separator: "\r\n")
+        #expect(lines.contains { $0.contains(",\(Self.caseworker),") && $0.contains(",read,JS-2021-0001,") })
+        #expect(lines.contains { $0.contains(",\(Self.manager),") && $0.contains(",aggregate,,") })
+        let purge = try CLIRunner.run(["participant", "purge", "--before", "2022-07-01", "--as", Self.admin], database: db)
+        #expect(purge.stdout == "1 participant whose participation ended before 2022-07-01 deleted; the purge is in the access log\n")
+    }
+}
