@@ -219,4 +219,63 @@ struct BadInputCorpusTests {
             #expect(!cells.contains(formula))
         }
     }
+
+    // MARK: - CSV files for `application import`
+
+    @Test("CSV files: wrong header, empty, quoted newline, invalid UTF-8, NUL, unterminated quote, bad values, a 10 MB field → exit 1, nothing written; BOM and CRLF import cleanly; formulas stored as text and defused in CSV output")
+    func csvFiles() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let csv = Self.folder.appending(path: "csv")
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "bad-input-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // A 10 MB field is made here rather than kept in git.
+        let big = scratch.appending(path: "ten-megabyte-title.csv")
+        try ("orgnr,title,amount,received,external_ref\n958935420," + String(repeating: "x", count: 10_000_000) + ",5000,2021-02-01,BIG-1\n")
+            .write(to: big, atomically: true, encoding: .utf8)
+
+        func importing(_ path: String) throws -> CLIResult {
+            try CLIRunner.run(["application", "import", path, "--round", "JS/2021", "--as", Self.caseworker], database: db)
+        }
+        let cases = try Self.lines("csv/cases.tsv").map { $0.split(separator: "\t").map(String.init) }
+        #expect(cases.count >= 11)
+        let before = try counts(db)
+        for item in cases where item[1] == "1" {
+            let path = item[0] == "<10 MB title>" ? big.path : csv.appending(path: item[0]).path
+            let result = try importing(path)
+            #expect(result.exitCode == 1, "\(item[0]): exit \(result.exitCode) \(result.stderr.prefix(300))")
+            #expect(result.stdout.isEmpty, "\(item[0]): \(result.stdout.prefix(300))")
+            // One sentence first; the import may list the problems by line below it.
+            #expect(result.errorLines.first?.contains(item[2]) == true, "\(item[0]): \(result.stderr.prefix(300))")
+            #expect(result.stderr.count < 20_000, "\(item[0]): the refusal repeats the input")
+        }
+        #expect(try counts(db) == before)
+        let values = try importing(csv.appending(path: "bad-values.csv").path)
+        for line in ["line 2: amount", "line 3: orgnr", "line 3: received", "line 4: amount", "line 4: received"] {
+            #expect(values.stderr.contains(line), "\(line) not named in: \(values.stderr)")
+        }
+
+        // Good files that spreadsheets write: the BOM and the CR are not part of any value.
+        for file in cases.filter({ $0[1] == "0" }).map({ $0[0] }) {
+            let result = try importing(csv.appending(path: file).path)
+            #expect(result.exitCode == 0, "\(file): \(result.stderr)")
+        }
+        let owner = try db.connect()
+        let imported = try owner.query("SELECT title, external_ref FROM tilskot.application WHERE external_ref IS NOT NULL ORDER BY external_ref")
+            .map { (try $0.string("title"), try $0.string("external_ref")) }
+        #expect(imported.map(\.1) == ["BOM-1", "CRLF-1", "CRLF-2", "F-1", "F-2"])
+        #expect(imported.map(\.0).contains("Jobbsjansen CRLF 2"))
+        #expect(imported.allSatisfy { !$0.0.contains("\r") && !$0.1.contains("\r") && !$0.0.contains("\u{FEFF}") })
+        #expect(try owner.queryValue("SELECT count(*) FROM tilskot.organisation WHERE name LIKE '%' || chr(65279) || '%' OR name LIKE '%' || chr(13)", as: Int.self) == 0)
+
+        // Formulas are kept as the text they are, and defused where a spreadsheet would run them.
+        let list = try CLIRunner.run(["application", "list", "--round", "JS/2021", "--format", "csv"], database: db)
+        #expect(list.stdout.contains("'=cmd|' /C calc'!A0") && list.stdout.contains("'+SUM(A1:A9)"), "\(list.stdout)")
+        #expect(!list.stdout.contains(",=cmd") && !list.stdout.contains(",+SUM"))
+        let orgs = try CLIRunner.run(["org", "list", "--format", "csv"], database: db)
+        #expect(orgs.stdout.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\")\"") && orgs.stdout.contains("'@import"), "\(orgs.stdout)")
+        let json = try CLIRunner.run(["org", "show", "988077917", "--format", "json"], database: db)
+        #expect(json.stdout.contains("\"name\": \"=HYPERLINK(\\\"http://example.invalid\\\")\""), "\(json.stdout)")
+    }
 }
