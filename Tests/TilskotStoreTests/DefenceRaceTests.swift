@@ -108,4 +108,87 @@ struct DefenceRaceTests {
         let retried = retries.withLock { $0 }
         print("race 8×500: \(granted.withLock { $0 }) granted, \(overFrame.withLock { $0 }) refused over the frame, retries \(retried) (at most \(mostAttempts.withLock { $0 }) attempts for one decision), \(String(format: "%.1f", seconds)) s, \(Int(Double(total) / seconds)) decisions/s")
     }
+
+    @Test("two finance users pay the last instalments of one grant at once, the same one and two over-attested ones: paid ≤ grant")
+    func twoFinanceUsersPayAtOnce() throws {
+        // setup: 24 grants of 1 000 000 kr, 600 000 kr paid. On 12, the last 400 000 kr attested the
+        // proper way; on 12, two instalments of 400 000 kr marked attested with every trigger off (as
+        // if an attestation check had been bypassed): then paying is the last line.
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let owner = try db.connect()
+        let fia = try db.connect(asLogin: FollowUp.fia)
+        var last: [Int64] = [], overAttested: [(Int64, Int64)] = []
+        let plan = "INSERT INTO tilskot.payment (application_id, amount_ore, due_date, account_number) VALUES ($1, $2, '2021-05-01', '86011117947') RETURNING id"
+        for index in 0..<24 {
+            let app = try FollowUp.id(db, try FollowUp.granted(db, amount: "1 000 000"))
+            let first = try #require(try fia.queryValue(plan, [app, 60_000_000], as: Int64.self))
+            try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
+            try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind, voucher) VALUES ($1, 'pay', 'B-1')", [first])
+            if index < 12 {
+                // the last 400 000 kr, planned and attested the proper way: both will pay it
+                let second = try #require(try fia.queryValue(plan, [app, 40_000_000], as: Int64.self))
+                try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [second])
+                last.append(second)
+            } else {
+                // two of 400 000 kr marked attested with every trigger off: each pays one
+                try owner.executeScript("SET session_replication_role = replica")
+                let extra = try owner.query("""
+                    INSERT INTO tilskot.payment (application_id, instalment, amount_ore, due_date, account_number, status, planned_by, attested_by, attested_at)
+                    VALUES ($1, 2, 40000000, '2021-09-01', '86011117947', 'attested', 'fu_fia', 'fu_fia', now()),
+                           ($1, 3, 40000000, '2021-09-01', '86011117947', 'attested', 'fu_fia', 'fu_fia', now())
+                    RETURNING id
+                    """, [app]).map { try $0.int64("id") }
+                try owner.executeScript("SET session_replication_role = origin")
+                overAttested.append((extra[0], extra[1]))
+            }
+        }
+
+        // MUT: fia and finn, each on a connection and thread of their own, pay at the same time:
+        // both the same last instalment of 12 grants, then each one of the two over-attested ones of 12 more.
+        let paid = Mutex(0), refused = Mutex([String: Int]()), unexpected = Mutex<[String]>([])
+        let done = Mutex(0), go = Mutex(false)
+        let targets = last, extras = overAttested
+        for (worker, user) in [FollowUp.fia, FollowUp.finn].enumerated() {
+            let url = db.url(asLogin: user)
+            Thread {
+                defer { done.withLock { $0 += 1 } }
+                do {
+                    let c = try Connection(url)
+                    while !go.withLock({ $0 }) { usleep(500) }
+                    for payment in targets + extras.map({ worker == 0 ? $0.0 : $0.1 }) {
+                        do {
+                            _ = try c.retryingTransaction {
+                                try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, voucher) VALUES ($1, 'pay', $2)",
+                                              [payment, "B-\(user)-\(payment)"])
+                            }
+                            paid.withLock { $0 += 1 }
+                        } catch let error as PGError where error.sqlState.hasPrefix("23T") {
+                            refused.withLock { $0[error.sqlState, default: 0] += 1 }
+                        }
+                    }
+                } catch {
+                    unexpected.withLock { $0.append("\(error)") }
+                }
+            }.start()
+        }
+        go.withLock { $0 = true }
+        while done.withLock({ $0 }) < 2 { usleep(2_000) }
+
+        // validate: the same instalment paid once (23T23 for the other), one of the two extra ones
+        // (23T20: over the grant), every grant paid exactly in full, never beyond, with two payments
+        #expect(unexpected.withLock { $0 }.isEmpty, "\(unexpected.withLock { $0 })")
+        #expect(paid.withLock { $0 } == 24, "paid \(paid.withLock { $0 }), refused \(refused.withLock { $0 })")
+        #expect(refused.withLock { $0 } == ["23T23": 12, "23T20": 12])
+        let sums = try owner.query("""
+            SELECT p.application_id, sum(p.amount_ore) AS out, count(e.id) AS pay_events
+              FROM tilskot.payment p LEFT JOIN tilskot.payment_event e ON e.payment_id = p.id AND e.kind = 'pay'
+             WHERE p.status = 'paid' GROUP BY p.application_id
+            """)
+        #expect(sums.count == 24)
+        for row in sums {
+            #expect(try row.int64("out") == 100_000_000)
+            #expect(try row.int("pay_events") == 2)
+        }
+    }
 }
