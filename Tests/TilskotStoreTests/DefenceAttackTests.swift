@@ -289,4 +289,87 @@ struct DefenceAttackTests {
         #expect(try owner.queryValue("SELECT actor FROM tilskot.audit_log WHERE table_name = 'assessment' ORDER BY id DESC LIMIT 1", as: String.self) == Lifecycle.kari)
         #expect(try kari.queryValue("SELECT count(*) FROM pg_temp.audit_log", as: Int.self) == 0)
     }
+
+    @Test("every SECURITY DEFINER function a group role may call, called by every such role with hostile arguments: no internal error, no escalation, no participant rows for those without the right")
+    func hostileArguments() throws {
+        // setup: a granted project with one participant, recorded by its caseworker
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let project = try FollowUp.granted(db)
+        _ = try db.connect(asLogin: FollowUp.kari).execute(
+            "SELECT tilskot.participant_add($1, 'HOSTILE-0001', 1985, '0301', '2021-09-01')", [project.description])
+        let owner = try db.connect()
+        let functions = try owner.query("""
+            SELECT p.oid::regprocedure::text AS signature, p.oid::regproc::text AS name,
+                   array_to_string(ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY u(t, n) ORDER BY n), ';') AS types,
+                   p.proretset AS returns_set
+              FROM pg_proc p
+             WHERE p.pronamespace = 'tilskot'::regnamespace AND p.prosecdef AND p.prorettype <> 'trigger'::regtype
+             ORDER BY 1
+            """).map { (signature: try $0.string("signature"), name: try $0.string("name"),
+                        types: try $0.string("types").split(separator: ";").map(String.init), set: try $0.decode("returns_set", as: Bool.self)) }
+        #expect(functions.count >= 5)
+
+        // Hostile values per type; profile i takes the i-th of each (cycling), so every argument of
+        // every function gets each kind of value at least once.
+        let real = project.description
+        let values: [String: [String?]] = [
+            "text": [nil, "", "'; DROP TABLE tilskot.audit_log; --", real, "%", "\\", String(repeating: "å", count: 100_000),
+                     "JS/2021", "01017012345", "\u{202E}x", "' OR '1'='1"],
+            "integer": [nil, "0", "-1", "2147483647", "-2147483648", "2021"],
+            "bigint": [nil, "0", "-1", "9223372036854775807", "-9223372036854775808"],
+            "boolean": [nil, "true", "false"],
+            "date": [nil, "-infinity", "infinity", "1900-01-01", "2999-12-31", "2021-09-01"],
+            "text[]": [nil, "{}", "{NULL}", "{\"'; DROP TABLE tilskot.round; --\",\"0301\"}", "{%}"],
+            "bigint[]": [nil, "{}", "{NULL}", "{-1,0,9223372036854775807}"],
+        ]
+        let profiles = values.values.map(\.count).max()!
+        let outsiders: Set<String> = [FollowUp.ola, FollowUp.fia, FollowUp.finn, FollowUp.aud]
+        var calls = 0, insiderRows = 0
+        for user in FollowUp.everyone {
+            let c = try db.connect(asLogin: user)
+            let settings = try c.queryRow("SELECT current_user::text AS u, session_user::text AS s, current_setting('role') AS r, current_setting('search_path') AS p")
+            for function in functions {
+                guard try c.queryValue("SELECT has_function_privilege($1, $2, 'EXECUTE')", [user, function.signature], as: Bool.self) == true else {
+                    expectSQLError("42501") {
+                        try c.execute("SELECT \(function.name)(\(function.types.indices.map { "$\($0 + 1)::\(function.types[$0])" }.joined(separator: ", ")))",
+                                      function.types.map { _ in nil as String? })
+                    }
+                    continue
+                }
+                for profile in 0..<profiles {
+                    let arguments: [String?] = function.types.map { type in
+                        let list = values[type] ?? [nil]
+                        return list[profile % list.count]
+                    }
+                    let call = "SELECT * FROM \(function.name)(\(function.types.indices.map { "$\($0 + 1)::\(function.types[$0])" }.joined(separator: ", ")))"
+                    try c.executeScript("BEGIN")
+                    // (Result rather than do/catch: the compiler of Swift 6.3.1 crashes on a typed-throws catch here.)
+                    switch Result(catching: { () throws(PGError) in try c.query(call, arguments) }) {
+                    case .success(let rows):
+                        if user == FollowUp.kari, rows.first?.columns.contains("code") == true { insiderRows += rows.count }
+                        if outsiders.contains(user), function.set, rows.first?.columns.contains("code") == true {
+                            Issue.record("\(user) read \(rows.count) participant row(s) through \(function.signature) with \(arguments.map { $0?.prefix(30) })")
+                        }
+                    case .failure(let error):
+                        // A refusal of ours (class 23/42 with T), or PostgreSQL's for the data or the rights:
+                        // never an internal error, a crash or a lost connection.
+                        let allowed = ["22", "23", "42", "P0", "0A", "2B", "25", "40"]
+                        #expect(allowed.contains(String(error.sqlState.prefix(2))),
+                                "\(user) \(function.signature) \(arguments.map { $0?.prefix(30) }): \(error)")
+                    }
+                    try c.executeScript("ROLLBACK")
+                    calls += 1
+                }
+            }
+            // Nothing a call did outlived it: the same person, role and path.
+            let after = try c.queryRow("SELECT current_user::text AS u, session_user::text AS s, current_setting('role') AS r, current_setting('search_path') AS p")
+            #expect(after?.values == settings?.values, "\(user): \(String(describing: settings?.values)) → \(String(describing: after?.values))")
+        }
+        #expect(calls > 100)
+        #expect(insiderRows > 0) // the functions do return participants, to the case's own caseworker
+        print("hostile arguments: \(calls) calls of \(functions.count) functions")
+        // Every call was rolled back: the participant is still the only one, the record unchanged.
+        #expect(try owner.queryValue("SELECT count(*) FROM tilskot.participant", as: Int.self) == 1)
+    }
 }
