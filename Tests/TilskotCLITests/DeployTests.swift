@@ -99,6 +99,15 @@ struct DeployTests {
             #expect(result.exitCode == 0, "\(step.joined(separator: " ")): \(result.stderr)")
         }
 
+        // The bulk import makes temporary tables as the owner: it works where PUBLIC may not make any.
+        let csv = FileManager.default.temporaryDirectory.appending(path: "deploy-import-\(suffix).csv")
+        defer { try? FileManager.default.removeItem(at: csv) }
+        try "orgnr,title,amount,received,external_ref\n958935420,Jobbsjansen i Oslo del 2,100000,2021-02-05,D-1\n"
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let imported = try tilskot(["application", "import", csv.path, "--round", "JS/2021"], url: kari)
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+        #expect(imported.stdout.hasPrefix("1 read, 1 imported"), "\(imported.stdout)")
+
         // validate: the owner is a role nobody logs in as, and the admin cannot act as an owner
         let owners = try server.psql(["-A", "-t", "-c", """
             SELECT string_agg(DISTINCT o, ',') FROM (

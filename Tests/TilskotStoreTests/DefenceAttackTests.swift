@@ -372,4 +372,46 @@ struct DefenceAttackTests {
         // Every call was rolled back: the participant is still the only one, the record unchanged.
         #expect(try owner.queryValue("SELECT count(*) FROM tilskot.participant", as: Int.self) == 1)
     }
+
+    @Test("the import's temporary tables: a caller's look-alike with a trigger never runs as the owner; the caller only fills the rows and reads the problems")
+    func importTemporaryTableTraps() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let kari = try db.connect(asLogin: Lifecycle.kari)
+        // The trap: a table of the caller's, named like the import's own, whose trigger would do what
+        // only the owner may — if it ever ran inside the SECURITY DEFINER function, as the owner.
+        try kari.executeScript("""
+            CREATE FUNCTION pg_temp.trap() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                EXECUTE 'ALTER TABLE tilskot.audit_log DISABLE TRIGGER ALL';
+                RETURN NULL;
+            END $$;
+            CREATE TEMPORARY TABLE application_import_error (line integer, ord integer, column_name text, message text);
+            CREATE TRIGGER trap AFTER INSERT ON pg_temp.application_import_error FOR EACH ROW EXECUTE FUNCTION pg_temp.trap();
+            CREATE TEMPORARY TABLE application_import_row (line integer);
+            CREATE TRIGGER trap AFTER INSERT ON pg_temp.application_import_row FOR EACH ROW EXECUTE FUNCTION pg_temp.trap();
+            """)
+        try kari.executeScript("BEGIN")
+        // Either the owner cannot drop the caller's look-alike (a non-superuser owner: refused) or
+        // it drops it (a superuser owner, as in the embedded cluster): the trap never fires.
+        if (try? kari.execute("SELECT tilskot.import_begin()")) != nil {
+            try kari.copy("COPY pg_temp.application_import (line, orgnr, title, amount, received) FROM STDIN") { writer in
+                try writer.write(row: ["2", "123", "", "-1", "nope"])   // every column wrong: problems get written
+            }
+            _ = try? kari.execute("SELECT * FROM tilskot.import_applications('JS/2021', '{0301}', false)")
+            // What the caller may do with the import's own tables: fill one, read the other; nothing more.
+            _ = try? kari.executeScript("SAVEPOINT s")
+            expectSQLError("42501") {
+                try kari.execute("CREATE TRIGGER trap AFTER INSERT ON pg_temp.application_import FOR EACH ROW EXECUTE FUNCTION pg_temp.trap()")
+            }
+            _ = try? kari.executeScript("ROLLBACK TO SAVEPOINT s")
+            expectSQLError("42501") { try kari.execute("DELETE FROM pg_temp.application_import_error") }
+        }
+        try kari.executeScript("ROLLBACK")
+        let disabled = try db.connect().queryValue("""
+            SELECT count(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+             WHERE c.relnamespace = 'tilskot'::regnamespace AND NOT g.tgisinternal AND g.tgenabled <> 'O'
+            """, as: Int.self)
+        #expect(disabled == 0)
+    }
 }
