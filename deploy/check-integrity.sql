@@ -9,7 +9,8 @@
 -- What it sees: a trigger still disabled; rows with no INSERT entry in the audit log (written while
 -- the audit trigger was off, or with session_replication_role = replica); an application whose
 -- status is not the one its audit history ends with; a round whose maintained sums do not match its
--- decisions and adjustments; an object owned by a person (who could disable its triggers); a
+-- decisions and adjustments; a grant with more attested and paid than granted, or an instalment
+-- attested or paid without its events; an object owned by a person (who could disable its triggers); a
 -- group role with rights it must not have; a SECURITY DEFINER function without a pinned
 -- search_path. What it cannot see: a superuser who also forged the audit log to match. For that,
 -- the server's own log (log_statement = 'ddl', pgaudit), shipped to a host the DBA does not
@@ -50,6 +51,22 @@ SELECT 'money: every round''s frame is its initial frame plus its adjustments, a
   FROM tilskot.round r
  WHERE r.frame_ore <> r.initial_frame_ore + (SELECT coalesce(sum(f.amount_ore), 0) FROM tilskot.frame_adjustment f WHERE f.round_id = r.id)
     OR r.granted_ore > r.frame_ore
+UNION ALL
+SELECT 'money: no grant has more attested and paid than it grants', count(*) = 0,
+       coalesce(string_agg(a.reference || ': ' || o.out_ore || ' øre out of ' || coalesce(d.amount_ore, 0), ', ' ORDER BY a.id), '')
+  FROM (SELECT application_id, sum(amount_ore) AS out_ore FROM tilskot.payment
+         WHERE status IN ('attested', 'paid') GROUP BY application_id) o
+  JOIN tilskot.application a ON a.id = o.application_id
+  LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current AND d.outcome IN ('granted', 'partially_granted')
+ WHERE o.out_ore > coalesce(d.amount_ore, 0)
+UNION ALL
+SELECT 'history: every attested or paid instalment has its attestation and payment events', count(*) = 0,
+       coalesce(string_agg('payment ' || p.id || ' is ' || p.status, ', ' ORDER BY p.id), '')
+  FROM tilskot.payment p
+ WHERE (p.status IN ('attested', 'paid')
+        AND NOT EXISTS (SELECT 1 FROM tilskot.payment_event e WHERE e.payment_id = p.id AND e.kind = 'attest'))
+    OR (p.status = 'paid'
+        AND NOT EXISTS (SELECT 1 FROM tilskot.payment_event e WHERE e.payment_id = p.id AND e.kind = 'pay'))
 UNION ALL
 SELECT 'owners: no person (a login that is not a superuser) owns a tilskot table, function or the schema', count(*) = 0,
        coalesce(string_agg(DISTINCT r.rolname, ', '), '')

@@ -42,6 +42,13 @@ struct IntegrityCheckTests {
             SELECT id, 'granted', amount_applied_ore, 'lc_per' FROM tilskot.application WHERE reference = $1
             """, [target.description])
         try owner.execute("UPDATE tilskot.application SET status = 'granted' WHERE reference = $1", [target.description])
+        // …and pays the first grant more than it grants, with no attestation or payment event
+        try owner.execute("""
+            INSERT INTO tilskot.payment (application_id, instalment, amount_ore, due_date, account_number, status,
+                                         planned_by, attested_by, paid_on, voucher)
+            SELECT id, 1, 600000000, '2021-05-01', '86011117947', 'paid', 'lc_fia', 'lc_fia', '2021-05-01', 'B-1'
+              FROM tilskot.application WHERE reference = $1
+            """, [decided.description])
         try owner.execute("RESET session_replication_role")
         try owner.execute("ALTER TABLE tilskot.audit_log DISABLE TRIGGER audit_log_no_update_delete")
 
@@ -51,9 +58,13 @@ struct IntegrityCheckTests {
         #expect(Set(tampered.failing) == [
             "triggers: every trigger on a tilskot table is enabled",
             "audit: every decision row was logged",
+            "audit: every payment row was logged",
             "history: every application's status is where its audit history ends",
             "money: every round's granted sum equals its current grants",
+            "money: no grant has more attested and paid than it grants",
+            "history: every attested or paid instalment has its attestation and payment events",
         ], "\(tampered.output)")
+        #expect(tampered.output.contains("\(decided): 600000000 øre out of 500000000"))
         #expect(tampered.output.contains("audit_log.audit_log_no_update_delete is disabled"))
         #expect(tampered.output.contains("\(target) is granted"))
     }
