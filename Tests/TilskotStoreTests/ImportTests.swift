@@ -84,6 +84,12 @@ struct ImportTests {
                AND actor = $1 AND reason LIKE 'imported from %' AND new ->> 'reference' LIKE 'JS-2021-%'
             """, [Self.caseworker], as: Int.self)
         #expect(audited == 3)
+        // The new organisation: registered by the importer, with its audit event.
+        #expect(try c.queryValue("""
+            SELECT count(*) FROM tilskot.organisation o JOIN tilskot.audit_log l
+              ON l.table_name = 'organisation' AND l.row_id = o.id AND l.action = 'INSERT' AND l.actor = $1
+            WHERE o.orgnr = '964965226' AND o.created_by = $1 AND o.name = 'Stavanger kommune'
+            """, [Self.caseworker], as: Int.self) == 1)
         // The next one-by-one registration continues the numbering.
         let next = try Applications.register(.init(round: try RoundKey("JS/2021"), organisation: try OrganisationNumber("958935420"),
                                                    title: "Etter importen", amount: Money(kroner: 1), received: try CalendarDate("2021-02-20")),
