@@ -56,11 +56,9 @@ struct DeployTests {
         scratch.drop()
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let server = Server(cluster: scratch.cluster, database: "deploytest_\(suffix)")
-        let restored = "deploytest_\(suffix)_restored"
         let backups = "/var/tmp/tilskot-deploytest-\(suffix)"
         defer {
             server.drop(server.database)
-            server.drop(restored)
             try? FileManager.default.removeItem(atPath: backups)
         }
         let script = Self.repository.appending(path: "deploy/create-roles.sql").path
@@ -138,14 +136,7 @@ struct DeployTests {
         #expect(upgrade.errorOutput.contains("report summary --year 2021 equal"), "\(upgrade.errorOutput)")
         #expect(upgrade.output.contains("nothing to migrate"))
 
-        // a restore kept for inspection (no --drop-restored) holds the same report as the source
-        let kept = try ChildProcess.run([Self.repository.appending(path: "deploy/backup-restore").path, server.database,
-                                         "--into", restored, "--backup-dir", backups],
-                                        environment: server.superuserEnvironment, separateStandardError: true)
-        #expect(kept.exitCode == 0, "\(kept.errorOutput)")
-        let shown = try tilskot(["round", "show", "JS/2021", "--format", "json"], url: server.url(as: "deploytest_mona", database: restored))
-        #expect(shown.exitCode == 0, "\(shown.stderr)")
-        #expect(shown.stdout == (try tilskot(["round", "show", "JS/2021", "--format", "json"], url: mona)).stdout)
+        // the backup files are there and closed to others (they hold personal data)
         let files = try FileManager.default.contentsOfDirectory(atPath: backups)
         #expect(files.contains { $0.hasSuffix(".dump") } && files.contains { $0.hasSuffix("-roles.sql") })
         let mode = try FileManager.default.attributesOfItem(atPath: "\(backups)/\(files.first { $0.hasSuffix(".dump") }!)")[.posixPermissions] as? Int

@@ -57,6 +57,13 @@ struct SecretsCLITests {
         }
     }
 
+    /// The test cluster's TCP port (the first database made starts the cluster).
+    static let clusterPort = Result<Int, Error> {
+        let db = try TestDatabase.create()
+        defer { db.drop() }
+        return db.cluster.port ?? 5432
+    }
+
     static let unusable = [
         "postgresql://u:Zq7secret@127.0.0.1:PORT/postgres",                       // wrong password: the server refuses
         "postgresql://u:Zq7se%zzcret@127.0.0.1:PORT/postgres",                    // libpq echoes the bad token
@@ -72,8 +79,8 @@ struct SecretsCLITests {
 
     @Test("connection strings libpq cannot use: the password is in none of the messages (exit 3)", arguments: unusable)
     func unusableConnectionStrings(conninfo: String) throws {
-        try TestDatabase.with { db in
-            let url = conninfo.replacingOccurrences(of: "PORT", with: "\(db.cluster.port ?? 5432)")
+        do {
+            let url = conninfo.replacingOccurrences(of: "PORT", with: "\(try Self.clusterPort.get())")
             let home = "/var/tmp/tilskot-secrets-home-\(UUID().uuidString.prefix(8))"
             defer { try? FileManager.default.removeItem(atPath: home) }
             let environment = ["HOME": home, "PGPASSFILE": "\(home)/none"]
