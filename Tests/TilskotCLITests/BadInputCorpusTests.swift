@@ -278,4 +278,38 @@ struct BadInputCorpusTests {
         let json = try CLIRunner.run(["org", "show", "988077917", "--format", "json"], database: db)
         #expect(json.stdout.contains("\"name\": \"=HYPERLINK(\\\"http://example.invalid\\\")\""), "\(json.stdout)")
     }
+
+    @Test("HTML outputs escape everything from data: the decision letter and the equality section")
+    func htmlEscapes() throws {
+        let db = try TestDatabase.create()
+        defer { db.drop() }
+        try Self.usersReady.withLock { ready in
+            if !ready { try db.addUsers([Self.manager: .manager, Self.caseworker: .caseworker]); ready = true }
+        }
+        for step in [
+            ["scheme", "create", "XS", "--name", "<script>alert(\"s\")</script> & Co", "--goal", "<img src=x onerror=alert(1)>",
+             "--target-group", "\"><svg onload=alert(2)>", "--applicant-kinds", "municipality", "--as", Self.manager],
+            ["round", "open", "XS/2021", "--frame", "10 mill", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
+            ["org", "add", "958935420", "--name", "<b>Oslo</b> & \"kommune\"", "--kind", "municipality", "--municipality", "0301", "--as", Self.caseworker],
+            ["application", "register", "--round", "XS/2021", "--org", "958935420", "--title", "<iframe src=javascript:alert(3)>",
+             "--amount", "1 mill", "--received", "2021-02-01", "--as", Self.caseworker],
+            ["application", "assess", "XS-2021-0001", "--score", "4", "--recommend", "grant", "--as", Self.caseworker],
+            ["application", "decide", "XS-2021-0001", "--grant", "500 000", "--reasons", "<script>alert(4)</script>",
+             "--conditions", "<a href=\"javascript:alert(5)\">x</a>", "--date", "2021-04-01", "--as", Self.manager],
+        ] {
+            let result = try CLIRunner.run(step, database: db)
+            try #require(result.exitCode == 0, "\(step): \(result.stderr)")
+        }
+        let letter = try CLIRunner.run(["application", "letter", "XS-2021-0001", "--format", "html"], database: db)
+        let equality = try CLIRunner.run(["report", "equality", "--year", "2021", "--format", "html"], database: db)
+        for (name, output) in [("letter", letter), ("equality section", equality)] {
+            #expect(output.exitCode == 0, "\(name): \(output.stderr)")
+            for raw in ["<script", "<img", "<iframe", "<a href=\"javascript", "<b>Oslo", "\"><svg"] {
+                #expect(!output.stdout.contains(raw), "\(name) has \(raw) unescaped")
+            }
+        }
+        #expect(letter.stdout.contains("&lt;script&gt;alert(4)&lt;/script&gt;"))
+        #expect(letter.stdout.contains("&lt;iframe src=javascript:alert(3)&gt;"))
+        #expect(equality.stdout.contains("&lt;img src=x onerror=alert(1)&gt;"))
+    }
 }
