@@ -120,6 +120,11 @@ struct ImportCLITests {
         let delimiter = try CLIRunner.run(["application", "import", try file(Self.semicolonFile), "--round", "JS/2021",
                                            "--delimiter", ";;", "--as", Self.caseworker], database: db)
         #expect(delimiter.exitCode == 2)
+        // One problem is one sentence.
+        let one = try CLIRunner.run(["application", "import", try file("orgnr,title,amount,received,org_name,org_kind\n958935420,Tittel,-5,2021-02-01,Oslo kommune,municipality\n"),
+                                     "--round", "JS/2021", "--as", Self.caseworker], database: db)
+        #expect(one.exitCode == 1 && one.errorLines.count == 1)
+        #expect(one.stderr.contains("nothing imported: line 2: amount: the amount applied for cannot be negative (-5)"))
         #expect(try applications(db) == 0)
     }
 }

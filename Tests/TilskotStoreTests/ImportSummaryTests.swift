@@ -7,8 +7,8 @@ import TilskotStore
 import TilskotTestSupport
 
 /// The sums the database maintains so that reports at a million applications read one row instead
-/// of the history — round.granted_ore (kept by the decision trigger) and round.frame_ore (kept by
-/// the frame-adjustment trigger) — stay equal to the plain aggregates over the rows they summarise,
+/// of the history — round.granted_ore (kept by the decision trigger), round.frame_ore (kept by the
+/// frame-adjustment trigger) and the application tally (0032) — stay equal to the plain aggregates over the rows they summarise,
 /// after a long random mix of imports, assessments, decisions, appeals, withdrawals, moves and frame
 /// adjustments, refusals included.
 @Suite("maintained summaries at scale")
@@ -60,7 +60,36 @@ struct ImportSummaryTests {
         }
     }
 
-    @Test("granted and frame sums equal the plain aggregates after 400 random lifecycle steps")
+    /// Tally rows (0032) that differ from the plain aggregate over applications and current decisions.
+    static func tallyMismatches(_ c: Connection) throws -> [String] {
+        try c.query("""
+            WITH plain AS (
+                SELECT a.round_id, coalesce(o.municipality, '') AS municipality, o.kind, o.member_based, o.external_board,
+                       count(*) AS applications, sum(a.amount_applied_ore) AS requested_ore,
+                       count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
+                       count(*) FILTER (WHERE a.status IN ('received', 'in_review', 'assessed')) AS pending,
+                       count(*) FILTER (WHERE a.status = 'appealed') AS appealed,
+                       count(*) FILTER (WHERE d.outcome = 'granted') AS granted,
+                       count(*) FILTER (WHERE d.outcome = 'partially_granted') AS partially_granted,
+                       count(*) FILTER (WHERE d.outcome = 'rejected') AS rejected,
+                       count(*) FILTER (WHERE d.outcome = 'dismissed') AS dismissed,
+                       coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+                FROM tilskot.application a JOIN tilskot.organisation o ON o.id = a.organisation_id
+                LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+                GROUP BY 1, 2, 3, 4, 5),
+            kept AS (
+                SELECT round_id, municipality, kind, member_based, external_board, applications, requested_ore, withdrawn,
+                       pending, appealed, granted, partially_granted, rejected, dismissed, granted_ore
+                FROM tilskot.application_tally
+                WHERE (applications, requested_ore, withdrawn, pending, appealed, granted, partially_granted, rejected,
+                       dismissed, granted_ore) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+            SELECT 'tally ' || coalesce(to_jsonb(k)::text, 'missing') || ' plain ' || coalesce(to_jsonb(p)::text, 'missing') AS problem
+            FROM kept k FULL JOIN plain p USING (round_id, municipality, kind, member_based, external_board)
+            WHERE to_jsonb(k) IS DISTINCT FROM to_jsonb(p)
+            """).map { try $0.string("problem") }
+    }
+
+    @Test("granted and frame sums and the application tally equal the plain aggregates after 400 random lifecycle steps")
     func randomOperations() throws {
         let db = try TestDatabase.create()
         defer { db.drop() }
@@ -133,7 +162,7 @@ struct ImportSummaryTests {
             }
             if worked { done["\(action)", default: 0] += 1 }
             if step % 50 == 0 {
-                let problems = try Self.mismatches(try db.connect())
+                let problems = try Self.mismatches(try db.connect()) + Self.tallyMismatches(try db.connect())
                 #expect(problems.isEmpty, "after step \(step): \(problems.joined(separator: "; "))")
             }
         }

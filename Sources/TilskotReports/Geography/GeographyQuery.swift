@@ -24,22 +24,20 @@ public enum GeographyQuery {
                    CASE WHEN $2 = 'county'
                         THEN CASE WHEN $3 = '2024' THEN m.county_name_2024 ELSE m.county_name_2020 END
                         ELSE CASE WHEN $3 = '2024' THEN m.name_2024 ELSE m.name_2020 END END AS area_name,
-                   a.amount_applied_ore, d.outcome, d.amount_ore
+                   t.applications, t.granted + t.partially_granted AS grants, t.requested_ore, t.granted_ore
+            -- From the application tally (0032), kept with every change: the same counts as the rows.
             FROM tilskot.round r
             JOIN tilskot.scheme s ON s.id = r.scheme_id
-            JOIN tilskot.application a ON a.round_id = r.id
-            JOIN tilskot.organisation o ON o.id = a.organisation_id
-            LEFT JOIN tilskot.municipality_ref m ON m.code = o.municipality
-            LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+            JOIN tilskot.application_tally t ON t.round_id = r.id AND t.applications <> 0
+            LEFT JOIN tilskot.municipality_ref m ON m.code = nullif(t.municipality, '')
             WHERE r.year = $1 AND ($4::text IS NULL OR s.code = $4)
         )
         SELECT coalesce(area_code, '') AS area_code, coalesce(area_name, '') AS area_name,
-               count(*) AS applications,
-               count(*) FILTER (WHERE outcome IN ('granted', 'partially_granted')) AS grants,
-               sum(amount_applied_ore) AS requested_ore,
-               coalesce(sum(amount_ore) FILTER (WHERE outcome IN ('granted', 'partially_granted')), 0) AS granted_ore,
-               round(100.0 * coalesce(sum(amount_ore) FILTER (WHERE outcome IN ('granted', 'partially_granted')), 0)
-                     / nullif(sum(sum(amount_ore) FILTER (WHERE outcome IN ('granted', 'partially_granted'))) OVER (), 0), 1)
+               sum(applications)::bigint AS applications,
+               sum(grants)::bigint AS grants,
+               sum(requested_ore) AS requested_ore,
+               coalesce(sum(granted_ore), 0) AS granted_ore,
+               round(100.0 * coalesce(sum(granted_ore), 0) / nullif(sum(sum(granted_ore)) OVER (), 0), 1)
                    AS granted_share_pct
         FROM facts
         GROUP BY area_code, area_name

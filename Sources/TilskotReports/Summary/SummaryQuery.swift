@@ -2,8 +2,9 @@ import PGClient
 import TilskotStore
 
 /// `report summary --year Y`: per round of the year, its frame, applications by outcome, the amount
-/// requested and granted. One query over the year's rounds, their applications (by round_id) and each
-/// application's decision in force; see SQL/migrations/0020_report_indexes.sql.
+/// requested and granted. One query over the year's rounds and their rows in the application tally
+/// (SQL/migrations/0032_application_tally.sql), which the database keeps in the same transaction as
+/// every registration and decision, so the report costs the same at a million applications.
 ///
 /// Outcomes count the decision in force, so an application in follow-up or closed counts as granted,
 /// and one under appeal counts under the decision it appealed (and also as `appealed`). `pending` is
@@ -13,20 +14,19 @@ public enum SummaryQuery {
     public static let sql = """
         SELECT s.code AS scheme, s.name AS scheme_name, r.year,
                r.initial_frame_ore, r.frame_ore,
-               count(a.id) AS applications,
-               count(*) FILTER (WHERE d.outcome = 'granted') AS granted,
-               count(*) FILTER (WHERE d.outcome = 'partially_granted') AS partially_granted,
-               count(*) FILTER (WHERE d.outcome = 'rejected') AS rejected,
-               count(*) FILTER (WHERE d.outcome = 'dismissed') AS dismissed,
-               count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
-               count(*) FILTER (WHERE a.status IN ('received', 'in_review', 'assessed')) AS pending,
-               count(*) FILTER (WHERE a.status = 'appealed') AS appealed,
-               coalesce(sum(a.amount_applied_ore), 0) AS requested_ore,
-               coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+               coalesce(sum(t.applications), 0)::bigint AS applications,
+               coalesce(sum(t.granted), 0)::bigint AS granted,
+               coalesce(sum(t.partially_granted), 0)::bigint AS partially_granted,
+               coalesce(sum(t.rejected), 0)::bigint AS rejected,
+               coalesce(sum(t.dismissed), 0)::bigint AS dismissed,
+               coalesce(sum(t.withdrawn), 0)::bigint AS withdrawn,
+               coalesce(sum(t.pending), 0)::bigint AS pending,
+               coalesce(sum(t.appealed), 0)::bigint AS appealed,
+               coalesce(sum(t.requested_ore), 0)::bigint AS requested_ore,
+               coalesce(sum(t.granted_ore), 0)::bigint AS granted_ore
         FROM tilskot.round r
         JOIN tilskot.scheme s ON s.id = r.scheme_id
-        LEFT JOIN tilskot.application a ON a.round_id = r.id
-        LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+        LEFT JOIN tilskot.application_tally t ON t.round_id = r.id
         WHERE r.year = $1
         GROUP BY r.id, s.code, s.name
         ORDER BY s.code

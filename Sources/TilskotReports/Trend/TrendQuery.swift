@@ -9,15 +9,15 @@ public enum TrendQuery {
     public static let sql = """
         WITH years AS (SELECT generate_series($2::int, $3::int) AS year),
         per_round AS (
+            -- From the application tally (0032), kept with every change: the same counts as the rows.
             SELECT r.year, r.frame_ore,
-                   count(a.id) AS applications,
-                   count(*) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')) AS grants,
-                   coalesce(sum(a.amount_applied_ore), 0) AS requested_ore,
-                   coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+                   coalesce(sum(t.applications), 0)::bigint AS applications,
+                   coalesce(sum(t.granted + t.partially_granted), 0)::bigint AS grants,
+                   coalesce(sum(t.requested_ore), 0)::bigint AS requested_ore,
+                   coalesce(sum(t.granted_ore), 0)::bigint AS granted_ore
             FROM tilskot.round r
             JOIN tilskot.scheme s ON s.id = r.scheme_id
-            LEFT JOIN tilskot.application a ON a.round_id = r.id
-            LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+            LEFT JOIN tilskot.application_tally t ON t.round_id = r.id
             WHERE s.code = $1 AND r.year BETWEEN $2 AND $3
             GROUP BY r.id
         ),

@@ -161,7 +161,11 @@ public enum ApplicationImport {
     struct DryRunDone: Error {}
 
     static func refusal(file: String, rows: Int, errors: Int, shown: [Problem]) -> String {
-        var lines = ["\(file): \(errors) \(errors == 1 ? "problem" : "problems") in \(rows) rows; nothing imported. Correct these lines and import the file again:"]
+        // One problem is one sentence; more are listed below a first line that counts them.
+        if errors == 1, let only = shown.first {
+            return "\(file): nothing imported: \(only); correct it and import the file again"
+        }
+        var lines = ["\(file): \(errors) problems in \(rows) \(rows == 1 ? "row" : "rows"); nothing imported. Correct these lines and import the file again:"]
         lines += shown.map(\.description)
         if errors > shown.count {
             lines.append("… and \(errors - shown.count) more")
