@@ -414,4 +414,36 @@ struct DefenceAttackTests {
             """, as: Int.self)
         #expect(disabled == 0)
     }
+
+    @Test("participant data shows in no table or view any role may SELECT; the access log names the row (its pseudonymous code) but holds none of its data")
+    func participantDataLeaksNowhere() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let project = try FollowUp.granted(db)
+        let kari = try db.connect(asLogin: FollowUp.kari)
+        let code = "LEAKCHECK-4711"
+        _ = try kari.execute("SELECT tilskot.participant_add($1, $2, 1977, '0301', '2021-09-01')", [project.description, code])
+        _ = try kari.execute("SELECT tilskot.participant_update($1, $2, '2022-03-01', 'employment', NULL, NULL)", [project.description, code])
+        _ = try kari.query("SELECT * FROM tilskot.participant_list($1)", [project.description])
+        let owner = try db.connect()
+        #expect(try owner.queryValue("SELECT count(*) FROM tilskot.participant WHERE code = $1", [code], as: Int.self) == 1)
+        let relations = try owner.query("""
+            SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'tilskot'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm') ORDER BY 1
+            """).map { try $0.string("relname") }
+        for user in FollowUp.everyone {
+            let c = try db.connect(asLogin: user)
+            for relation in relations {
+                guard try c.queryValue("SELECT has_table_privilege(current_user, $1, 'SELECT')", ["tilskot.\(relation)"], as: Bool.self) == true else { continue }
+                if relation == "participant_access_log" {
+                    // Which row was touched, by code and id, is what an access log is for; what the row
+                    // holds (birth year, outcomes) is not in it.
+                    let data = try c.queryValue("SELECT count(*) FROM tilskot.participant_access_log t WHERE t::text ~ '1977|employment'", as: Int.self)
+                    #expect(data == 0, "\(user) reads participant data in the access log")
+                    continue
+                }
+                let hits = try c.queryValue("SELECT count(*) FROM tilskot.\(relation) t WHERE t::text LIKE '%' || $1 || '%'", [code], as: Int.self)
+                #expect(hits == 0, "\(user) finds participant \(code) in tilskot.\(relation)")
+            }
+        }
+    }
 }
