@@ -83,12 +83,13 @@ public enum DecisionRace {
     /// `workers` managers decide the round's assessed applications for `seconds`.
     public static func run(target: DatabaseTarget, round: RoundKey, workers: Int, seconds: Double) throws(TilskotError) -> Result {
         let setup = try Session.open(target, actAs: DevDataLoader.manager)
+        // What each worker will decide, read once: the reference and the amount applied for.
         let references = try setup.run {
             try setup.connection.query("""
-                SELECT a.reference FROM tilskot.application a JOIN tilskot.round r ON r.id = a.round_id
+                SELECT a.reference, a.amount_applied_ore FROM tilskot.application a JOIN tilskot.round r ON r.id = a.round_id
                 JOIN tilskot.scheme s ON s.id = r.scheme_id
                 WHERE s.code = $1 AND r.year = $2 AND a.status = 'assessed' ORDER BY a.id
-                """, [round.scheme.value, round.year]).map { try $0.string("reference") }
+                """, [round.scheme.value, round.year]).map { (try $0.string("reference"), try $0.int64("amount_applied_ore")) }
         }
         let counts = Mutex((decisions: 0, grants: 0, refusals: 0, failure: String?.none))
         let deadline = Date().addingTimeInterval(seconds)
@@ -103,13 +104,9 @@ public enum DecisionRace {
                 do {
                     let session = try Session.open(target, actAs: DevDataLoader.manager)
                     var local = (decisions: 0, grants: 0, refusals: 0)
-                    for text in mine {
+                    for (text, applied) in mine {
                         if Date() >= deadline { break }
                         let reference = try ApplicationReference(text)
-                        let applied = try session.run {
-                            try session.connection.queryValue(
-                                "SELECT amount_applied_ore FROM tilskot.application WHERE reference = $1", [text], as: Int64.self) ?? 0
-                        }
                         do {
                             _ = try Decisions.decide(reference, .grant(Money(ore: applied)), session: session)
                             local.grants += 1
