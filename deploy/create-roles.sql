@@ -72,6 +72,9 @@ SELECT format('GRANT CONNECT ON DATABASE %I TO tilskot_caseworker, tilskot_manag
 -- A session left idle inside a transaction holds its locks (a decision holds its round's row):
 -- end it rather than let one forgotten psql stop every decider of the round.
 SELECT format('ALTER DATABASE %I SET idle_in_transaction_session_timeout = ''15min''', :'dbname') \gexec
+-- A client killed in the middle of a long statement (an import) is noticed within 10 seconds, not
+-- only when the statement ends, so its transaction is rolled back and its locks freed sooner.
+SELECT format('ALTER DATABASE %I SET client_connection_check_interval = ''10s''', :'dbname') \gexec
 
 -- The first admin: a person in tilskot_admin (all a manager may do). Not the deployer, and not an
 -- owner: an admin cannot disable a trigger or rewrite the audit log either.
