@@ -125,6 +125,8 @@ public final class Connection {
             do {
                 return try transaction(isolation: isolation, body)
             } catch let error as PGError where error.isRetryable && attempt < attempts {
+                // Back off with jitter, so the transactions that collided do not collide again at once.
+                usleep(UInt32.random(in: 0...UInt32(min(1 << attempt, 64)) * 1_000))
                 attempt += 1
             }
         }

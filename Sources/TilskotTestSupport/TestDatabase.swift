@@ -78,6 +78,17 @@ public final class TestDatabase: @unchecked Sendable {
         for (user, role) in users { try Users.add(user, role: role, fullName: nil, session: session) }
     }
 
+    /// Rows in every table of the tilskot schema, to assert that a refused command wrote nothing.
+    public func rowCounts() throws -> [String: Int] {
+        let c = try connect()
+        let tables = try c.query("SELECT relname FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace AND relkind IN ('r', 'p') ORDER BY 1")
+            .map { try $0.string("relname") }
+        let sql = tables.map { "SELECT '\($0)' AS t, count(*) AS n FROM tilskot.\"\($0)\"" }.joined(separator: " UNION ALL ")
+        var result: [String: Int] = [:]
+        for row in try c.query(sql) { result[try row.string("t")] = try row.int("n") }
+        return result
+    }
+
     public func drop() {
         guard let admin = try? Connection(cluster.connectionURL(database: "postgres")) else { return }
         _ = try? admin.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")

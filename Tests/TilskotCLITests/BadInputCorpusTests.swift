@@ -98,15 +98,7 @@ struct BadInputCorpusTests {
     }
 
     /// The row count of every table of the tilskot schema, by name.
-    func counts(_ db: TestDatabase) throws -> [String: Int] {
-        let c = try db.connect()
-        let tables = try c.query("SELECT relname FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace AND relkind IN ('r', 'p') ORDER BY 1")
-            .map { try $0.string("relname") }
-        let sql = tables.map { "SELECT '\($0)' AS t, count(*) AS n FROM tilskot.\"\($0)\"" }.joined(separator: " UNION ALL ")
-        var result: [String: Int] = [:]
-        for row in try c.query(sql) { result[try row.string("t")] = try row.int("n") }
-        return result
-    }
+    func counts(_ db: TestDatabase) throws -> [String: Int] { try db.rowCounts() }
 
     /// Runs each command and checks the contract of a refusal, and that nothing was written.
     func expectRefusals(_ db: TestDatabase, _ runs: [(arguments: [String], value: String, fragment: String)],

@@ -63,13 +63,7 @@ struct FollowUpCLITests {
         return db
     }
 
-    func counts(_ db: TestDatabase) throws -> [Int] {
-        let c = try db.connect()
-        return try ["payment", "payment_event", "report_duty", "recipient_report", "report_review", "reminder", "clawback",
-                    "clawback_appeal", "repayment", "closing", "participant", "participant_access_log", "audit_log"].map { table in
-            try c.queryValue("SELECT count(*) FROM tilskot.\(table)", as: Int.self) ?? -1
-        }
-    }
+    func counts(_ db: TestDatabase) throws -> [String: Int] { try db.rowCounts() }
 
     static let account = "8601 11 17947"
 

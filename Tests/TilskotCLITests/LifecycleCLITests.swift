@@ -42,13 +42,7 @@ struct LifecycleCLITests {
         return db
     }
 
-    func counts(_ db: TestDatabase) throws -> [Int] {
-        let c = try db.connect()
-        return try ["scheme", "round", "frame_adjustment", "organisation", "application", "assessment", "decision",
-                    "appeal", "withdrawal", "audit_log"].map { table in
-            try c.queryValue("SELECT count(*) FROM tilskot.\(table)", as: Int.self) ?? -1
-        }
-    }
+    func counts(_ db: TestDatabase) throws -> [String: Int] { try db.rowCounts() }
 
     @Test("round show prints the frame 135,3 mill. kr and the contract's JSON keys")
     func roundShow() throws {
