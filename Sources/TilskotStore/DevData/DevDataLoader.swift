@@ -18,6 +18,7 @@ public enum DevDataLoader {
     public static let assessor = "dev_assessor"
     public static let manager = "dev_manager"
     public static let appealManager = "dev_manager2"
+    public static let finance = "dev_finance"
 
     /// Applications per chunk of lifecycle work: one transaction each.
     static let chunk = 5_000
@@ -30,6 +31,7 @@ public enum DevDataLoader {
         try Users.add(assessor, role: .caseworker, fullName: "Synthetic assessor", session: admin)
         try Users.add(manager, role: .manager, fullName: "Synthetic manager", session: admin)
         try Users.add(appealManager, role: .manager, fullName: "Synthetic appeals manager", session: admin)
+        try Users.add(finance, role: .finance, fullName: "Synthetic finance officer", session: admin)
         try createSchemesAndRounds(plan, try Session.open(target, actAs: manager))
         log("\(DevDataPlan.schemes.count) schemes, \(plan.rounds.count) rounds (\(DevDataPlan.years.lowerBound)–\(DevDataPlan.years.upperBound))")
         try plan.writeCSV(to: file)
@@ -48,7 +50,8 @@ public enum DevDataLoader {
         let roles = Roles(caseworker: try Session.open(target, actAs: caseworker),
                           assessor: try Session.open(target, actAs: assessor),
                           manager: try Session.open(target, actAs: manager),
-                          appealManager: try Session.open(target, actAs: appealManager))
+                          appealManager: try Session.open(target, actAs: appealManager),
+                          finance: try Session.open(target, actAs: finance))
         try applyStatusMix(roles, log: log)
         let session = roles.manager
         return try session.run {
@@ -64,6 +67,7 @@ public enum DevDataLoader {
         let assessor: Session
         let manager: Session
         let appealManager: Session
+        let finance: Session
     }
 
     static func createSchemesAndRounds(_ plan: DevDataPlan, _ session: Session) throws(TilskotError) {
@@ -144,6 +148,12 @@ public enum DevDataLoader {
                 """, [lo, hi, codes])
         }
 
+        // Payments and recipients' reports exist once issue 5's tables are there.
+        let followUp = try roles.manager.run {
+            try roles.manager.connection.queryValue(
+                "SELECT to_regclass('tilskot.payment') IS NOT NULL AND to_regclass('tilskot.recipient_report') IS NOT NULL",
+                as: Bool.self) ?? false
+        }
         var done: Int64 = 0
         let total = hi - lo + 1
         var next = lo
@@ -210,6 +220,7 @@ public enum DevDataLoader {
                   AND (f.b % 2 = 1 OR \(partialAmount) < a.amount_applied_ore)
                 ORDER BY a.id
                 """, next, upper, codes)
+            if followUp { try followUpSteps(roles, next, upper, codes) }
             done += upper - next + 1
             next = upper + 1
             if Date().timeIntervalSince(lastLog) >= 10 {
@@ -217,6 +228,59 @@ public enum DevDataLoader {
                 log(String(format: "statuses: %.0f %% of the id range", Double(done) / Double(total) * 100))
             }
         }
+    }
+
+    /// Grants of past years are paid and reported on: most get one instalment of the whole grant,
+    /// attested and paid by finance (who decided nothing), and a report received and approved.
+    static let paidGrant = """
+        \(fate)
+        JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+        CROSS JOIN LATERAL (SELECT (x.h / 100000) % 100 AS g) p
+        WHERE \(ours) AND a.status IN ('granted', 'partially_granted', 'in_follow_up') AND ro.year < extract(year FROM current_date)::int
+        """
+
+    static func followUpSteps(_ roles: Roles, _ lo: Int64, _ hi: Int64, _ codes: [String]) throws(TilskotError) {
+        try step(roles.caseworker, "payment plan (synthetic)", """
+            INSERT INTO tilskot.payment (application_id, amount_ore, due_date, account_number)
+            SELECT a.id, d.amount_ore, least(d.decision_date + 14, current_date), '12345678903'
+            \(paidGrant) AND p.g < 90 AND d.amount_ore > 0
+              AND NOT EXISTS (SELECT 1 FROM tilskot.payment y WHERE y.application_id = a.id)
+            ORDER BY a.id
+            """, lo, hi, codes)
+        try step(roles.finance, "attested (synthetic)", """
+            INSERT INTO tilskot.payment_event (payment_id, kind)
+            SELECT y.id, 'attest'
+            FROM tilskot.payment y JOIN tilskot.application a ON a.id = y.application_id
+            JOIN tilskot.scheme s ON s.id = a.scheme_id
+            CROSS JOIN LATERAL (SELECT abs(hashtext(a.external_ref)) AS h) x
+            WHERE \(ours) AND y.status = 'planned' AND (x.h / 100000) % 100 < 85
+            ORDER BY y.id
+            """, lo, hi, codes)
+        try step(roles.finance, "paid (synthetic)", """
+            INSERT INTO tilskot.payment_event (payment_id, kind, paid_on, voucher)
+            SELECT y.id, 'pay', least(y.due_date, current_date), 'B-' || y.id
+            FROM tilskot.payment y JOIN tilskot.application a ON a.id = y.application_id
+            JOIN tilskot.scheme s ON s.id = a.scheme_id
+            CROSS JOIN LATERAL (SELECT abs(hashtext(a.external_ref)) AS h) x
+            WHERE \(ours) AND y.status = 'attested' AND (x.h / 100000) % 100 < 80
+            ORDER BY y.id
+            """, lo, hi, codes)
+        try step(roles.caseworker, "report received (synthetic)", """
+            INSERT INTO tilskot.recipient_report (application_id, report_date, account_approved)
+            SELECT a.id, least(d.decision_date + 300, current_date), true
+            \(paidGrant) AND p.g < 70
+              AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report r WHERE r.application_id = a.id)
+            ORDER BY a.id
+            """, lo, hi, codes)
+        try step(roles.assessor, "report approved (synthetic)", """
+            INSERT INTO tilskot.report_review (report_id, outcome)
+            SELECT r.id, 'approved'
+            FROM tilskot.recipient_report r JOIN tilskot.application a ON a.id = r.application_id
+            JOIN tilskot.scheme s ON s.id = a.scheme_id
+            CROSS JOIN LATERAL (SELECT abs(hashtext(a.external_ref)) AS h) x
+            WHERE \(ours) AND r.status = 'received' AND (x.h / 100000) % 100 < 60
+            ORDER BY r.id
+            """, lo, hi, codes)
     }
 
     static func step(_ session: Session, _ reason: String, _ sql: String, _ lo: Int64, _ hi: Int64,
