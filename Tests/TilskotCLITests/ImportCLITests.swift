@@ -72,6 +72,23 @@ struct ImportCLITests {
         #expect(try applications(db) == 2)
     }
 
+    @Test("progress shows on a terminal (under script(1)'s pseudo-terminal) and is cleared before the summary line")
+    func progressOnTerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let db = try scene()
+        defer { db.drop() }
+        let path = try file(Self.semicolonFile)
+        let command = [CLIRunner.executable.path, "application", "import", path, "--round", "JS/2021", "--as", Self.caseworker]
+            .map { "'\($0)'" }.joined(separator: " ")
+        let result = try ChildProcess.run(["/usr/bin/script", "-qec", command, "/dev/null"],
+                                          environment: ProcessInfo.processInfo.environment.merging(["TILSKOT_DATABASE_URL": db.url]) { $1 },
+                                          stdin: nil, separateStandardError: true)
+        #expect(result.exitCode == 0, "\(result.output) \(result.errorOutput)")
+        #expect(result.output.contains("checking and registering 2 rows in the database"), "\(result.output)")
+        #expect(result.output.contains("\u{1B}[K"), "the progress line is cleared")
+        #expect(result.output.contains("2 read, 2 imported, 0 already registered"))
+    }
+
     @Test("bad rows: exit 1, every problem as `line N: column: …` on stderr, nothing written")
     func badRows() throws {
         let db = try scene()

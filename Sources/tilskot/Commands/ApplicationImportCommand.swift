@@ -70,7 +70,7 @@ enum ImportSummary {
         }
         let pace = outcome.seconds > 0 ? Int(Double(outcome.rowsRead) / outcome.seconds) : 0
         var sentence = parts.joined(separator: ", ")
-            + String(format: " in %.1f s (%@ rows/s)", outcome.seconds, count(pace))
+            + String(format: outcome.seconds < 10 ? " in %.2f s (%@ rows/s)" : " in %.1f s (%@ rows/s)", outcome.seconds, count(pace))
         if outcome.dryRun { sentence = "dry run: " + sentence + "; nothing written" }
         return sentence
     }
