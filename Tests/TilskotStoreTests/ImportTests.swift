@@ -209,6 +209,26 @@ struct ImportTests {
         #expect(try db.connect().queryValue("SELECT min(registered_by) FROM tilskot.application", as: String.self) == Self.manager)
     }
 
+    @Test("a login acting through SET ROLE to its group role imports with psql's steps, recorded as itself")
+    func setRoleToGroup() throws {
+        let db = try database()
+        defer { db.drop() }
+        let c = try db.connect(asLogin: Self.caseworker)
+        try c.executeScript("SET ROLE tilskot_caseworker")
+        let imported = try c.transaction { () throws -> Int in
+            try c.execute("SELECT tilskot.import_begin()")
+            try c.copy("COPY pg_temp.application_import (line, orgnr, title, amount, received, external_ref) FROM STDIN") { writer in
+                try writer.write(row: ["2", "958935420", "Via gruppa", "100 000", "2021-02-01", "SR-1"])
+            }
+            let row = try #require(try c.queryRow("SELECT * FROM tilskot.import_applications('JS/2021', NULL, false)"))
+            #expect(try c.query("SELECT * FROM pg_temp.application_import_error").isEmpty)
+            return try row.int("imported")
+        }
+        #expect(imported == 1)
+        #expect(try db.connect().queryValue("SELECT registered_by FROM tilskot.application WHERE external_ref = 'SR-1'",
+                                            as: String.self) == Self.caseworker)
+    }
+
     @Test("the bulk path's trigger bypass is closed to psql users who set the flag themselves")
     func bypassClosed() throws {
         let db = try database()
