@@ -59,8 +59,8 @@ struct DevRace: ParsableCommand {
         commandName: "race",
         abstract: "Benchmark: managers deciding one round's applications at once, each on their own connection.",
         discussion: """
-        Prepares round RACE/<this year> with --applications assessed applications and a frame of a \
-        third of what they ask (run `dev generate --setup-only` first for the users), then lets \
+        Prepares --rounds rounds of scheme RACE (this year and the years before) with --applications \
+        assessed applications and frames of a third of what they ask (run `dev generate --setup-only` first for the users), then lets \
         --workers managers grant them for --seconds; a grant the frame cannot take is rejected \
         instead. Prints decisions per second and the overspend, which must be 0 kr.
         """)
@@ -68,11 +68,12 @@ struct DevRace: ParsableCommand {
     @Option(help: "Assessed applications to prepare.") var applications = 20_000
     @Option(help: "Deciding managers, each with their own connection.") var workers = 4
     @Option(help: "How long they decide.") var seconds: Double = 10
+    @Option(help: "Rounds to decide in: 1 (everyone queues on one frame) or more (worker w in round w mod rounds).") var rounds = 1
 
     func run() throws {
         let target = try global.target()
-        let round = try DecisionRace.prepare(target: target, applications: applications)
-        let result = try DecisionRace.run(target: target, round: round, workers: workers, seconds: seconds)
+        let keys = try DecisionRace.prepare(target: target, applications: applications, rounds: max(1, rounds))
+        let result = try DecisionRace.run(target: target, rounds: keys, workers: workers, seconds: seconds)
         let format = global.outputFormat
         if format == .table {
             print(String(format: "%d decisions in %.1f s (%.1f/s) by %d workers: %d grants, %d refused by the frame and rejected; frame %@, granted %@, overspend %@",
