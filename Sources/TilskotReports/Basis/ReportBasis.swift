@@ -15,6 +15,10 @@ public struct ReportBasis: Sendable, Equatable {
     public var division: CountyDivision?
     /// Anything else the reader must know ("appealed applications count under their decision in force").
     public var notes: [String] = []
+    /// Set when the report was read on a standby (`--replica-url`): true, with the time of the last
+    /// transaction it had replayed (nil before it has replayed any). A replica may lag the primary.
+    public var fromStandby = false
+    public var standbyReplayedTo: Date?
 
     /// "Basis: data as of 2026-11-25 16:05 UTC (last change 2026-11-25 16:04 UTC); rounds JS/2021,
     /// MANGFALD/2021; county division 2020–2023."
@@ -23,6 +27,12 @@ public struct ReportBasis: Sendable, Equatable {
                      + (lastChange.map { " (last change \(Self.minute($0)))" } ?? " (no changes recorded)")]
         parts.append(rounds.isEmpty ? "no rounds" : "rounds " + rounds.joined(separator: ", "))
         if let division { parts.append("county division \(division.label)") }
+        var notes = notes
+        if fromStandby {
+            notes.insert("Read on a replica (standby server)"
+                         + (standbyReplayedTo.map { " that had replayed the primary's changes up to \(Self.minute($0))" } ?? "")
+                         + ": changes made on the primary since then are not in it.", at: 0)
+        }
         return parts.joined(separator: "; ") + "." + notes.map { " " + $0 }.joined()
     }
 
@@ -43,9 +53,10 @@ public enum RoundSelection: Sendable, Equatable {
 }
 
 enum BasisQuery {
-    /// One query: the clock, the newest audit entry (an index scan on audit_log_at_idx) and the rounds.
+    /// One query: the clock, the newest audit entry (an index scan on audit_log_at_idx), the rounds,
+    /// and whether this server is a standby and how far it has replayed.
     static let sql = """
-        SELECT now() AS read_at,
+        SELECT now() AS read_at, pg_is_in_recovery() AS standby, pg_last_xact_replay_timestamp() AS replayed_to,
                (SELECT max(at) FROM tilskot.audit_log) AS last_change,
                coalesce((SELECT string_agg(s.code || '/' || r.year, ', ' ORDER BY r.year, s.code)
                          FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id
@@ -67,7 +78,8 @@ enum BasisQuery {
         return ReportBasis(readAt: try row.decode("read_at", as: Date.self),
                            lastChange: try row.decodeIfPresent("last_change", as: Date.self),
                            rounds: rounds.isEmpty ? [] : rounds.components(separatedBy: ", "),
-                           division: division)
+                           division: division, fromStandby: try row.bool("standby"),
+                           standbyReplayedTo: try row.decodeIfPresent("replayed_to", as: Date.self))
     }
 }
 

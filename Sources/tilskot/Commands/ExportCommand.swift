@@ -18,6 +18,7 @@ struct ExportCommand: ParsableCommand {
             abstract: "The year's grants in force in the 360Giving Data Standard 1.4.3 (JSON package or flattened CSV).",
             discussion: "Organisation ids are NO-BRC-<organisation number>; amountDisbursed appears once payments are made.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var replica: ReplicaOption
         @Option(help: "The budget year, e.g. 2021.") var year: Int
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
         @Option(help: "The funder's organisation number.") var funderOrgnr: String = Giving360Export.Funder.imdi.orgnr
@@ -30,7 +31,7 @@ struct ExportCommand: ParsableCommand {
                 throw TilskotError.refused("--format \(format.rawValue) is not a 360Giving format; give --format json (a grant package) or --format csv (flattened)")
             }
             let funder = Giving360Export.Funder(orgnr: try Input.organisation(funderOrgnr).digits, name: funderName, idPrefix: idPrefix)
-            let result = try Giving360Query.fetch(year: try ReportCommand.year(year), session: try global.session())
+            let result = try Giving360Query.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
             guard !result.grants.isEmpty else {
                 throw TilskotError.refused("there are no grants decided in the rounds of \(year), and a 360Giving file needs at least one; see `tilskot report summary --year \(year)`")
             }

@@ -35,11 +35,12 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per round of a year: frame, applications by outcome, requested and granted, frame used.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var replica: ReplicaOption
         @Option(help: "The budget year, e.g. 2021.") var year: Int
 
         func run() throws {
             let format = global.outputFormat
-            let result = try SummaryQuery.fetch(year: try ReportCommand.year(year), session: try global.session())
+            let result = try SummaryQuery.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
             ReportCommand.emit(SummaryReport.table(result.rows, basis: result.basis, format: format), format)
         }
     }
@@ -51,6 +52,7 @@ extension ReportCommand {
             abstract: "Applications, grants and amounts per county or municipality, in either county division.",
             discussion: "2021 data shown in the 2024 division is placed by municipality: 30 Viken → 31/32/33, 38 → 39/40, 54 → 55/56.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var replica: ReplicaOption
         @Option(help: "The budget year, e.g. 2021.") var year: Int
         @Option(help: ArgumentHelp("Group by county (fylke) or municipality (kommune).", valueName: "county|municipality"))
         var by: String = "county"
@@ -68,7 +70,7 @@ extension ReportCommand {
             let format = global.outputFormat
             let result = try GeographyQuery.fetch(year: try ReportCommand.year(year), by: level, division: division,
                                                   scheme: try scheme.map { try Input.scheme($0).value },
-                                                  session: try global.session())
+                                                  session: try replica.session(global))
             ReportCommand.emit(GeographyReport.table(result.rows, level: level, basis: result.basis, format: format), format)
         }
     }
@@ -77,11 +79,12 @@ extension ReportCommand {
         static let configuration = CommandConfiguration(
             abstract: "Applications and grants by applicant kind; member-based or external board for organisations.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var replica: ReplicaOption
         @Option(help: "The budget year, e.g. 2021.") var year: Int
 
         func run() throws {
             let format = global.outputFormat
-            let result = try ApplicantsQuery.fetch(year: try ReportCommand.year(year), session: try global.session())
+            let result = try ApplicantsQuery.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
             ReportCommand.emit(ApplicantsReport.table(result.rows, basis: result.basis, format: format), format)
         }
     }
@@ -90,6 +93,7 @@ extension ReportCommand {
         static let configuration = CommandConfiguration(
             abstract: "A scheme year by year: frame, applications, grants and amounts with the change in per cent.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var replica: ReplicaOption
         @Option(help: "The scheme's code, e.g. JS.") var scheme: String
         @Option(help: "First year, e.g. 2020.") var from: Int
         @Option(help: "Last year, e.g. 2022.") var to: Int
@@ -98,7 +102,7 @@ extension ReportCommand {
             let format = global.outputFormat
             let code = try Input.scheme(scheme)
             let result = try TrendQuery.fetch(scheme: code, from: try ReportCommand.year(from, "--from"),
-                                              to: try ReportCommand.year(to, "--to"), session: try global.session())
+                                              to: try ReportCommand.year(to, "--to"), session: try replica.session(global))
             ReportCommand.emit(TrendReport.table(scheme: code.value, result.rows, basis: result.basis, format: format), format)
         }
     }
@@ -107,12 +111,13 @@ extension ReportCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per caseworker and status: cases, median days from received to decision, appeals and their outcome.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var replica: ReplicaOption
         @Option(help: "Only rounds of this budget year; default all years.") var year: Int?
 
         func run() throws {
             let format = global.outputFormat
             let year = try self.year.map { value throws(TilskotError) in try ReportCommand.year(value) }
-            let result = try CaseloadQuery.fetch(year: year, session: try global.session())
+            let result = try CaseloadQuery.fetch(year: year, session: try replica.session(global))
             ReportCommand.emit(CaseloadReport.table(result.rows, basis: result.basis, format: format), format)
         }
     }
@@ -121,11 +126,12 @@ extension ReportCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per round: payments planned and paid, claw-backs, and recipients' reports due and overdue.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var replica: ReplicaOption
         @Option(help: "The budget year, e.g. 2021.") var year: Int
 
         func run() throws {
             let format = global.outputFormat
-            let result = try FollowupQuery.fetch(year: try ReportCommand.year(year), session: try global.session())
+            let result = try FollowupQuery.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
             ReportCommand.emit(FollowupReport.table(result.rows, basis: result.basis, format: format), format)
         }
     }

@@ -26,6 +26,7 @@ struct ReportEqualityCommand: ParsableCommand {
     @Option(help: ArgumentHelp("County division of the county table and chart; default the one in force in the year.", valueName: "2020|2024"))
     var division: String?
     @Option(help: "The directorate as the text names it.") var funder: String = "IMDi"
+    @OptionGroup var replica: ReplicaOption
 
     func run() throws {
         guard let language = ReportLanguage(rawValue: lang.lowercased()) else {
@@ -41,7 +42,9 @@ struct ReportEqualityCommand: ParsableCommand {
         let target = try DatabaseTarget.resolve(databaseURL: databaseURL)
         let actor = actAs ?? ProcessInfo.processInfo.environment["TILSKOT_USER"].flatMap { $0.isEmpty ? nil : $0 }
         let figures = try EqualityQuery.fetch(year: try ReportCommand.year(year), division: division,
-                                              session: try Session.open(target, actAs: actor))
+                                              session: try replica.session(actingAs: actor) { () throws(TilskotError) in
+                                                  try Session.open(target, actAs: actor)
+                                              })
         guard !figures.schemes.isEmpty else {
             throw TilskotError.refused("there are no rounds in \(year), so there is no grant section to write; see `tilskot round list`")
         }
