@@ -151,6 +151,21 @@ struct FrameAtCommitTests {
         #expect(try owner.queryValue("SELECT title FROM tilskot.application WHERE external_ref = 'REF-1'", as: String.self) == "Porsanki/Porsáŋgu/Porsanger")
     }
 
+    @Test("a decision on its own is one statement: its reasons on every audit row it writes, the round's at commit included")
+    func reasonsOnEveryAuditRow() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let reference = try Lifecycle.assessed(db, amount: "2 000 000")
+        let session = try db.session(as: Lifecycle.mona)
+        let before = try #require(try db.connect().queryValue("SELECT max(id) FROM tilskot.audit_log", as: Int64.self))
+        _ = try Decisions.decide(reference, .grant(Money(kroner: 1_500_000)), reasons: "Delvis: budsjettet er stramt.", session: session)
+        let rows = try db.connect().query("SELECT table_name, reason FROM tilskot.audit_log WHERE id > $1 ORDER BY id", [before])
+        #expect(try rows.map { try $0.string("table_name") }.sorted() == ["application", "decision", "round"])
+        #expect(try rows.allSatisfy { try $0.string("reason") == "Delvis: budsjettet er stramt." })
+        // The setting was the decision's own: the next statement on the session has none.
+        #expect(try session.connection.queryValue("SELECT coalesce(current_setting('tilskot.reason', true), '')", as: String.self) == "")
+    }
+
     @Test("the deciders' race: the frame runs out mid-race, refused grants become rejections, overspend 0 kr")
     func race() throws {
         let db = try TestDatabase.create()

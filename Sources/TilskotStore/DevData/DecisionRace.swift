@@ -82,12 +82,13 @@ public enum DecisionRace {
                 WHERE s.code = $1 AND a.status = 'received' ORDER BY a.id
                 """, [code])
         }
+        // Whole øre (div): sum() is numeric, and a fraction above the frame would round to a 0 kr adjustment.
         try manager.transaction(reason: "benchmark race: frame") {
             try manager.connection.execute("""
                 INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason)
-                SELECT r.id, sum(a.amount_applied_ore) / 300 * 100 - r.frame_ore, 'benchmark race: a third of what is asked'
+                SELECT r.id, div(sum(a.amount_applied_ore), 300) * 100 - r.frame_ore, 'benchmark race: a third of what is asked'
                 FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id JOIN tilskot.application a ON a.round_id = r.id
-                WHERE s.code = $1 GROUP BY r.id, r.frame_ore HAVING sum(a.amount_applied_ore) / 300 * 100 > r.frame_ore
+                WHERE s.code = $1 GROUP BY r.id, r.frame_ore HAVING div(sum(a.amount_applied_ore), 300) * 100 > r.frame_ore
                 """, [code])
         }
         return keys

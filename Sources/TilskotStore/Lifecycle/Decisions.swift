@@ -33,10 +33,14 @@ public enum Decisions {
     /// Decides an application as the acting user, who must be a manager who did not assess it and is
     /// not disqualified. A grant counts against the round's frame; concurrent deciders queue on the
     /// round in the database, so the frame holds whoever decides at the same time. A grant that lost
-    /// that race is refused by the COMMIT (SQL/migrations/0044), with the same sentence.
+    /// that race is refused at commit (SQL/migrations/0044), with the same sentence.
     ///
-    /// Three statements inside the transaction (the manager check with the lookup, the insert, the
-    /// commit): the fewer round trips a decision makes, the less CPU four deciders share.
+    /// On its own (not inside a caller's transaction) a decision is two round trips: the manager
+    /// check with the lookup, then one INSERT that is its own transaction — the decision, the status
+    /// change, the audit rows, the tally and the frame (at its commit) are all the database's work in
+    /// that one statement, so nothing is lost by leaving out BEGIN and COMMIT, and four deciders
+    /// share half the round trips. The lookup only lets the service refuse early in its own words;
+    /// the database checks everything again. Inside a caller's transaction it runs as one step of it.
     public static func decide(_ reference: ApplicationReference, _ request: DecisionRequest,
                               reasons: String? = nil, conditions: String? = nil, date: CalendarDate? = nil,
                               session: Session) throws(TilskotError) -> DecisionRecord {
@@ -44,42 +48,77 @@ public enum Decisions {
         if let date, date > CalendarDate.today() {
             throw .refused("the decision date \(date) is in the future; give the date the decision is made")
         }
-        return try session.lifecycleChange(reason: reasons) {
-            let c = session.connection
-            let app = try managerAndApplication(reference, c)
-            let outcome: DecisionOutcome
-            let amount: Money
-            switch request {
-            case .grant(let granted):
-                if granted.isZero {
-                    throw TilskotError.refused("a grant of 0 kr to \(reference) is a rejection; use --reject with --reasons")
-                }
-                if granted > app.applied {
-                    throw TilskotError.refused("\(reference) applied for \(app.applied.formattedKroner); a grant cannot exceed the amount applied for (\(granted.formattedKroner) given)")
-                }
-                outcome = granted == app.applied ? .granted : .partiallyGranted
-                amount = granted
-            case .reject:
-                outcome = .rejected
-                amount = .zero
-            case .dismiss:
-                outcome = .dismissed
-                amount = .zero
+        let c = session.connection
+        if c.isInTransaction {
+            return try session.lifecycleChange(reason: reasons) {
+                let app = try managerAndApplication(reference, c)
+                let (outcome, amount) = try decision(request, on: reference, applied: app.applied, reasons: reasons)
+                return try insert(app.id, outcome, amount, reasons, conditions, date, reference, c)
             }
-            if outcome.requiresReasons && reasons == nil {
-                let what = outcome == .partiallyGranted
-                    ? "a partial grant (\(amount.formattedKroner) of \(app.applied.formattedKroner) applied for)"
-                    : outcome == .rejected ? "a rejection" : "a dismissal"
-                throw TilskotError.refused("\(what) of \(reference) must state its reasons (fvl. §§ 24–25); give them with --reasons")
-            }
-            let row = try c.queryRow("""
-                INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, conditions, decision_date)
-                VALUES ($1, $2, $3, $4, $5, coalesce($6::date, current_date))
-                RETURNING \(columns)
-                """, [app.id, outcome.rawValue, amount.ore, reasons, optionalText(conditions), date?.description])
-            guard let row else { throw TilskotError.refused("the decision on \(reference) was not recorded") }
-            return try decode(row)
         }
+        let app = try session.lifecycleRead { try managerAndApplication(reference, c) }
+        let (outcome, amount) = try decision(request, on: reference, applied: app.applied, reasons: reasons)
+        return try session.lifecycleRead {
+            // Its own transaction, run again on a deadlock or serialization failure as
+            // Session.transaction would.
+            var attempt = 1
+            while true {
+                do {
+                    return try insert(app.id, outcome, amount, reasons, conditions, date, reference, c)
+                } catch let error as PGError where error.isRetryable && attempt < 10 {
+                    usleep(UInt32.random(in: 0...UInt32(min(1 << attempt, 64)) * 1_000))
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// The outcome and amount a request means for an application that applied for `applied`, or the
+    /// service's refusal.
+    static func decision(_ request: DecisionRequest, on reference: ApplicationReference, applied: Money,
+                         reasons: String?) throws(TilskotError) -> (DecisionOutcome, Money) {
+        let outcome: DecisionOutcome
+        let amount: Money
+        switch request {
+        case .grant(let granted):
+            if granted.isZero {
+                throw .refused("a grant of 0 kr to \(reference) is a rejection; use --reject with --reasons")
+            }
+            if granted > applied {
+                throw .refused("\(reference) applied for \(applied.formattedKroner); a grant cannot exceed the amount applied for (\(granted.formattedKroner) given)")
+            }
+            outcome = granted == applied ? .granted : .partiallyGranted
+            amount = granted
+        case .reject:
+            outcome = .rejected
+            amount = .zero
+        case .dismiss:
+            outcome = .dismissed
+            amount = .zero
+        }
+        if outcome.requiresReasons && reasons == nil {
+            let what = outcome == .partiallyGranted
+                ? "a partial grant (\(amount.formattedKroner) of \(applied.formattedKroner) applied for)"
+                : outcome == .rejected ? "a rejection" : "a dismissal"
+            throw .refused("\(what) of \(reference) must state its reasons (fvl. §§ 24–25); give them with --reasons")
+        }
+        return (outcome, amount)
+    }
+
+    /// The decision row. The reasons are also the transaction's `tilskot.reason` (what
+    /// Session.transaction(reason:) sets), so every audit row of the decision carries them; the
+    /// setting is made by the statement's one-time filter, before any trigger runs.
+    static func insert(_ applicationID: Int64, _ outcome: DecisionOutcome, _ amount: Money, _ reasons: String?,
+                       _ conditions: String?, _ date: CalendarDate?, _ reference: ApplicationReference,
+                       _ c: Connection) throws -> DecisionRecord {
+        let row = try c.queryRow("""
+            INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, conditions, decision_date)
+            SELECT $1::bigint, $2::text, $3::bigint, $4::text, $5::text, coalesce($6::date, current_date)
+             WHERE $4::text IS NULL OR set_config('tilskot.reason', $4, true) IS NOT NULL
+            RETURNING \(columns)
+            """, [applicationID, outcome.rawValue, amount.ore, reasons, optionalText(conditions), date?.description])
+        guard let row else { throw TilskotError.refused("the decision on \(reference) was not recorded") }
+        return try decode(row)
     }
 
     /// requireBudgetAuthority and Lookup.application in one round trip, refusing in the same order
@@ -87,7 +126,7 @@ public enum Decisions {
     static func managerAndApplication(_ reference: ApplicationReference, _ c: Connection) throws -> (id: Int64, status: ApplicationStatus, applied: Money) {
         guard let row = try c.queryRow("""
             SELECT me.actor, tilskot.has_budget_authority(me.actor) AS allowed, a.id, a.status, a.amount_applied_ore
-              FROM (SELECT tilskot.acting_user() AS actor) me
+              FROM (SELECT tilskot.acting_user() AS actor OFFSET 0) me -- OFFSET 0: once, not once per use
               LEFT JOIN tilskot.application a ON a.reference = $1
             """, [reference.description]) else {
             throw TilskotError.refused("there is no application \(reference); see `tilskot application list`")
