@@ -8,26 +8,46 @@ import TilskotStore
 /// board on which people with immigrant background are represented; `neither` rows with grants show
 /// where that needs checking.
 public enum ApplicantsQuery {
+    /// Read from the summaries kept with every change (SQL/migrations/0032 and 0035), not from the
+    /// applications: application_tally gives the applications, grants and sums per round and applicant
+    /// profile, applicant_tally how many organisations of each profile applied in each round. A round
+    /// is one scheme-year, so a scheme's rounds of the year have no applicant counted twice.
     public static let sql = """
-        SELECT s.code AS scheme, o.kind,
-               CASE WHEN o.kind NOT IN ('voluntary', 'other') THEN ''
-                    WHEN o.member_based AND o.external_board THEN 'member_based_and_external_board'
-                    WHEN o.member_based THEN 'member_based'
-                    WHEN o.external_board THEN 'external_board'
-                    ELSE 'neither' END AS governance,
-               count(DISTINCT o.id) AS organisations,
-               count(*) AS applications,
-               count(*) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')) AS grants,
-               sum(a.amount_applied_ore) AS requested_ore,
-               coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
-        FROM tilskot.round r
-        JOIN tilskot.scheme s ON s.id = r.scheme_id
-        JOIN tilskot.application a ON a.round_id = r.id
-        JOIN tilskot.organisation o ON o.id = a.organisation_id
-        LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
-        WHERE r.year = $1
-        GROUP BY s.code, o.kind, 3
-        ORDER BY s.code, o.kind, 3
+        WITH profiles AS (
+            SELECT r.scheme_id, t.kind,
+                   CASE WHEN t.kind NOT IN ('voluntary', 'other') THEN ''
+                        WHEN t.member_based AND t.external_board THEN 'member_based_and_external_board'
+                        WHEN t.member_based THEN 'member_based'
+                        WHEN t.external_board THEN 'external_board'
+                        ELSE 'neither' END AS governance,
+                   sum(t.applications) AS applications,
+                   sum(t.granted + t.partially_granted) AS grants,
+                   sum(t.requested_ore) AS requested_ore,
+                   sum(t.granted_ore) AS granted_ore
+            FROM tilskot.round r
+            JOIN tilskot.application_tally t ON t.round_id = r.id
+            WHERE r.year = $1
+            GROUP BY 1, 2, 3
+            HAVING sum(t.applications) > 0),
+        applicants AS (
+            SELECT r.scheme_id, k.kind,
+                   CASE WHEN k.kind NOT IN ('voluntary', 'other') THEN ''
+                        WHEN k.member_based AND k.external_board THEN 'member_based_and_external_board'
+                        WHEN k.member_based THEN 'member_based'
+                        WHEN k.external_board THEN 'external_board'
+                        ELSE 'neither' END AS governance,
+                   sum(k.organisations) AS organisations
+            FROM tilskot.round r
+            JOIN tilskot.applicant_tally k ON k.round_id = r.id
+            WHERE r.year = $1
+            GROUP BY 1, 2, 3)
+        SELECT s.code AS scheme, p.kind, p.governance,
+               coalesce(o.organisations, 0) AS organisations,
+               p.applications, p.grants, p.requested_ore, p.granted_ore
+        FROM profiles p
+        JOIN tilskot.scheme s ON s.id = p.scheme_id
+        LEFT JOIN applicants o ON o.scheme_id = p.scheme_id AND o.kind = p.kind AND o.governance = p.governance
+        ORDER BY s.code, p.kind, p.governance
         """
 
     public struct Row: Sendable, Equatable {

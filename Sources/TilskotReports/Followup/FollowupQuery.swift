@@ -5,34 +5,41 @@ import TilskotStore
 /// `report followup --year Y`: per round, the money after the decision — planned, paid, clawed back,
 /// repaid, net — and the recipients' reports: required, approved, awaiting review, due, overdue.
 ///
-/// Built on the follow-up module (issue 5): the view tilskot.grant_money (one row per current grant)
-/// and the tables report_duty and recipient_report. A database without them (migrations 0010–0015
-/// not applied) gets a sentence saying so instead of a report.
+/// Built on the follow-up module (issue 5), with the definitions of its view tilskot.grant_money (one
+/// row per current grant) and the tables report_duty and recipient_report, but read from the
+/// summaries kept with every change: the grants and the sum granted from application_tally (0032),
+/// the money after the decision and the reports from followup_tally (0036), whose open reports are
+/// split into due and overdue by their due date here, because that depends on the day. A database
+/// without the follow-up module gets a sentence saying so instead of a report.
 public enum FollowupQuery {
     public static let sql = """
         SELECT s.code AS scheme, r.year, r.frame_ore,
-               count(g.application_id) AS grants,
-               coalesce(sum(g.granted_ore), 0) AS granted_ore,
-               coalesce(sum(g.planned_ore), 0) AS planned_ore,
-               coalesce(sum(g.paid_ore), 0) AS paid_ore,
-               coalesce(sum(g.clawed_back_ore), 0) AS clawed_back_ore,
-               coalesce(sum(g.repaid_ore), 0) AS repaid_ore,
-               coalesce(sum(g.net_ore), 0) AS net_ore,
-               count(*) FILTER (WHERE g.clawed_back_ore > 0) AS clawbacks,
-               count(rd.id) AS reports_required,
-               count(rd.id) FILTER (WHERE rep.status = 'approved') AS reports_approved,
-               count(rd.id) FILTER (WHERE rep.status = 'received') AS reports_awaiting_review,
-               count(rd.id) FILTER (WHERE rep.status IS NULL AND rd.due_date >= current_date) AS reports_due,
-               count(rd.id) FILTER (WHERE rep.status IS NULL AND rd.due_date < current_date) AS reports_overdue
+               coalesce(g.grants, 0) AS grants,
+               coalesce(g.granted_ore, 0) AS granted_ore,
+               coalesce(f.planned_ore, 0) AS planned_ore,
+               coalesce(f.paid_ore, 0) AS paid_ore,
+               coalesce(f.clawed_back_ore, 0) AS clawed_back_ore,
+               coalesce(f.repaid_ore, 0) AS repaid_ore,
+               coalesce(g.granted_ore, 0) - coalesce(f.clawed_back_ore, 0) AS net_ore,
+               coalesce(f.clawbacks, 0) AS clawbacks,
+               coalesce(f.reports_required, 0) AS reports_required,
+               coalesce(f.reports_approved, 0) AS reports_approved,
+               coalesce(f.reports_awaiting_review, 0) AS reports_awaiting_review,
+               coalesce(f.reports_due, 0) AS reports_due,
+               coalesce(f.reports_overdue, 0) AS reports_overdue
         FROM tilskot.round r
         JOIN tilskot.scheme s ON s.id = r.scheme_id
-        LEFT JOIN tilskot.grant_money g ON g.round_id = r.id
-        LEFT JOIN tilskot.report_duty rd ON rd.application_id = g.application_id AND rd.is_current
-        LEFT JOIN LATERAL (SELECT rr.status FROM tilskot.recipient_report rr
-                           WHERE rr.application_id = g.application_id AND rr.status IN ('received', 'approved')
-                           ORDER BY rr.status = 'approved' DESC LIMIT 1) rep ON true
+        LEFT JOIN LATERAL (SELECT sum(t.granted + t.partially_granted) AS grants, sum(t.granted_ore) AS granted_ore
+                           FROM tilskot.application_tally t WHERE t.round_id = r.id) g ON true
+        LEFT JOIN LATERAL (SELECT sum(f.planned_ore) AS planned_ore, sum(f.paid_ore) AS paid_ore,
+                                  sum(f.clawed_back_ore) AS clawed_back_ore, sum(f.repaid_ore) AS repaid_ore,
+                                  sum(f.clawbacks) AS clawbacks, sum(f.reports_required) AS reports_required,
+                                  sum(f.reports_approved) AS reports_approved,
+                                  sum(f.reports_awaiting_review) AS reports_awaiting_review,
+                                  sum(f.reports_open) FILTER (WHERE f.due_date >= current_date) AS reports_due,
+                                  sum(f.reports_open) FILTER (WHERE f.due_date < current_date) AS reports_overdue
+                           FROM tilskot.followup_tally f WHERE f.round_id = r.id) f ON true
         WHERE r.year = $1
-        GROUP BY r.id, s.code
         ORDER BY s.code
         """
 
