@@ -96,20 +96,19 @@ CREATE UNLOGGED TABLE tilskot.caseload_delta (
 );
 CREATE INDEX caseload_delta_tx_idx ON tilskot.caseload_delta (tx);
 
--- At COMMIT: the transaction's deltas, summed per histogram row, in key order. The first delta row's
--- trigger folds them all; the others find none.
+-- At COMMIT: the transaction's deltas, summed per histogram row, in key order.
 CREATE FUNCTION tilskot.caseload_fold() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
     SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
-    -- One fold per batch of deltas: the later delta rows' triggers return here at once (their rows
-    -- were folded with the first), without reading the table's dead rows again.
     IF current_setting('tilskot.caseload_pending', true) IS DISTINCT FROM 'yes' THEN
         RETURN NULL;
     END IF;
+    -- Deltas written after this (by a later deferred trigger's changes) ask for another fold.
     PERFORM set_config('tilskot.caseload_pending', 'no', true);
+    DELETE FROM tilskot.caseload_fold_due WHERE tx = txid_current();
     WITH taken AS (
         DELETE FROM tilskot.caseload_delta WHERE tx = txid_current()
         RETURNING round_id, caseworker, status, decided, days_to_decision, applications, appeals, appeals_upheld,
@@ -135,7 +134,14 @@ BEGIN
 END
 $$;
 
-CREATE CONSTRAINT TRIGGER caseload_fold AFTER INSERT ON tilskot.caseload_delta
+-- One row per transaction with deltas to fold (written with its first delta): its deferred trigger
+-- is the transaction's one fold at COMMIT.
+CREATE UNLOGGED TABLE tilskot.caseload_fold_due (
+    tx bigint NOT NULL DEFAULT txid_current()
+);
+CREATE INDEX caseload_fold_due_tx_idx ON tilskot.caseload_fold_due (tx);
+
+CREATE CONSTRAINT TRIGGER caseload_fold AFTER INSERT ON tilskot.caseload_fold_due
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tilskot.caseload_fold();
 
 -- ---------------------------------------------------------------------------------------------
@@ -206,7 +212,10 @@ BEGIN
      GROUP BY 1, 2, 3, 4, 5
     HAVING (sum(x.s), sum(x.s * x.appeals), sum(x.s * x.appeals_upheld), sum(x.s * x.appeals_changed),
             sum(x.s * x.appeals_pending)) <> (0, 0, 0, 0, 0);
-    PERFORM set_config('tilskot.caseload_pending', 'yes', true);
+    IF current_setting('tilskot.caseload_pending', true) IS DISTINCT FROM 'yes' THEN
+        INSERT INTO tilskot.caseload_fold_due DEFAULT VALUES;
+        PERFORM set_config('tilskot.caseload_pending', 'yes', true);
+    END IF;
 END
 $$;
 
@@ -251,7 +260,10 @@ BEGIN
     SELECT x.round_id, '(unassigned)', x.status, false, 0, count(*), 0, 0, 0, 0
       FROM new_rows x
      GROUP BY 1, 2, 3;
-    PERFORM set_config('tilskot.caseload_pending', 'yes', true);
+    IF current_setting('tilskot.caseload_pending', true) IS DISTINCT FROM 'yes' THEN
+        INSERT INTO tilskot.caseload_fold_due DEFAULT VALUES;
+        PERFORM set_config('tilskot.caseload_pending', 'yes', true);
+    END IF;
     RETURN NULL;
 END
 $$;

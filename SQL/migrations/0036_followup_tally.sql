@@ -80,20 +80,19 @@ CREATE UNLOGGED TABLE tilskot.followup_delta (
 );
 CREATE INDEX followup_delta_tx_idx ON tilskot.followup_delta (tx);
 
--- At COMMIT: the transaction's deltas, summed per round and due date, in key order. The first delta
--- row's trigger folds them all; the others find none.
+-- At COMMIT: the transaction's deltas, summed per round and due date, in key order.
 CREATE FUNCTION tilskot.followup_fold() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
     SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
-    -- One fold per batch of deltas: the later delta rows' triggers return here at once (their rows
-    -- were folded with the first), without reading the table's dead rows again.
     IF current_setting('tilskot.followup_pending', true) IS DISTINCT FROM 'yes' THEN
         RETURN NULL;
     END IF;
+    -- Deltas written after this (by a later deferred trigger's changes) ask for another fold.
     PERFORM set_config('tilskot.followup_pending', 'no', true);
+    DELETE FROM tilskot.followup_fold_due WHERE tx = txid_current();
     WITH taken AS (
         DELETE FROM tilskot.followup_delta WHERE tx = txid_current()
         RETURNING round_id, due_date, planned_ore, paid_ore, clawed_back_ore, repaid_ore, clawbacks, reports_required,
@@ -123,7 +122,14 @@ BEGIN
 END
 $$;
 
-CREATE CONSTRAINT TRIGGER followup_fold AFTER INSERT ON tilskot.followup_delta
+-- One row per transaction with deltas to fold (written with its first delta): its deferred trigger
+-- is the transaction's one fold at COMMIT.
+CREATE UNLOGGED TABLE tilskot.followup_fold_due (
+    tx bigint NOT NULL DEFAULT txid_current()
+);
+CREATE INDEX followup_fold_due_tx_idx ON tilskot.followup_fold_due (tx);
+
+CREATE CONSTRAINT TRIGGER followup_fold AFTER INSERT ON tilskot.followup_fold_due
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tilskot.followup_fold();
 
 -- Recounts the given grants and notes the difference for their rounds' rows (folded at COMMIT).
@@ -207,7 +213,10 @@ BEGIN
     HAVING (sum(x.s * x.planned_ore), sum(x.s * x.paid_ore), sum(x.s * x.clawed_back_ore), sum(x.s * x.repaid_ore),
             sum(x.s * x.clawbacks), sum(x.s * x.reports_required), sum(x.s * x.reports_approved),
             sum(x.s * x.reports_awaiting_review), sum(x.s * x.reports_open)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0);
-    PERFORM set_config('tilskot.followup_pending', 'yes', true);
+    IF current_setting('tilskot.followup_pending', true) IS DISTINCT FROM 'yes' THEN
+        INSERT INTO tilskot.followup_fold_due DEFAULT VALUES;
+        PERFORM set_config('tilskot.followup_pending', 'yes', true);
+    END IF;
 END
 $$;
 
