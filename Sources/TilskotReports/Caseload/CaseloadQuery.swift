@@ -21,10 +21,6 @@ public enum CaseloadQuery {
             FROM tilskot.round r
             JOIN tilskot.caseload_tally t ON t.round_id = r.id
             WHERE ($1::int IS NULL OR r.year = $1) AND t.applications <> 0
-              -- Rounds with applications (one index probe each): a round without any has no cases,
-              -- and the year is reached through the application round index, as ReportPlanTests
-              -- requires of every year report.
-              AND EXISTS (SELECT 1 FROM tilskot.application a WHERE a.round_id = r.id)
         ),
         groups AS (
             SELECT caseworker, status, GROUPING(status) = 1 AS total,
