@@ -1,0 +1,130 @@
+import Foundation
+import PGClient
+import Testing
+import TilskotCore
+import TilskotStore
+import TilskotTestSupport
+
+/// 0038: the caseload histogram (0035) recounted once per touched case at COMMIT. The figures
+/// themselves are compared with the plain queries in ReportSummaryTallyTests; these check what the
+/// move to COMMIT could break: the order against 0044's frame, and that no session can skip it.
+@Suite("the caseload histogram recounted at commit (0038)")
+struct CaseloadAtCommitTests {
+    /// Histogram rows that differ from the plain aggregate over the cases (zero rows aside).
+    static func caseloadMismatches(_ db: TestDatabase) throws -> Int {
+        try db.connect().queryValue("""
+            WITH plain AS (
+                SELECT a.round_id, coalesce(g.caseworker, asm.assessor, '(unassigned)') AS caseworker, a.status,
+                       fd.decision_date IS NOT NULL AS decided, coalesce(fd.decision_date - a.received, 0) AS days_to_decision,
+                       count(*) AS applications, sum(coalesce(ap.appeals, 0)) AS appeals
+                FROM tilskot.application a
+                LEFT JOIN LATERAL (SELECT caseworker FROM tilskot.assignment g
+                                   WHERE g.application_id = a.id ORDER BY g.id DESC LIMIT 1) g ON true
+                LEFT JOIN tilskot.assessment asm ON asm.application_id = a.id AND asm.is_current
+                LEFT JOIN LATERAL (SELECT decision_date FROM tilskot.decision d
+                                   WHERE d.application_id = a.id ORDER BY d.id LIMIT 1) fd ON true
+                LEFT JOIN LATERAL (SELECT count(*) AS appeals FROM tilskot.appeal p WHERE p.application_id = a.id) ap ON true
+                GROUP BY 1, 2, 3, 4, 5),
+            kept AS (
+                SELECT round_id, caseworker, status, decided, days_to_decision, applications, appeals
+                FROM tilskot.caseload_tally WHERE (applications, appeals) <> (0, 0))
+            SELECT count(*) FROM ((SELECT * FROM plain EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM plain)) x
+            """, as: Int.self) ?? -1
+    }
+
+    @Test("a grant's caseload fold runs at COMMIT before the frame takes the round's row lock, not under it")
+    func foldBeforeFrame() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let reference = try Lifecycle.assessed(db, amount: "1 000 000")
+        let applicationId = try #require(try db.connect().queryValue(
+            "SELECT id FROM tilskot.application WHERE reference = $1", [reference.description], as: Int64.self))
+        // The owner holds the round's row as another decider does at its commit.
+        let owner = try db.connect()
+        try owner.execute("BEGIN")
+        try owner.execute("SELECT 1 FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id WHERE s.code = 'JS' AND r.year = 2021 FOR NO KEY UPDATE OF r")
+        let mona = try db.connect(asLogin: Lifecycle.mona)
+        let pid = try #require(try mona.queryValue("SELECT pg_backend_pid()", as: Int.self))
+        try mona.execute("BEGIN")
+        try mona.execute("INSERT INTO tilskot.decision (application_id, outcome) VALUES ($1, 'granted')", [applicationId])
+
+        // Mona's COMMIT waits for the round's row on its own thread.
+        let box = Unchecked(mona)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Unchecked(Outcome())
+        Thread.detachNewThread {
+            do { try box.value.execute("COMMIT"); outcome.value.committed = true } catch { outcome.value.error = "\(error)" }
+            done.signal()
+        }
+        let watcher = try db.connect()
+        var waiting = false
+        for _ in 0..<200 where !waiting {
+            waiting = try watcher.queryValue("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1",
+                                             [pid], as: Bool.self) ?? false
+            if !waiting { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(waiting, "the COMMIT never waited for the round's row")
+        // While it waits, the fold has written the histogram already (its lock on the table is held to the end).
+        let folded = try watcher.queryValue("""
+            SELECT count(*) FROM pg_locks WHERE pid = $1 AND granted AND relation = 'tilskot.caseload_tally'::regclass
+            """, [pid], as: Int.self)
+        #expect((folded ?? 0) > 0, "the caseload fold had not run before the frame's lock")
+        try owner.execute("ROLLBACK")
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(outcome.value.committed, "\(outcome.value.error ?? "")")
+
+        let c = try db.connect()
+        #expect(try c.queryValue("SELECT status || ' ' || decided FROM tilskot.application_caseload WHERE application_id = $1",
+                                 [applicationId], as: String.self) == "granted true")
+        #expect(try Lifecycle.count(db, "caseload_touched") == 0)
+        #expect(try Lifecycle.count(db, "caseload_delta") == 0)
+        #expect(try Self.caseloadMismatches(db) == 0)
+    }
+
+    @Test("a session that sets 0035's tilskot.caseload_pending cannot keep its changes out of the histogram")
+    func settingCannotSkipTheFold() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let kari = try db.connect(asLogin: Lifecycle.kari)
+        let reference = try Lifecycle.assessed(db, amount: "1 000 000")
+        let applicationId = try #require(try kari.queryValue(
+            "SELECT id FROM tilskot.application WHERE reference = $1", [reference.description], as: Int64.self))
+        let mona = try db.connect(asLogin: Lifecycle.mona)
+        try mona.execute("SET tilskot.caseload_pending = 'yes'")
+        try mona.execute("BEGIN")
+        try mona.execute("INSERT INTO tilskot.decision (application_id, outcome, reasons) VALUES ($1, 'rejected', 'Svakt grunnlag.')",
+                         [applicationId])
+        try mona.execute("SET LOCAL tilskot.caseload_pending = 'no'")
+        try mona.execute("COMMIT")
+        #expect(try Self.caseloadMismatches(db) == 0)
+        #expect(try Lifecycle.count(db, "caseload_touched") == 0)
+    }
+
+    @Test("nobody writes the notes of touched cases or queues a fold by hand")
+    func nobodyWritesTheNotes() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        for login in [Lifecycle.kari, Lifecycle.mona, Lifecycle.fia, Lifecycle.adm] {
+            let c = try db.connect(asLogin: login)
+            for statement in [
+                "INSERT INTO tilskot.caseload_touched (application_id) VALUES (1)",
+                "DELETE FROM tilskot.caseload_touched",
+                "INSERT INTO tilskot.caseload_fold_due DEFAULT VALUES",
+                "INSERT INTO tilskot.caseload_delta (round_id, caseworker, status, decided, days_to_decision, applications, appeals, appeals_upheld, appeals_changed, appeals_pending) VALUES (1, 'x', 'received', false, 0, 1, 0, 0, 0, 0)",
+            ] {
+                #expect(throws: PGError.self, "\(login): \(statement)") { try c.execute(statement) }
+            }
+        }
+    }
+}
+
+private struct Outcome {
+    var committed = false
+    var error: String?
+}
+
+/// A value handed to the thread that waits on a COMMIT; only that thread touches it until it signals.
+private final class Unchecked<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
