@@ -44,30 +44,66 @@ CREATE UNLOGGED TABLE tilskot.caseload_touched (
     PRIMARY KEY (tx, application_id)
 );
 
--- At COMMIT: recount the noted cases, and add their differences and the transaction's deltas to
--- the histogram, summed per histogram row, in key order.
+-- At COMMIT. Fired by a note: recount the noted cases and add the differences to the histogram,
+-- summed per histogram row, in key order. Fired by 0035's marker: add the import's deltas, as 0035.
+-- The noted cases go through an array, so that the cached plan probes each index once per case
+-- (0035's recount did the same).
 CREATE OR REPLACE FUNCTION tilskot.caseload_fold() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
     SET plan_cache_mode = force_generic_plan
 AS $$
+DECLARE
+    ids bigint[];
+    old_rounds bigint[];
+    old_statuses text[];
 BEGIN
     IF TG_TABLE_NAME = 'caseload_fold_due' THEN
         DELETE FROM tilskot.caseload_fold_due WHERE tx = txid_current();
+        WITH taken AS (
+            DELETE FROM tilskot.caseload_delta WHERE tx = txid_current()
+            RETURNING round_id, caseworker, status, decided, days_to_decision, applications, appeals, appeals_upheld,
+                      appeals_changed, appeals_pending
+        )
+        INSERT INTO tilskot.caseload_tally AS t
+            (round_id, caseworker, status, decided, days_to_decision, applications, appeals, appeals_upheld,
+             appeals_changed, appeals_pending)
+        SELECT round_id, caseworker, status, decided, days_to_decision, sum(applications), sum(appeals),
+               sum(appeals_upheld), sum(appeals_changed), sum(appeals_pending)
+          FROM taken
+         GROUP BY 1, 2, 3, 4, 5
+        HAVING (sum(applications), sum(appeals), sum(appeals_upheld), sum(appeals_changed), sum(appeals_pending))
+               <> (0, 0, 0, 0, 0)
+         ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (round_id, caseworker, status, decided, days_to_decision) DO UPDATE SET
+            applications = t.applications + EXCLUDED.applications,
+            appeals = t.appeals + EXCLUDED.appeals,
+            appeals_upheld = t.appeals_upheld + EXCLUDED.appeals_upheld,
+            appeals_changed = t.appeals_changed + EXCLUDED.appeals_changed,
+            appeals_pending = t.appeals_pending + EXCLUDED.appeals_pending;
+        RETURN NULL;
     END IF;
+
     WITH touched AS (
         DELETE FROM tilskot.caseload_touched WHERE tx = txid_current()
         RETURNING application_id, old_round_id, old_status
-    ),
-    now_case AS (
+    )
+    SELECT array_agg(application_id ORDER BY application_id), array_agg(old_round_id ORDER BY application_id),
+           array_agg(old_status ORDER BY application_id)
+      INTO ids, old_rounds, old_statuses
+      FROM touched;
+    IF ids IS NULL THEN
+        -- An earlier fold of this transaction took the notes already.
+        RETURN NULL;
+    END IF;
+    WITH now_case AS (
         SELECT a.id AS application_id, a.round_id,
                coalesce(g.caseworker, asm.assessor, '(unassigned)') AS caseworker, a.status,
                fd.decision_date IS NOT NULL AS decided,
                coalesce(fd.decision_date - a.received, 0) AS days_to_decision,
                coalesce(ap.appeals, 0) AS appeals, coalesce(ap.upheld, 0) AS appeals_upheld,
                coalesce(ap.changed, 0) AS appeals_changed, coalesce(ap.pending, 0) AS appeals_pending
-          FROM touched t
-          JOIN tilskot.application a ON a.id = t.application_id
+          FROM tilskot.application a
           -- Laterals, so that the cached plan probes each index once per case whatever the sizes.
           LEFT JOIN LATERAL (SELECT caseworker FROM tilskot.assignment g
                               WHERE g.application_id = a.id ORDER BY g.id DESC LIMIT 1) g ON true
@@ -80,20 +116,21 @@ BEGIN
                                     count(*) FILTER (WHERE p.outcome = 'changed') AS changed,
                                     count(*) FILTER (WHERE p.outcome IS NULL) AS pending
                                FROM tilskot.appeal p WHERE p.application_id = a.id) ap ON true
+         WHERE a.id = ANY (ids)
     ),
     -- What each case last contributed: its row, else what it was when registered (its round and
-    -- status before this transaction changed them, else as they are).
+    -- status before this transaction first changed them, else as they are).
     was_case AS (
-        SELECT t.application_id,
-               coalesce(c.round_id, t.old_round_id, a.round_id) AS round_id,
-               coalesce(c.caseworker, '(unassigned)') AS caseworker,
-               coalesce(c.status, t.old_status, a.status) AS status,
-               coalesce(c.decided, false) AS decided, coalesce(c.days_to_decision, 0) AS days_to_decision,
-               coalesce(c.appeals, 0) AS appeals, coalesce(c.appeals_upheld, 0) AS appeals_upheld,
-               coalesce(c.appeals_changed, 0) AS appeals_changed, coalesce(c.appeals_pending, 0) AS appeals_pending
-          FROM touched t
-          JOIN tilskot.application a ON a.id = t.application_id
-          LEFT JOIN tilskot.application_caseload c ON c.application_id = t.application_id
+        SELECT c.application_id, c.round_id, c.caseworker, c.status, c.decided, c.days_to_decision,
+               c.appeals, c.appeals_upheld, c.appeals_changed, c.appeals_pending
+          FROM tilskot.application_caseload c
+         WHERE c.application_id = ANY (ids)
+        UNION ALL
+        SELECT a.id, coalesce(o.old_round_id, a.round_id), '(unassigned)', coalesce(o.old_status, a.status),
+               false, 0, 0, 0, 0, 0
+          FROM unnest(ids, old_rounds, old_statuses) AS o (application_id, old_round_id, old_status)
+          JOIN tilskot.application a ON a.id = o.application_id
+         WHERE NOT EXISTS (SELECT 1 FROM tilskot.application_caseload c WHERE c.application_id = o.application_id)
     ),
     kept AS (
         INSERT INTO tilskot.application_caseload AS k
@@ -110,32 +147,16 @@ BEGIN
               IS DISTINCT FROM
               (EXCLUDED.round_id, EXCLUDED.caseworker, EXCLUDED.status, EXCLUDED.decided, EXCLUDED.days_to_decision,
                EXCLUDED.appeals, EXCLUDED.appeals_upheld, EXCLUDED.appeals_changed, EXCLUDED.appeals_pending)
-    ),
-    taken AS (
-        DELETE FROM tilskot.caseload_delta WHERE tx = txid_current()
-        RETURNING round_id, caseworker, status, decided, days_to_decision, applications, appeals, appeals_upheld,
-                  appeals_changed, appeals_pending
-    ),
-    x AS (
-        SELECT n.round_id, n.caseworker, n.status, n.decided, n.days_to_decision, 1::bigint AS applications,
-               n.appeals, n.appeals_upheld, n.appeals_changed, n.appeals_pending
-          FROM now_case n
-        UNION ALL
-        SELECT w.round_id, w.caseworker, w.status, w.decided, w.days_to_decision, -1::bigint,
-               -w.appeals, -w.appeals_upheld, -w.appeals_changed, -w.appeals_pending
-          FROM was_case w
-        UNION ALL
-        SELECT * FROM taken
     )
     INSERT INTO tilskot.caseload_tally AS t
         (round_id, caseworker, status, decided, days_to_decision, applications, appeals, appeals_upheld,
          appeals_changed, appeals_pending)
-    SELECT round_id, caseworker, status, decided, days_to_decision, sum(applications), sum(appeals),
-           sum(appeals_upheld), sum(appeals_changed), sum(appeals_pending)
-      FROM x
+    SELECT x.round_id, x.caseworker, x.status, x.decided, x.days_to_decision, sum(x.s),
+           sum(x.s * x.appeals), sum(x.s * x.appeals_upheld), sum(x.s * x.appeals_changed), sum(x.s * x.appeals_pending)
+      FROM (SELECT 1 AS s, n.* FROM now_case n UNION ALL SELECT -1 AS s, w.* FROM was_case w) x
      GROUP BY 1, 2, 3, 4, 5
-    HAVING (sum(applications), sum(appeals), sum(appeals_upheld), sum(appeals_changed), sum(appeals_pending))
-           <> (0, 0, 0, 0, 0)
+    HAVING (sum(x.s), sum(x.s * x.appeals), sum(x.s * x.appeals_upheld), sum(x.s * x.appeals_changed),
+            sum(x.s * x.appeals_pending)) <> (0, 0, 0, 0, 0)
      ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (round_id, caseworker, status, decided, days_to_decision) DO UPDATE SET
         applications = t.applications + EXCLUDED.applications,
