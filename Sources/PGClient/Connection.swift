@@ -120,10 +120,16 @@ public final class Connection {
     @discardableResult
     public func retryingTransaction<T>(isolation: IsolationLevel = .readCommitted, attempts: Int = 10, _ body: () throws -> T) throws -> T {
         precondition(transactionDepth == 0, "a retrying transaction cannot be nested")
+        return try retrying(attempts: attempts) { try transaction(isolation: isolation, body) }
+    }
+
+    /// Runs `body` — a transaction, or one statement that is its own transaction — again on a
+    /// deadlock or serialization failure, up to `attempts` times.
+    public func retrying<T>(attempts: Int = 10, _ body: () throws -> T) throws -> T {
         var attempt = 1
         while true {
             do {
-                return try transaction(isolation: isolation, body)
+                return try body()
             } catch let error as PGError where error.isRetryable && attempt < attempts {
                 // Back off with jitter, so the transactions that collided do not collide again at once.
                 usleep(UInt32.random(in: 0...UInt32(min(1 << attempt, 64)) * 1_000))

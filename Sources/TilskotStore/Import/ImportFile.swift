@@ -115,9 +115,7 @@ final class ImportFile {
             return "the text is not valid UTF-8 (a file saved as Latin-1 or Windows-1252 has æ, ø and å in another encoding)"
         case .streamErrorHasOccurred(let underlying):
             return "reading the file failed (\(underlying.localizedDescription))"
-        case .cannotOpenFile, .cannotReadFile, .cannotReadHeaderRow:
-            return "the file cannot be read"
-        case .cannotWriteStream:
+        case .cannotOpenFile, .cannotReadFile, .cannotReadHeaderRow, .cannotWriteStream:
             return "the file cannot be read"
         }
     }

@@ -61,15 +61,7 @@ public enum Decisions {
         return try session.lifecycleRead {
             // Its own transaction, run again on a deadlock or serialization failure as
             // Session.transaction would.
-            var attempt = 1
-            while true {
-                do {
-                    return try insert(app.id, outcome, amount, reasons, conditions, date, reference, c)
-                } catch let error as PGError where error.isRetryable && attempt < 10 {
-                    usleep(UInt32.random(in: 0...UInt32(min(1 << attempt, 64)) * 1_000))
-                    attempt += 1
-                }
-            }
+            try c.retrying { try insert(app.id, outcome, amount, reasons, conditions, date, reference, c) }
         }
     }
 
