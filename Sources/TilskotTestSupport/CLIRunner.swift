@@ -40,3 +40,24 @@ public enum CLIRunner {
         return CLIResult(exitCode: result.exitCode, stdout: result.output, stderr: result.errorOutput)
     }
 }
+
+extension TestDatabase {
+    /// A fresh database with `users` and the state that `steps` make through the built binary, each
+    /// as a user would type it. When a step fails, the database is dropped and the step named.
+    public static func scene(users: [String: UserRole], steps: [[String]]) throws -> TestDatabase {
+        let db = try create()
+        do {
+            try db.addUsers(users)
+            for step in steps {
+                let result = try CLIRunner.run(step, database: db)
+                guard result.exitCode == 0 else {
+                    throw TilskotError.refused("setup step \(step.joined(separator: " ")) failed: \(result.stderr)")
+                }
+            }
+        } catch {
+            db.drop()
+            throw error
+        }
+        return db
+    }
+}

@@ -37,7 +37,7 @@ public final class TestDatabase: @unchecked Sendable {
                 try admin.executeScript("CREATE DATABASE \(name) TEMPLATE \(template)")
                 break
             } catch {
-                guard (error as? PGError)?.sqlState == "55006", attempt < 50 else { throw error }
+                guard error.sqlState == "55006", attempt < 50 else { throw error }
                 usleep(100_000)
             }
         }
@@ -72,11 +72,22 @@ public final class TestDatabase: @unchecked Sendable {
         try Session.open(DatabaseTarget(conninfo: url, source: .explicit), actAs: user)
     }
 
-    /// Creates users (idempotent, cluster-wide) in the given roles.
+    /// Creates users in the given roles. Users are roles of the cluster, not of one database, so each
+    /// is made once per test process (and making one again is harmless: Users.add is idempotent).
     public func addUsers(_ users: [String: UserRole]) throws {
-        let session = try self.session()
-        for (user, role) in users { try Users.add(user, role: role, fullName: nil, session: session) }
+        try Self.madeUsers.withLock { made in
+            let wanted = users.filter { !made.contains("\($0.key) \($0.value)") }
+            guard !wanted.isEmpty else { return }
+            let session = try self.session()
+            for (user, role) in wanted {
+                try Users.add(user, role: role, fullName: nil, session: session)
+                made.insert("\(user) \(role)")
+            }
+        }
     }
+
+    /// "user role" for every user made in a role by this process.
+    private static let madeUsers = Mutex<Set<String>>([])
 
     /// Rows in every table of the tilskot schema, to assert that a refused command wrote nothing.
     public func rowCounts() throws -> [String: Int] {

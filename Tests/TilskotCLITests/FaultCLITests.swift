@@ -13,23 +13,15 @@ import TilskotTestSupport
 struct FaultCLITests {
     static let caseworker = "fault_kari"
     static let manager = "fault_mona"
-    private static let usersReady = Mutex(false)
 
     @Test("the connection ends in the middle of an import: exit 3 in one line, no partial data, the re-run imports every row")
     func connectionEndsMidImport() throws {
-        let db = try TestDatabase.create()
-        defer { db.drop() }
-        try Self.usersReady.withLock { ready in
-            if !ready { try db.addUsers([Self.manager: .manager, Self.caseworker: .caseworker]); ready = true }
-        }
-        for step in [
+        let db = try TestDatabase.scene(users: [Self.manager: .manager, Self.caseworker: .caseworker], steps: [
             ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", Self.manager],
             ["round", "open", "JS/2021", "--frame", "135,3 mill", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
             ["org", "add", "958935420", "--name", "Oslo kommune", "--kind", "municipality", "--municipality", "0301", "--as", Self.caseworker],
-        ] {
-            let result = try CLIRunner.run(step, database: db)
-            try #require(result.exitCode == 0, "\(step): \(result.stderr)")
-        }
+        ])
+        defer { db.drop() }
         let rows = 20_000
         let file = FileManager.default.temporaryDirectory.appending(path: "fault-import-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: file) }

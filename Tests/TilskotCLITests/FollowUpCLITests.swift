@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotStore
 import TilskotTestSupport
@@ -16,19 +15,10 @@ struct FollowUpCLITests {
     static let finance = "fucli_fia"
     static let admin = "fucli_adm"
     static let auditor = "fucli_aud"
-    private static let usersReady = Mutex(false)
 
     /// JS/2021 with Oslo granted 1 000 000 kr (planned in two halves, the first paid), Stavanger
     /// granted 300 000 kr (no plan yet), Bergen rejected; one participant on Oslo's project.
     func scene() throws -> TestDatabase {
-        let db = try TestDatabase.create()
-        try Self.usersReady.withLock { ready in
-            if !ready {
-                try db.addUsers([Self.caseworker: .caseworker, Self.other: .caseworker, Self.manager: .manager,
-                                 Self.finance: .finance, Self.admin: .admin, Self.auditor: .auditor])
-                ready = true
-            }
-        }
         let (k, m, f) = (Self.caseworker, Self.manager, Self.finance)
         var steps: [[String]] = [
             ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", m],
@@ -53,14 +43,9 @@ struct FollowUpCLITests {
             ["participant", "add", "JS-2021-0001", "--code", "OSL-0001", "--birth-year", "1985", "--municipality", "0301",
              "--start", "2021-09-01", "--end", "2022-06-30", "--outcome", "employment", "--as", k],
         ]
-        for step in steps {
-            let result = try CLIRunner.run(step, database: db)
-            guard result.exitCode == 0 else {
-                db.drop()
-                throw TilskotError.refused("setup step \(step.joined(separator: " ")) failed: \(result.stderr)")
-            }
-        }
-        return db
+        return try TestDatabase.scene(users: [Self.caseworker: .caseworker, Self.other: .caseworker, Self.manager: .manager,
+                                              Self.finance: .finance, Self.admin: .admin, Self.auditor: .auditor],
+                                      steps: steps)
     }
 
     func counts(_ db: TestDatabase) throws -> [String: Int] { try db.rowCounts() }

@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotStore
 import TilskotTestSupport
@@ -12,24 +11,12 @@ import TilskotTestSupport
 struct ImportCLITests {
     static let manager = "impcli_mona"
     static let caseworker = "impcli_kari"
-    private static let usersReady = Mutex(false)
 
     func scene() throws -> TestDatabase {
-        let db = try TestDatabase.create()
-        try Self.usersReady.withLock { ready in
-            if !ready { try db.addUsers([Self.manager: .manager, Self.caseworker: .caseworker]); ready = true }
-        }
-        for step in [
+        try TestDatabase.scene(users: [Self.manager: .manager, Self.caseworker: .caseworker], steps: [
             ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", Self.manager],
             ["round", "open", "JS/2021", "--frame", "135,3 mill", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
-        ] {
-            let result = try CLIRunner.run(step, database: db)
-            guard result.exitCode == 0 else {
-                db.drop()
-                throw TilskotError.refused("setup step \(step.joined(separator: " ")) failed: \(result.stderr)")
-            }
-        }
-        return db
+        ])
     }
 
     func file(_ text: String) throws -> String {

@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotStore
 import TilskotTestSupport
@@ -11,15 +10,10 @@ import TilskotTestSupport
 struct LifecycleCLITests {
     static let manager = "lccli_mona"
     static let caseworker = "lccli_kari"
-    private static let usersReady = Mutex(false)
 
     /// A database with the 2021 Jobbsjansen round and two applications: one withdrawn, one decided.
     func scene() throws -> TestDatabase {
-        let db = try TestDatabase.create()
-        try Self.usersReady.withLock { ready in
-            if !ready { try db.addUsers([Self.manager: .manager, Self.caseworker: .caseworker]); ready = true }
-        }
-        for step in [
+        try TestDatabase.scene(users: [Self.manager: .manager, Self.caseworker: .caseworker], steps: [
             ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", Self.manager],
             ["round", "open", "JS/2021", "--frame", "110,3 mill", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
             ["round", "adjust", "JS/2021", "--amount", "+25 mill", "--reason", "integreringspakke II", "--as", Self.manager],
@@ -32,14 +26,7 @@ struct LifecycleCLITests {
             ["application", "withdraw", "JS-2021-0002", "--reason", "Trekt av søkjar", "--as", Self.caseworker],
             ["application", "assess", "JS-2021-0001", "--score", "4", "--recommend", "grant", "--as", Self.caseworker],
             ["application", "decide", "JS-2021-0001", "--grant", "3 400 000", "--date", "2021-04-01", "--as", Self.manager],
-        ] {
-            let result = try CLIRunner.run(step, database: db)
-            guard result.exitCode == 0 else {
-                db.drop()
-                throw TilskotError.refused("setup step \(step.joined(separator: " ")) failed: \(result.stderr)")
-            }
-        }
-        return db
+        ])
     }
 
     func counts(_ db: TestDatabase) throws -> [String: Int] { try db.rowCounts() }

@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotCore
 import TilskotReports
@@ -21,15 +20,9 @@ struct ReportSummaryTallyTests {
     static let appealManager = "rst_per"
     static let finance = "rst_fia"
     static let auditor = "rst_aud"
-    private static let usersReady = Mutex(false)
-
     static func users(_ db: TestDatabase) throws {
-        try usersReady.withLock { ready in
-            guard !ready else { return }
-            try db.addUsers([caseworker: .caseworker, otherCaseworker: .caseworker, manager: .manager,
-                             appealManager: .manager, finance: .finance, auditor: .auditor])
-            ready = true
-        }
+        try db.addUsers([caseworker: .caseworker, otherCaseworker: .caseworker, manager: .manager,
+                         appealManager: .manager, finance: .finance, auditor: .auditor])
     }
 
     // MARK: the plain queries the reports ran before the summaries (as of commit e29ae38)
@@ -274,7 +267,7 @@ struct ReportSummaryTallyTests {
                                             memberBased: n % 2 == 0, externalBoard: n % 3 == 0), session: caseworkers[0])
             if kind == .voluntary { volunteers.append(number) } else { others.append(number) }
         }
-        var random = SummaryRandom(seed: 20_261_125)
+        var random = TestRandom(seed: 20_261_125)
         // 45 applications through the bulk import (one INSERT … SELECT), from municipalities it creates.
         let municipalities = [("958935420", "Oslo kommune", "0301"), ("964965226", "Stavanger kommune", "1103"),
                               ("964338531", "Kristiansand kommune", "4204")]
@@ -504,17 +497,4 @@ struct ReportSummaryTallyTests {
             #expect(try auditor.queryValue("SELECT count(*) FROM tilskot.\(table)", as: Int.self) == 0)
         }
     }
-}
-
-/// A tiny seeded generator (xorshift), so that a failing mix can be run again as it was.
-struct SummaryRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed == 0 ? 1 : seed }
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import TilskotStore
 import TilskotTestSupport
 
@@ -11,15 +10,9 @@ import TilskotTestSupport
 /// The sample's users (kari, ola, mona) are cluster-wide and created once, under a lock, before any
 /// load: parallel GRANTs on one role can collide.
 enum Sample {
-    private static let usersReady = Mutex(false)
-
     static func users(_ db: TestDatabase) throws {
-        try usersReady.withLock { ready in
-            guard !ready else { return }
-            try db.addUsers(["kari": .caseworker, "ola": .caseworker, "mona": .manager,
-                             "rp_auditor": .auditor, "rp_finance": .finance])
-            ready = true
-        }
+        try db.addUsers(["kari": .caseworker, "ola": .caseworker, "mona": .manager,
+                         "rp_auditor": .auditor, "rp_finance": .finance])
     }
 
     /// A fresh database with the sample loaded; the caller drops it.

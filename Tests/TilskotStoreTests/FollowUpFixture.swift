@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotCore
 import TilskotStore
@@ -29,16 +28,10 @@ enum FollowUp {
     /// Every login role of the fixture, for attacks that try each of them.
     static let everyone = [kari, ola, mona, per, fia, finn, aud, adm, reader]
 
-    private static let usersReady = Mutex(false)
-
     static func users(_ db: TestDatabase) throws {
-        try usersReady.withLock { ready in
-            guard !ready else { return }
-            try db.addUsers([kari: .caseworker, ola: .caseworker, mona: .manager, per: .manager, fia: .finance,
-                             finn: .finance, aud: .auditor, adm: .admin, reader: .participantReader])
-            try db.addUsers([per: .finance])
-            ready = true
-        }
+        try db.addUsers([kari: .caseworker, ola: .caseworker, mona: .manager, per: .manager, fia: .finance,
+                         finn: .finance, aud: .auditor, adm: .admin, reader: .participantReader])
+        try db.addUsers([per: .finance])
     }
 
     /// A database with the users, scheme JS (threshold 400 000 kr), round JS/2021 and four municipalities.

@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotCore
 import TilskotStore
@@ -17,8 +16,6 @@ struct ImportSummaryTests {
     static let assessor = "sum_ola"
     static let manager = "sum_mona"
     static let appealManager = "sum_per"
-    private static let usersReady = Mutex(false)
-
     struct Mismatch: Error, CustomStringConvertible {
         var description: String
     }
@@ -93,13 +90,8 @@ struct ImportSummaryTests {
     func randomOperations() throws {
         let db = try TestDatabase.create()
         defer { db.drop() }
-        try Self.usersReady.withLock { ready in
-            if !ready {
-                try db.addUsers([Self.caseworker: .caseworker, Self.assessor: .caseworker, Self.manager: .manager,
-                                 Self.appealManager: .manager])
-                ready = true
-            }
-        }
+        try db.addUsers([Self.caseworker: .caseworker, Self.assessor: .caseworker, Self.manager: .manager,
+                         Self.appealManager: .manager])
         let manager = try db.session(as: Self.manager)
         let appealManager = try db.session(as: Self.appealManager)
         let caseworker = try db.session(as: Self.caseworker)
@@ -114,7 +106,7 @@ struct ImportSummaryTests {
         // 80 applications through the import, 40 per round, from a handful of municipalities.
         let orgs = [("958935420", "Oslo kommune", "0301"), ("964965226", "Stavanger kommune", "1103"),
                     ("964338531", "Kristiansand kommune", "4204")]
-        var seedRandom = Xorshift(seed: 20_211_231)
+        var seedRandom = TestRandom(seed: 20_211_231)
         for (index, round) in rounds.enumerated() {
             var csv = "orgnr,title,amount,received,external_ref,org_name,org_kind,org_municipality\n"
             for n in 1...40 {
@@ -171,17 +163,4 @@ struct ImportSummaryTests {
         #expect(Set(statuses).isSuperset(of: ["granted", "rejected", "withdrawn"]), "\(statuses)")
         #expect(done.count >= 6, "\(done)")
     }
-}
-
-/// A tiny seeded generator, so that a failing mix can be run again as it was.
-struct Xorshift {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed == 0 ? 1 : seed }
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotCore
 import TilskotStore
@@ -14,18 +13,12 @@ struct ImportTests {
     static let caseworker = "imp_kari"
     static let manager = "imp_mona"
     static let auditor = "imp_aud"
-    private static let usersReady = Mutex(false)
 
     /// JS (municipalities) with round JS/2021 (window 2021-01-04 to 2021-03-01), FRIV (voluntary)
     /// with FRIV/2021, and Oslo kommune registered.
     func database() throws -> TestDatabase {
         let db = try TestDatabase.create()
-        try Self.usersReady.withLock { ready in
-            if !ready {
-                try db.addUsers([Self.caseworker: .caseworker, Self.manager: .manager, Self.auditor: .auditor])
-                ready = true
-            }
-        }
+        try db.addUsers([Self.caseworker: .caseworker, Self.manager: .manager, Self.auditor: .auditor])
         let manager = try db.session(as: Self.manager)
         _ = try Schemes.create(.init(code: try SchemeCode("JS"), name: "Jobbsjansen", applicantKinds: [.municipality]), session: manager)
         _ = try Schemes.create(.init(code: try SchemeCode("FRIV"), name: "Frivillige", applicantKinds: [.voluntary]), session: manager)

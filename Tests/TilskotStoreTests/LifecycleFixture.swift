@@ -1,6 +1,5 @@
 import Foundation
 import PGClient
-import Synchronization
 import Testing
 import TilskotCore
 import TilskotStore
@@ -25,15 +24,9 @@ enum Lifecycle {
     static let stavanger = try! OrganisationNumber("964965226")
     static let voluntary = try! OrganisationNumber("988077917")
 
-    private static let usersReady = Mutex(false)
-
     static func users(_ db: TestDatabase) throws {
-        try usersReady.withLock { ready in
-            guard !ready else { return }
-            try db.addUsers([kari: .caseworker, ola: .caseworker, mona: .manager, per: .manager,
-                             fia: .finance, aud: .auditor, adm: .admin])
-            ready = true
-        }
+        try db.addUsers([kari: .caseworker, ola: .caseworker, mona: .manager, per: .manager,
+                         fia: .finance, aud: .auditor, adm: .admin])
     }
 
     /// A database with the users, scheme JS, round JS/2021 (110,3 mill + 25 mill), round JS/2022,
