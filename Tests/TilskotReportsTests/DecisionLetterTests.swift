@@ -6,8 +6,9 @@ import TilskotReports
 struct DecisionLetterTests {
     func letter(_ outcome: DecisionOutcome, amount: Int64 = 3_400_000, reasons: String? = "Ramma for 2021 er avgrensa.",
                 appeal: DecisionLetter.AppealContext? = nil) throws -> DecisionLetter {
-        DecisionLetter(reference: "JS-2021-0007", externalReference: "P-77", schemeName: "Jobbsjansen", year: 2021,
-                       organisationName: "Oslo kommune", organisationNumber: "958935420", title: "Jobbsjansen <Oslo> & co",
+        DecisionLetter(application: LetterCase(reference: "JS-2021-0007", externalReference: "P-77", schemeName: "Jobbsjansen",
+                                               year: 2021, organisationName: "Oslo kommune", organisationNumber: "958935420",
+                                               title: "Jobbsjansen <Oslo> & co"),
                        received: try CalendarDate("2021-02-01"), amountApplied: Money(kroner: 4_000_000), outcome: outcome,
                        amount: Money(kroner: amount), reasons: reasons, conditions: "Rapport innan 1. mars 2022; Revidert rekneskap",
                        decisionDate: try CalendarDate("2021-04-01"), decidedBy: "Mona Leder", appeal: appeal)

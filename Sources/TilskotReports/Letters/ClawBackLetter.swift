@@ -21,14 +21,8 @@ public struct ClawBackLetter: Sendable, Equatable {
         }
     }
 
-    public var issuer: LetterIssuer
-    public var reference: String
-    public var externalReference: String?
-    public var schemeName: String
-    public var year: Int
-    public var organisationName: String
-    public var organisationNumber: String
-    public var title: String
+    /// The application the grant was for, its party and who writes.
+    public var application: LetterCase
     public var grantDecisionDate: CalendarDate
     public var granted: Money
     public var paid: Money
@@ -41,18 +35,10 @@ public struct ClawBackLetter: Sendable, Equatable {
     public var decidedBy: String
     public var appeal: AppealContext?
 
-    public init(issuer: LetterIssuer = .imdi, reference: String, externalReference: String?, schemeName: String, year: Int,
-                organisationName: String, organisationNumber: String, title: String, grantDecisionDate: CalendarDate,
-                granted: Money, paid: Money, amount: Money, originalAmount: Money, reasons: String,
-                decisionDate: CalendarDate, dueDate: CalendarDate, decidedBy: String, appeal: AppealContext?) {
-        self.issuer = issuer
-        self.reference = reference
-        self.externalReference = externalReference
-        self.schemeName = schemeName
-        self.year = year
-        self.organisationName = organisationName
-        self.organisationNumber = organisationNumber
-        self.title = title
+    public init(application: LetterCase, grantDecisionDate: CalendarDate, granted: Money, paid: Money, amount: Money,
+                originalAmount: Money, reasons: String, decisionDate: CalendarDate, dueDate: CalendarDate,
+                decidedBy: String, appeal: AppealContext?) {
+        self.application = application
         self.grantDecisionDate = grantDecisionDate
         self.granted = granted
         self.paid = paid
@@ -73,22 +59,8 @@ public struct ClawBackLetter: Sendable, Equatable {
         let text = ClawBackLetterText(letter: self, language: language)
         var sections = [text.decisionSection, text.reasonsSection]
         if amount.ore > 0 { sections.append(text.paymentSection) }
-        sections.append(AppealRights.section(language, issuer: issuer, reference: reference,
-                                             forwarded: appeal?.outcome == "upheld"))
-        sections.append(AppealRights.accessSection(language))
-        let (closing, note) = AppealRights.closing(language)
-        var references = [(label: text.ourReference, value: reference)]
-        if let externalReference { references.append((label: text.yourReference, value: externalReference)) }
-        references.append((label: text.dateLabel, value: language.longDate(decisionDate)))
-        return LetterDocument(
-            language: language,
-            sender: [issuer.name(language).capitalisedFirst],
-            recipient: [organisationName, "\(text.organisationNumberLabel) \(organisationNumber)"],
-            references: references,
-            title: text.title,
-            sections: sections,
-            closing: closing,
-            signature: [decidedBy, issuer.name(language).capitalisedFirst, "", note])
+        return application.document(language, title: text.title, sections: sections, decisionDate: decisionDate,
+                                    decidedBy: decidedBy, forwarded: appeal?.outcome == "upheld")
     }
 }
 
@@ -97,18 +69,12 @@ struct ClawBackLetterText {
     let letter: ClawBackLetter
     let language: LetterLanguage
 
-    private var scheme: String { "\(letter.schemeName) \(letter.year)" }
-    private var org: String { letter.organisationName }
+    private var application: LetterCase { letter.application }
+    private var scheme: String { application.schemeYear }
+    private var org: String { application.organisationName }
     private func kr(_ m: Money) -> String { language.amount(m) }
     private func date(_ d: CalendarDate) -> String { language.longDate(d) }
-    private var quotedTitle: String { language == .en ? "“\(letter.title)”" : "«\(letter.title)»" }
-
-    var ourReference: String { language == .en ? "Our reference" : "Vår referanse" }
-    var yourReference: String {
-        switch language { case .nn: "Dykkar referanse"; case .nb: "Deres referanse"; case .en: "Your reference" }
-    }
-    var dateLabel: String { language == .en ? "Date" : "Dato" }
-    var organisationNumberLabel: String { language == .en ? "Organisation number" : "Organisasjonsnummer" }
+    private var quotedTitle: String { application.quotedTitle(language) }
 
     var title: String {
         let base: String
@@ -129,7 +95,7 @@ struct ClawBackLetterText {
             paragraphs.append("\(org) fekk \(date(letter.grantDecisionDate)) eit tilskot på \(kr(letter.granted)) til \(quotedTitle). Av tilskotet er \(kr(letter.paid)) utbetalt.")
             paragraphs.append(cancelled
                 ? "Kravet om tilbakebetaling er oppheva. De skal ikkje betale noko tilbake."
-                : "\(letter.issuer.name(language).capitalisedFirst) krev at \(org) betaler tilbake \(kr(letter.amount)) av tilskotet.")
+                : "\(application.issuer.name(language).capitalisedFirst) krev at \(org) betaler tilbake \(kr(letter.amount)) av tilskotet.")
             if let appeal = letter.appeal {
                 switch appeal.outcome {
                 case "reduced": paragraphs.append("Vedtaket er gjort etter klaga de sende, motteken \(date(appeal.received)). Kravet var først på \(kr(letter.originalAmount)) og er sett ned til \(kr(letter.amount)).")
@@ -141,7 +107,7 @@ struct ClawBackLetterText {
             paragraphs.append("\(org) fikk \(date(letter.grantDecisionDate)) et tilskudd på \(kr(letter.granted)) til \(quotedTitle). Av tilskuddet er \(kr(letter.paid)) utbetalt.")
             paragraphs.append(cancelled
                 ? "Kravet om tilbakebetaling er opphevet. Dere skal ikke betale noe tilbake."
-                : "\(letter.issuer.name(language).capitalisedFirst) krever at \(org) betaler tilbake \(kr(letter.amount)) av tilskuddet.")
+                : "\(application.issuer.name(language).capitalisedFirst) krever at \(org) betaler tilbake \(kr(letter.amount)) av tilskuddet.")
             if let appeal = letter.appeal {
                 switch appeal.outcome {
                 case "reduced": paragraphs.append("Vedtaket er truffet etter klagen dere sendte, mottatt \(date(appeal.received)). Kravet var først på \(kr(letter.originalAmount)) og er satt ned til \(kr(letter.amount)).")
@@ -153,7 +119,7 @@ struct ClawBackLetterText {
             paragraphs.append("On \(date(letter.grantDecisionDate)) \(org) was awarded a grant of \(kr(letter.granted)) for \(quotedTitle), of which \(kr(letter.paid)) has been paid.")
             paragraphs.append(cancelled
                 ? "The claim for repayment is withdrawn. You do not have to repay anything."
-                : "\(letter.issuer.name(language).capitalisedFirst) claims repayment of \(kr(letter.amount)) of the grant from \(org).")
+                : "\(application.issuer.name(language).capitalisedFirst) claims repayment of \(kr(letter.amount)) of the grant from \(org).")
             if let appeal = letter.appeal {
                 switch appeal.outcome {
                 case "reduced": paragraphs.append("This decision follows your appeal, received on \(date(appeal.received)). The claim was first \(kr(letter.originalAmount)) and is reduced to \(kr(letter.amount)).")
@@ -171,17 +137,17 @@ struct ClawBackLetterText {
         switch language {
         case .nn:
             return .init(heading: "Grunngiving", paragraphs: [
-                "Tilskot som ikkje er brukt etter føresetnadene i tilskotsbrevet, kan krevjast betalt tilbake. Vedtaket er gjort etter regelverket for tilskotsordninga \(letter.schemeName) og reglane om tilskot i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Tilskot som ikkje er brukt etter føresetnadene i tilskotsbrevet, kan krevjast betalt tilbake. Vedtaket er gjort etter regelverket for tilskotsordninga \(application.schemeName) og reglane om tilskot i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
                 "Hovudomsyna i vurderinga: \(letter.reasons)",
             ] + onAppeal("I klagesaka har vi lagt vekt på dette:"))
         case .nb:
             return .init(heading: "Begrunnelse", paragraphs: [
-                "Tilskudd som ikke er brukt etter forutsetningene i tilskuddsbrevet, kan kreves tilbakebetalt. Vedtaket er truffet etter regelverket for tilskuddsordningen \(letter.schemeName) og reglene om tilskudd i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Tilskudd som ikke er brukt etter forutsetningene i tilskuddsbrevet, kan kreves tilbakebetalt. Vedtaket er truffet etter regelverket for tilskuddsordningen \(application.schemeName) og reglene om tilskudd i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
                 "Hovedhensynene i vurderingen: \(letter.reasons)",
             ] + onAppeal("I klagesaken har vi lagt vekt på dette:"))
         case .en:
             return .init(heading: "Reasons", paragraphs: [
-                "Funds not used as the award letter required may be claimed back. The decision is made under the rules of the grant scheme \(letter.schemeName) and the rules on grants in the Regulations and Provisions on Financial Management in Central Government, chapter 6.",
+                "Funds not used as the award letter required may be claimed back. The decision is made under the rules of the grant scheme \(application.schemeName) and the rules on grants in the Regulations and Provisions on Financial Management in Central Government, chapter 6.",
                 "The main considerations: \(letter.reasons)",
             ] + onAppeal("On the appeal we have considered:"))
         }
@@ -191,17 +157,17 @@ struct ClawBackLetterText {
         switch language {
         case .nn:
             return .init(heading: "Innbetaling", paragraphs: [
-                "Beløpet på \(kr(letter.amount)) skal vere betalt innan \(date(letter.dueDate)). Merk innbetalinga med vår referanse \(letter.reference).",
+                "Beløpet på \(kr(letter.amount)) skal vere betalt innan \(date(letter.dueDate)). Merk innbetalinga med vår referanse \(application.reference).",
                 "Blir beløpet ikkje betalt innan fristen, kan vi krevje forseinkingsrente etter forseinkingsrentelova. Ei klage gir ikkje sjølv utsetjing av fristen; de kan be om utsett iverksetjing (forvaltningslova § 42).",
             ])
         case .nb:
             return .init(heading: "Innbetaling", paragraphs: [
-                "Beløpet på \(kr(letter.amount)) skal være betalt innen \(date(letter.dueDate)). Merk innbetalingen med vår referanse \(letter.reference).",
+                "Beløpet på \(kr(letter.amount)) skal være betalt innen \(date(letter.dueDate)). Merk innbetalingen med vår referanse \(application.reference).",
                 "Blir beløpet ikke betalt innen fristen, kan vi kreve forsinkelsesrente etter forsinkelsesrenteloven. En klage gir ikke i seg selv utsettelse av fristen; dere kan be om utsatt iverksettelse (forvaltningsloven § 42).",
             ])
         case .en:
             return .init(heading: "Payment", paragraphs: [
-                "The amount of \(kr(letter.amount)) must be paid by \(date(letter.dueDate)). Please mark the payment with our reference \(letter.reference).",
+                "The amount of \(kr(letter.amount)) must be paid by \(date(letter.dueDate)). Please mark the payment with our reference \(application.reference).",
                 "If it is not paid by then, we may charge late-payment interest under the Late Payment Interest Act. An appeal does not in itself postpone the deadline; you may ask for the decision's effect to be deferred (Public Administration Act section 42).",
             ])
         }

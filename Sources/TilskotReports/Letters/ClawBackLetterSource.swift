@@ -15,11 +15,8 @@ public enum ClawBackLetterSource {
         let money = try GrantMoney.grant(reference, session: session)
         // The appeal the claw-back's current amount answers: the last one resolved.
         let resolved = clawBack.appeals.last(where: { $0.outcome != nil })
-        let a = detail.summary
         return ClawBackLetter(
-            issuer: issuer, reference: a.reference, externalReference: a.externalRef, schemeName: detail.schemeName,
-            year: Int(a.round.split(separator: "/").last ?? "") ?? clawBack.decisionDate.year,
-            organisationName: a.organisationName, organisationNumber: a.organisationNumber, title: a.title,
+            application: LetterCase(detail, issuer: issuer, orYear: clawBack.decisionDate.year),
             grantDecisionDate: grant.decisionDate, granted: grant.amount, paid: money?.paid ?? .zero,
             amount: clawBack.amount, originalAmount: clawBack.originalAmount, reasons: clawBack.reasons,
             decisionDate: clawBack.decisionDate, dueDate: clawBack.dueDate,

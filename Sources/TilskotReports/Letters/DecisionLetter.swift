@@ -24,14 +24,8 @@ public struct DecisionLetter: Sendable, Equatable {
         }
     }
 
-    public var issuer: LetterIssuer
-    public var reference: String
-    public var externalReference: String?
-    public var schemeName: String
-    public var year: Int
-    public var organisationName: String
-    public var organisationNumber: String
-    public var title: String
+    /// The application, its party and who writes.
+    public var application: LetterCase
     public var received: CalendarDate
     public var amountApplied: Money
     public var outcome: DecisionOutcome
@@ -43,19 +37,10 @@ public struct DecisionLetter: Sendable, Equatable {
     public var decidedBy: String
     public var appeal: AppealContext?
 
-    public init(issuer: LetterIssuer = .imdi, reference: String, externalReference: String?, schemeName: String,
-                year: Int, organisationName: String, organisationNumber: String, title: String,
-                received: CalendarDate, amountApplied: Money, outcome: DecisionOutcome, amount: Money,
-                reasons: String?, conditions: String?, decisionDate: CalendarDate, decidedBy: String,
+    public init(application: LetterCase, received: CalendarDate, amountApplied: Money, outcome: DecisionOutcome,
+                amount: Money, reasons: String?, conditions: String?, decisionDate: CalendarDate, decidedBy: String,
                 appeal: AppealContext?) {
-        self.issuer = issuer
-        self.reference = reference
-        self.externalReference = externalReference
-        self.schemeName = schemeName
-        self.year = year
-        self.organisationName = organisationName
-        self.organisationNumber = organisationNumber
-        self.title = title
+        self.application = application
         self.received = received
         self.amountApplied = amountApplied
         self.outcome = outcome
@@ -86,22 +71,8 @@ public struct DecisionLetter: Sendable, Equatable {
         if outcome == .granted || outcome == .partiallyGranted {
             sections.append(text.conditionsSection)
         }
-        sections.append(AppealRights.section(language, issuer: issuer, reference: reference,
-                                             forwarded: appeal?.upheld == true))
-        sections.append(AppealRights.accessSection(language))
-        let (closing, note) = AppealRights.closing(language)
-        var references = [(label: text.ourReference, value: reference)]
-        if let externalReference { references.append((label: text.yourReference, value: externalReference)) }
-        references.append((label: text.dateLabel, value: language.longDate(decisionDate)))
-        return LetterDocument(
-            language: language,
-            sender: [issuer.name(language).capitalisedFirst],
-            recipient: [organisationName, "\(text.organisationNumberLabel) \(organisationNumber)"],
-            references: references,
-            title: text.title,
-            sections: sections,
-            closing: closing,
-            signature: [decidedBy, issuer.name(language).capitalisedFirst, "", note])
+        return application.document(language, title: text.title, sections: sections, decisionDate: decisionDate,
+                                    decidedBy: decidedBy, forwarded: appeal?.upheld == true)
     }
 }
 

@@ -18,14 +18,11 @@ public enum DecisionLetterSource {
                            upheld: record.outcome == "upheld")
         }
         let decider = try fullName(of: decision.decidedBy, session: session)
-        let a = detail.summary
         return DecisionLetter(
-            issuer: issuer, reference: a.reference, externalReference: a.externalRef, schemeName: detail.schemeName,
-            year: Int(a.round.split(separator: "/").last ?? "") ?? decision.decisionDate.year,
-            organisationName: a.organisationName, organisationNumber: a.organisationNumber, title: a.title,
-            received: a.received, amountApplied: a.amountApplied, outcome: decision.outcome, amount: decision.amount,
-            reasons: decision.reasons, conditions: decision.conditions, decisionDate: decision.decisionDate,
-            decidedBy: decider, appeal: appeal)
+            application: LetterCase(detail, issuer: issuer, orYear: decision.decisionDate.year),
+            received: detail.summary.received, amountApplied: detail.summary.amountApplied, outcome: decision.outcome,
+            amount: decision.amount, reasons: decision.reasons, conditions: decision.conditions,
+            decisionDate: decision.decisionDate, decidedBy: decider, appeal: appeal)
     }
 
     /// The name given with `user add --name` (the role's comment), else the user name.

@@ -7,22 +7,14 @@ struct DecisionLetterText {
     let letter: DecisionLetter
     let language: LetterLanguage
 
-    private var scheme: String { "\(letter.schemeName) \(letter.year)" }
-    private var org: String { letter.organisationName }
-    private var issuer: String { letter.issuer.name(language) }
+    private var application: LetterCase { letter.application }
+    private var scheme: String { application.schemeYear }
+    private var org: String { application.organisationName }
+    private var issuer: String { application.issuer.name(language) }
     private var amount: String { language.amount(letter.amount) }
     private var applied: String { language.amount(letter.amountApplied) }
     private func date(_ d: CalendarDate) -> String { language.longDate(d) }
-    private var quotedTitle: String {
-        language == .en ? "“\(letter.title)”" : "«\(letter.title)»"
-    }
-
-    var ourReference: String { language == .en ? "Our reference" : "Vår referanse" }
-    var yourReference: String {
-        switch language { case .nn: "Dykkar referanse"; case .nb: "Deres referanse"; case .en: "Your reference" }
-    }
-    var dateLabel: String { language == .en ? "Date" : "Dato" }
-    var organisationNumberLabel: String { language == .en ? "Organisation number" : "Organisasjonsnummer" }
+    private var quotedTitle: String { application.quotedTitle(language) }
 
     var title: String {
         let base: String
@@ -103,7 +95,7 @@ struct DecisionLetterText {
         switch language {
         case .nn:
             var paragraphs = [
-                "Vedtaket er gjort etter regelverket for tilskotsordninga \(letter.schemeName) og reglane om tilskot i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Vedtaket er gjort etter regelverket for tilskotsordninga \(application.schemeName) og reglane om tilskot i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
                 "Vi har lagt til grunn opplysningane i søknaden: \(org) søkte om \(applied) til \(quotedTitle).",
             ]
             paragraphs.append(reasons.isEmpty
@@ -112,7 +104,7 @@ struct DecisionLetterText {
             return .init(heading: "Grunngiving", paragraphs: paragraphs)
         case .nb:
             var paragraphs = [
-                "Vedtaket er truffet etter regelverket for tilskuddsordningen \(letter.schemeName) og reglene om tilskudd i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Vedtaket er truffet etter regelverket for tilskuddsordningen \(application.schemeName) og reglene om tilskudd i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
                 "Vi har lagt til grunn opplysningene i søknaden: \(org) søkte om \(applied) til \(quotedTitle).",
             ]
             paragraphs.append(reasons.isEmpty
@@ -121,7 +113,7 @@ struct DecisionLetterText {
             return .init(heading: "Begrunnelse", paragraphs: paragraphs)
         case .en:
             var paragraphs = [
-                "The decision is made under the rules of the grant scheme \(letter.schemeName) and the rules on grants in the Regulations and Provisions on Financial Management in Central Government, chapter 6.",
+                "The decision is made under the rules of the grant scheme \(application.schemeName) and the rules on grants in the Regulations and Provisions on Financial Management in Central Government, chapter 6.",
                 "We have relied on the information in the application: \(org) applied for \(applied) for \(quotedTitle).",
             ]
             paragraphs.append(reasons.isEmpty

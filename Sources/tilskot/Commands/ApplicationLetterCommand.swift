@@ -34,7 +34,7 @@ struct ApplicationLetter: ParsableCommand {
         let session = try Session.open(try DatabaseTarget.resolve(databaseURL: databaseURL), actAs: actor)
         var letter = try DecisionLetterSource.letter(for: ref, session: session)
         if issuer != nil || appealBody != nil {
-            letter.issuer = LetterIssuer(
+            letter.application.issuer = LetterIssuer(
                 names: issuer.map { name in Dictionary(uniqueKeysWithValues: LetterLanguage.allCases.map { ($0, name) }) } ?? LetterIssuer.imdi.names,
                 appealBodies: appealBody.map { body in Dictionary(uniqueKeysWithValues: LetterLanguage.allCases.map { ($0, body) }) } ?? LetterIssuer.imdi.appealBodies)
         }

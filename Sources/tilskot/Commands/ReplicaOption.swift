@@ -30,7 +30,7 @@ struct ReplicaOption: ParsableArguments {
     func session(actingAs actor: String?, primary: () throws(TilskotError) -> Session) throws(TilskotError) -> Session {
         guard let url else { return try primary() }
         let session = try Session.open(DatabaseTarget(conninfo: url, source: .explicit), actAs: actor)
-        try session.run { try session.connection.execute("SET default_transaction_read_only = on") }
+        _ = try session.run { try session.connection.execute("SET default_transaction_read_only = on") }
         return session
     }
 }
