@@ -50,23 +50,7 @@ extension EqualitySection {
     }
 }
 
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
-
+extension HTML {
     static func table(_ table: EqualitySection.Table) -> String {
         func cell(_ tag: String, _ text: String, _ numeric: Bool, label: String? = nil) -> String {
             // data-label carries the column name for the phone layout, where each row becomes a card.

@@ -16,25 +16,7 @@ extension EqualitySection {
     }
 }
 
-enum Markdown {
-    /// Backslash-escapes what Markdown (CommonMark and GitHub's tables) would read as markup; line
-    /// breaks become spaces so a value cannot start a heading or a list.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "{", "}", "!", "~":
-                out.append("\\")
-                out.append(ch)
-            case "\n", "\r":
-                out.append(" ")
-            default:
-                out.append(ch)
-            }
-        }
-        return out
-    }
-
+extension Markdown {
     static func table(_ table: EqualitySection.Table) -> String {
         var out = "**\(escape(table.caption))**\n\n"
         out += "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"

@@ -61,15 +61,8 @@ extension LetterDocument {
     }
 
     public func renderMarkdown() -> String {
-        func escape(_ text: String) -> String {
-            // Text from the case (reasons, names) must not turn into Markdown markup.
-            var out = ""
-            for ch in text {
-                if "\\`*_[]<>#|".contains(ch) { out.append("\\") }
-                out.append(ch)
-            }
-            return out
-        }
+        // Text from the case (reasons, names) must not turn into Markdown markup.
+        let escape = Markdown.escape
         var out = sender.map(escape).joined(separator: "  \n") + "\n\n"
         out += recipient.map(escape).joined(separator: "  \n") + "\n\n"
         out += references.map { "**\(escape($0.label)):** \(escape($0.value))" }.joined(separator: "  \n") + "\n\n"
@@ -86,7 +79,7 @@ extension LetterDocument {
     }
 
     public func renderHTML() -> String {
-        func e(_ text: String) -> String { HTMLText.escape(text) }
+        let e = HTML.escape
         func lines(_ items: [String]) -> String { items.map(e).joined(separator: "<br>") }
         var body = "<header><p class=\"sender\">\(lines(sender))</p><p class=\"recipient\">\(lines(recipient))</p>"
         body += "<dl>" + references.map { "<dt>\(e($0.label))</dt><dd>\(e($0.value))</dd>" }.joined() + "</dl></header>\n"
@@ -121,24 +114,5 @@ extension LetterDocument {
             </html>
 
             """
-    }
-}
-
-/// HTML escaping for text from data.
-public enum HTMLText {
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
     }
 }
