@@ -75,4 +75,13 @@ struct DecisionLetterTests {
         #expect(!page.contains("http"))
         #expect(page.contains("<li>Rapport innan 1. mars 2022</li>"))
     }
+
+    @Test("reasons typed over several lines cannot start a list or a heading in the Markdown letter")
+    func reasonsOverLines() throws {
+        let text = try letter(.rejected, amount: 0, reasons: "Ramma er brukt opp.\n- Tiltaket er ikkje prioritert\n# Ny overskrift")
+            .render(.markdown, language: .nn)
+        #expect(text.contains("Ramma er brukt opp. - Tiltaket er ikkje prioritert \\# Ny overskrift"), "\(text)")
+        #expect(!text.contains("\n- Tiltaket"))
+        #expect(!text.contains("\n# Ny"))
+    }
 }
