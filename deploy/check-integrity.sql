@@ -10,7 +10,9 @@
 -- the audit trigger was off, or with session_replication_role = replica); an application whose
 -- status is not the one its audit history ends with; a round whose maintained sums do not match its
 -- decisions and adjustments; a grant with more attested and paid than granted, or an instalment
--- attested or paid without its events; an object owned by a person (who could disable its triggers); a
+-- attested or paid without its events; a report summary that is not what its rows add up to (the
+-- reports read the summaries, so a summary written past its triggers would move every figure built
+-- on it); an object owned by a person (who could disable its triggers); a
 -- group role with rights it must not have; a SECURITY DEFINER function without a pinned
 -- search_path. What it cannot see: a superuser who also forged the audit log to match. For that,
 -- the server's own log (log_statement = 'ddl', pgaudit), shipped to a host the DBA does not
@@ -68,6 +70,101 @@ SELECT 'history: every attested or paid instalment has its attestation and payme
     OR (p.status = 'paid'
         AND NOT EXISTS (SELECT 1 FROM tilskot.payment_event e WHERE e.payment_id = p.id AND e.kind = 'pay'))
 UNION ALL
+SELECT 'reports: the application summary (summary, trend, geography) is what its applications and decisions add up to',
+       count(*) = 0, coalesce(string_agg(DISTINCT 'round ' || x.round_id, ', '), '')
+  FROM (WITH plain AS (
+            SELECT a.round_id, coalesce(o.municipality, '') AS municipality, o.kind, o.member_based, o.external_board,
+                   count(*) AS applications, sum(a.amount_applied_ore) AS requested_ore,
+                   count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
+                   count(*) FILTER (WHERE a.status IN ('received', 'in_review', 'assessed')) AS pending,
+                   count(*) FILTER (WHERE a.status = 'appealed') AS appealed,
+                   count(*) FILTER (WHERE d.outcome = 'granted') AS granted,
+                   count(*) FILTER (WHERE d.outcome = 'partially_granted') AS partially_granted,
+                   count(*) FILTER (WHERE d.outcome = 'rejected') AS rejected,
+                   count(*) FILTER (WHERE d.outcome = 'dismissed') AS dismissed,
+                   coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+              FROM tilskot.application a JOIN tilskot.organisation o ON o.id = a.organisation_id
+              LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+             GROUP BY 1, 2, 3, 4, 5),
+        kept AS (
+            SELECT round_id, municipality, kind, member_based, external_board, applications, requested_ore, withdrawn,
+                   pending, appealed, granted, partially_granted, rejected, dismissed, granted_ore
+              FROM tilskot.application_tally
+             WHERE (applications, requested_ore, withdrawn, pending, appealed, granted, partially_granted, rejected,
+                    dismissed, granted_ore) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        SELECT round_id FROM kept k FULL JOIN plain p USING (round_id, municipality, kind, member_based, external_board)
+         WHERE to_jsonb(k) IS DISTINCT FROM to_jsonb(p)) x
+UNION ALL
+SELECT 'reports: the applicant summary (applicants) is the distinct organisations that applied in each round',
+       count(*) = 0, coalesce(string_agg(DISTINCT 'round ' || x.round_id, ', '), '')
+  FROM (WITH plain AS (
+            SELECT a.round_id, o.kind, o.member_based, o.external_board, count(DISTINCT o.id) AS organisations
+              FROM tilskot.application a JOIN tilskot.organisation o ON o.id = a.organisation_id
+             GROUP BY 1, 2, 3, 4),
+        kept AS (
+            SELECT round_id, kind, member_based, external_board, organisations
+              FROM tilskot.applicant_tally WHERE organisations <> 0)
+        SELECT round_id FROM kept k FULL JOIN plain p USING (round_id, kind, member_based, external_board)
+         WHERE to_jsonb(k) IS DISTINCT FROM to_jsonb(p)) x
+UNION ALL
+SELECT 'reports: the caseload histogram (caseload) is what the cases add up to', count(*) = 0,
+       coalesce(string_agg(DISTINCT 'round ' || x.round_id, ', '), '')
+  FROM (WITH cases AS (
+            SELECT a.round_id, coalesce(g.caseworker, asm.assessor, '(unassigned)') AS caseworker, a.status,
+                   fd.decision_date IS NOT NULL AS decided, coalesce(fd.decision_date - a.received, 0) AS days_to_decision,
+                   coalesce(ap.appeals, 0) AS appeals, coalesce(ap.upheld, 0) AS upheld,
+                   coalesce(ap.changed, 0) AS changed, coalesce(ap.pending, 0) AS pending
+              FROM tilskot.application a
+              LEFT JOIN LATERAL (SELECT caseworker FROM tilskot.assignment g
+                                  WHERE g.application_id = a.id ORDER BY g.id DESC LIMIT 1) g ON true
+              LEFT JOIN tilskot.assessment asm ON asm.application_id = a.id AND asm.is_current
+              LEFT JOIN LATERAL (SELECT decision_date FROM tilskot.decision d
+                                  WHERE d.application_id = a.id ORDER BY d.id LIMIT 1) fd ON true
+              LEFT JOIN LATERAL (SELECT count(*) AS appeals, count(*) FILTER (WHERE p.outcome = 'upheld') AS upheld,
+                                        count(*) FILTER (WHERE p.outcome = 'changed') AS changed,
+                                        count(*) FILTER (WHERE p.outcome IS NULL) AS pending
+                                   FROM tilskot.appeal p WHERE p.application_id = a.id) ap ON true),
+        plain AS (
+            SELECT round_id, caseworker, status, decided, days_to_decision, count(*) AS applications,
+                   sum(appeals) AS appeals, sum(upheld) AS appeals_upheld, sum(changed) AS appeals_changed,
+                   sum(pending) AS appeals_pending
+              FROM cases GROUP BY 1, 2, 3, 4, 5),
+        kept AS (
+            SELECT round_id, caseworker, status, decided, days_to_decision, applications, appeals, appeals_upheld,
+                   appeals_changed, appeals_pending
+              FROM tilskot.caseload_tally
+             WHERE (applications, appeals, appeals_upheld, appeals_changed, appeals_pending) <> (0, 0, 0, 0, 0))
+        SELECT round_id FROM kept k FULL JOIN plain p USING (round_id, caseworker, status, decided, days_to_decision)
+         WHERE to_jsonb(k) IS DISTINCT FROM to_jsonb(p)) x
+UNION ALL
+SELECT 'reports: the follow-up summary (followup) is what the payments, claw-backs and reports add up to',
+       count(*) = 0, coalesce(string_agg(DISTINCT 'round ' || x.round_id, ', '), '')
+  FROM (WITH plain AS (
+            SELECT g.round_id, coalesce(rd.due_date, 'infinity'::date) AS due_date,
+                   sum(g.planned_ore) AS planned_ore, sum(g.paid_ore) AS paid_ore,
+                   sum(g.clawed_back_ore) AS clawed_back_ore, sum(g.repaid_ore) AS repaid_ore,
+                   count(*) FILTER (WHERE g.clawed_back_ore > 0) AS clawbacks,
+                   count(rd.id) AS reports_required,
+                   count(rd.id) FILTER (WHERE rep.status = 'approved') AS reports_approved,
+                   count(rd.id) FILTER (WHERE rep.status = 'received') AS reports_awaiting_review,
+                   count(rd.id) FILTER (WHERE rep.status IS NULL) AS reports_open
+              FROM tilskot.grant_money g
+              LEFT JOIN tilskot.report_duty rd ON rd.application_id = g.application_id AND rd.is_current
+              LEFT JOIN LATERAL (SELECT rr.status FROM tilskot.recipient_report rr
+                                  WHERE rr.application_id = g.application_id AND rr.status IN ('received', 'approved')
+                                  ORDER BY rr.status = 'approved' DESC LIMIT 1) rep ON true
+             GROUP BY 1, 2
+            HAVING (sum(g.planned_ore), sum(g.paid_ore), sum(g.clawed_back_ore), sum(g.repaid_ore), count(rd.id))
+                   <> (0, 0, 0, 0, 0)),
+        kept AS (
+            SELECT round_id, due_date, planned_ore, paid_ore, clawed_back_ore, repaid_ore, clawbacks, reports_required,
+                   reports_approved, reports_awaiting_review, reports_open
+              FROM tilskot.followup_tally
+             WHERE (planned_ore, paid_ore, clawed_back_ore, repaid_ore, clawbacks, reports_required, reports_approved,
+                    reports_awaiting_review, reports_open) <> (0, 0, 0, 0, 0, 0, 0, 0, 0))
+        SELECT round_id FROM kept k FULL JOIN plain p USING (round_id, due_date)
+         WHERE to_jsonb(k) IS DISTINCT FROM to_jsonb(p)) x
+UNION ALL
 SELECT 'owners: no person (a login that is not a superuser) owns a tilskot table, function or the schema', count(*) = 0,
        coalesce(string_agg(DISTINCT r.rolname, ', '), '')
   FROM (SELECT relowner AS owner FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace
@@ -107,9 +204,14 @@ $checks$ || coalesce(E'\nUNION ALL\n' || string_agg(format(
   FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
  WHERE g.tgname = 'zz_audit' AND c.relnamespace = 'tilskot'::regnamespace \gset
 
-SELECT * FROM (:checks) c ORDER BY ok, name;
-
-SELECT bool_and(ok) AS all_ok FROM (:checks) c \gset
+-- Evaluated once (the summary checks read every application): the table as text, and whether all hold.
+SELECT 'check' || repeat(' ', greatest(0, max(length(name)) - 5)) || ' | ok | detail' || E'\n'
+       || repeat('-', max(length(name))) || '-+----+-------' || E'\n'
+       || string_agg(rpad(name, max_name) || ' | ' || CASE WHEN ok THEN 't ' ELSE 'f ' END || ' | ' || coalesce(detail, ''), E'\n'
+                     ORDER BY ok, name) AS report,
+       bool_and(ok) AS all_ok
+  FROM (SELECT c.*, max(length(c.name)) OVER () AS max_name FROM (:checks) c) c \gset
+\echo :report
 \if :all_ok
     \echo 'tilskot integrity: every check holds'
 \else

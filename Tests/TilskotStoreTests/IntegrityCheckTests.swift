@@ -63,9 +63,32 @@ struct IntegrityCheckTests {
             "money: every round's granted sum equals its current grants",
             "money: no grant has more attested and paid than it grants",
             "history: every attested or paid instalment has its attestation and payment events",
+            // The reports' summaries missed the grant and the payment: their triggers were off too.
+            "reports: the application summary (summary, trend, geography) is what its applications and decisions add up to",
+            "reports: the caseload histogram (caseload) is what the cases add up to",
+            "reports: the follow-up summary (followup) is what the payments, claw-backs and reports add up to",
         ], "\(tampered.output)")
         #expect(tampered.output.contains("\(decided): 600000000 øre out of 500000000"))
         #expect(tampered.output.contains("audit_log.audit_log_no_update_delete is disabled"))
         #expect(tampered.output.contains("\(target) is granted"))
+    }
+
+    @Test("a report summary written past its triggers is named, and only it, with its round")
+    func detectsSummaryWrittenDirectly() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let reference = try Lifecycle.assessed(db)
+        _ = try Decisions.decide(reference, .grant(try Money.parse("5 000 000")), session: try db.session(as: Lifecycle.mona))
+        #expect(try check(db).failing.isEmpty)
+        let roundId = try #require(try db.connect().queryValue(
+            "SELECT round_id FROM tilskot.application WHERE reference = $1", [reference.description], as: Int64.self))
+
+        // MUT: the owner adds an applicant that never applied to the applicants report's summary
+        try db.connect().execute("UPDATE tilskot.applicant_tally SET organisations = organisations + 1 WHERE round_id = $1", [roundId])
+        let tampered = try check(db)
+        #expect(tampered.exitCode != 0)
+        #expect(tampered.failing == ["reports: the applicant summary (applicants) is the distinct organisations that applied in each round"],
+                "\(tampered.output)")
+        #expect(tampered.output.contains("round \(roundId)"))
     }
 }

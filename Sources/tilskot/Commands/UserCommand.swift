@@ -20,7 +20,7 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let session = try global.adminSession()
             try Users.add(user, role: role, fullName: name, session: session)
-            print("\(user) is a \(role.rawValue)")
+            print("\(user) is now in \(role.groupRole)")
         }
     }
 
