@@ -16,32 +16,31 @@ public enum EqualityQuery {
                           (SELECT coalesce(json_agg(json_build_object('amount_ore', f.amount_ore, 'reason', f.reason)
                                                     ORDER BY f.id), '[]'::json)
                              FROM tilskot.frame_adjustment f WHERE f.round_id = r.id) AS adjustments,
-                          count(a.id) AS applications,
-                          count(*) FILTER (WHERE d.outcome = 'granted') AS granted,
-                          count(*) FILTER (WHERE d.outcome = 'partially_granted') AS partially_granted,
-                          count(*) FILTER (WHERE d.outcome = 'rejected') AS rejected,
-                          count(*) FILTER (WHERE d.outcome = 'dismissed') AS dismissed,
-                          count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
-                          count(*) FILTER (WHERE a.status IN ('received', 'in_review', 'assessed')) AS pending,
-                          coalesce(sum(a.amount_applied_ore), 0) AS requested_ore,
-                          coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+                          coalesce(sum(t.applications), 0)::bigint AS applications,
+                          coalesce(sum(t.granted), 0)::bigint AS granted,
+                          coalesce(sum(t.partially_granted), 0)::bigint AS partially_granted,
+                          coalesce(sum(t.rejected), 0)::bigint AS rejected,
+                          coalesce(sum(t.dismissed), 0)::bigint AS dismissed,
+                          coalesce(sum(t.withdrawn), 0)::bigint AS withdrawn,
+                          coalesce(sum(t.pending), 0)::bigint AS pending,
+                          coalesce(sum(t.requested_ore), 0)::bigint AS requested_ore,
+                          coalesce(sum(t.granted_ore), 0)::bigint AS granted_ore
+                   -- From the application tally (0032), kept with every change: the same counts as the
+                   -- rows (ReportSummaryTallyTests compares this query with the plain one it replaced).
                    FROM tilskot.round r
                    JOIN tilskot.scheme s ON s.id = r.scheme_id
-                   LEFT JOIN tilskot.application a ON a.round_id = r.id
-                   LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+                   LEFT JOIN tilskot.application_tally t ON t.round_id = r.id
                    WHERE r.year = $1
                    GROUP BY r.id, s.id) x), '[]'::json) AS rounds,
                coalesce((SELECT json_agg(c ORDER BY c.code IS NULL, c.code) FROM (
                    SELECT CASE WHEN $2 = '2024' THEN m.county_code_2024 ELSE m.county_code_2020 END AS code,
                           CASE WHEN $2 = '2024' THEN m.county_name_2024 ELSE m.county_name_2020 END AS name,
-                          count(*) AS applications,
-                          count(*) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')) AS grants,
-                          coalesce(sum(d.amount_ore) FILTER (WHERE d.outcome IN ('granted', 'partially_granted')), 0) AS granted_ore
+                          sum(t.applications)::bigint AS applications,
+                          sum(t.granted + t.partially_granted)::bigint AS grants,
+                          coalesce(sum(t.granted_ore), 0)::bigint AS granted_ore
                    FROM tilskot.round r
-                   JOIN tilskot.application a ON a.round_id = r.id
-                   JOIN tilskot.organisation o ON o.id = a.organisation_id
-                   LEFT JOIN tilskot.municipality_ref m ON m.code = o.municipality
-                   LEFT JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+                   JOIN tilskot.application_tally t ON t.round_id = r.id AND t.applications <> 0
+                   LEFT JOIN tilskot.municipality_ref m ON m.code = nullif(t.municipality, '')
                    WHERE r.year = $1
                    GROUP BY 1, 2) c), '[]'::json) AS counties
         """
