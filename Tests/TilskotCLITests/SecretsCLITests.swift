@@ -26,6 +26,7 @@ struct SecretsCLITests {
         }
 
         func drop() {
+            try? FileManager.default.removeItem(atPath: emptyHome)
             db.drop()
             _ = try? db.connect().executeScript("DROP ROLE IF EXISTS \(user)")
             if let admin = try? Connection(db.cluster.connectionURL(database: "postgres")) {
@@ -128,10 +129,7 @@ struct SecretsCLITests {
     @Test("a URL without a password reads it from PGPASSFILE or ~/.pgpass (mode 0600), as libpq does")
     func passwordFiles() throws {
         let login = try PasswordLogin()
-        defer {
-            login.drop()
-            try? FileManager.default.removeItem(atPath: login.emptyHome)
-        }
+        defer { login.drop() }
         let url = login.urlWithoutPassword
         let line = "127.0.0.1:\(login.port):\(login.db.name):\(login.user):\(login.password)\n"
 
