@@ -59,6 +59,32 @@ struct ImportCLITests {
         #expect(try applications(db) == 2)
     }
 
+    @Test("lists without --limit show the first 1 000 and say on stderr that there are more; --limit N shows N")
+    func listsCappedByDefault() throws {
+        let db = try scene()
+        defer { db.drop() }
+        var text = "orgnr,title,amount,received,external_ref,org_name,org_kind,org_municipality\n"
+        for n in 1...1_001 { text += "958935420,Jobbsjansen \(n),100000,2021-02-01,CAP-\(n),Oslo kommune,municipality,0301\n" }
+        let imported = try CLIRunner.run(["application", "import", try file(text), "--round", "JS/2021", "--as", Self.caseworker], database: db)
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+
+        let capped = try CLIRunner.run(["application", "list", "--format", "csv"], database: db)
+        #expect(capped.exitCode == 0, "\(capped.stderr)")
+        #expect(capped.stdout.split(whereSeparator: \.isNewline).count == 1 + 1_000)
+        #expect(capped.errorLines == ["showing the first 1 000 applications, and there are more; narrow the list with --round, --status, --org or --municipality, or give --limit N to see up to N"])
+        let all = try CLIRunner.run(["application", "list", "--format", "csv", "--limit", "5000"], database: db)
+        #expect(all.stdout.split(whereSeparator: \.isNewline).count == 1 + 1_001)
+        #expect(all.stderr.isEmpty)
+        let narrowed = try CLIRunner.run(["application", "list", "--org", "958935420", "--status", "received", "--limit", "3"], database: db)
+        #expect(narrowed.stderr.isEmpty)
+
+        let events = try CLIRunner.run(["audit", "list", "--table", "application", "--format", "csv"], database: db)
+        #expect(events.stdout.split(whereSeparator: \.isNewline).count == 1 + 1_000)
+        #expect(events.errorLines.first?.hasPrefix("showing the first 1 000 audit events, and there are more; narrow the list with --since") == true)
+        let oneEvent = try CLIRunner.run(["audit", "list", "--application", "JS-2021-0001", "--format", "csv"], database: db)
+        #expect(oneEvent.stderr.isEmpty, "\(oneEvent.stderr)")
+    }
+
     @Test("progress shows on a terminal (under script(1)'s pseudo-terminal) and is cleared before the summary line")
     func progressOnTerminal() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }

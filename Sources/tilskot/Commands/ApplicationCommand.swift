@@ -87,17 +87,19 @@ struct ApplicationList: ParsableCommand {
     @Option(help: ArgumentHelp("Only this status, e.g. assessed.", valueName: "status")) var status: String?
     @Option(help: ArgumentHelp("Only this organisation.", valueName: "orgnr")) var org: String?
     @Option(help: ArgumentHelp("Only applicants in this municipality.", valueName: "NNNN")) var municipality: String?
-    @Option(help: "At most this many.") var limit: Int?
+    @Option(help: "At most this many (default: the first 1 000, with a note when there are more).") var limit: Int?
 
     func run() throws {
+        let cap = ListCap(given: limit)
         let filter = Applications.Filter(
             round: try round.map { text throws(TilskotError) in try Input.round(text) },
             status: try status.map { text throws(TilskotError) in try Input.vocabulary(text, as: ApplicationStatus.self) },
             organisation: try org.map { text throws(TilskotError) in try Input.organisation(text) },
             municipality: try municipality.map { text throws(TilskotError) in try Input.municipality(text) },
-            limit: limit)
+            limit: cap.fetchLimit)
         let format = global.outputFormat
-        let items = try Applications.list(filter, session: try global.session())
+        let items = cap.shown(try Applications.list(filter, session: try global.session()), "applications",
+                              narrowWith: "--round, --status, --org or --municipality")
         print(ApplicationCommand.table(items, format).render(format), terminator: "")
     }
 }

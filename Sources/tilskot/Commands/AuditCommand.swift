@@ -19,15 +19,17 @@ struct AuditCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only events by this user.", valueName: "user")) var actor: String?
         @Option(help: ArgumentHelp("Only events on this table (application, decision, …).", valueName: "table")) var table: String?
         @Option(help: ArgumentHelp("Only events on this application.", valueName: "ref")) var application: String?
-        @Option(help: "At most this many.") var limit: Int?
+        @Option(help: "At most this many (default: the first 1 000, with a note when there are more).") var limit: Int?
 
         func run() throws {
+            let cap = ListCap(given: limit)
             let filter = Audit.Filter(
                 since: try since.map { text throws(TilskotError) in try Input.instant(text, field: "--since") },
                 actor: actor, table: table,
                 application: try application.map { text throws(TilskotError) in try Input.reference(text) },
-                limit: limit)
-            let events = try Audit.list(filter, session: try global.session())
+                limit: cap.fetchLimit)
+            let events = cap.shown(try Audit.list(filter, session: try global.session()), "audit events",
+                                   narrowWith: "--since, --actor, --table or --application")
             let format = global.outputFormat
             let data = DataTable(
                 columns: ["id", "at", "actor", "login", "table", "row_id", "application", "action", "what", "reason"]

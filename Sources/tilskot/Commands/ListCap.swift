@@ -1,0 +1,21 @@
+/// A list without `--limit` shows at most `defaultLimit` rows and says so when there were more. At
+/// a national platform's size "everything" is a million applications or ten million audit events,
+/// all held in memory before the first line prints; a person reading a list wants its start and a
+/// hint to narrow it, and a script that wants more says how many with `--limit`.
+struct ListCap {
+    static let defaultLimit = 1_000
+    /// `--limit` as given.
+    let given: Int?
+
+    /// What to ask the database for: the given limit, else one more than the default, to know
+    /// whether the default cut anything off.
+    var fetchLimit: Int { given ?? Self.defaultLimit + 1 }
+
+    /// The rows to show; with the default limit and more rows than it, the first ones and one
+    /// sentence on stderr (stdout stays data only).
+    func shown<Row>(_ rows: [Row], _ what: String, narrowWith: String) -> [Row] {
+        guard given == nil, rows.count > Self.defaultLimit else { return rows }
+        Terminal.writeError("showing the first 1 000 \(what), and there are more; narrow the list with \(narrowWith), or give --limit N to see up to N")
+        return Array(rows.prefix(Self.defaultLimit))
+    }
+}
