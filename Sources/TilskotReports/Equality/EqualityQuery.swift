@@ -16,15 +16,7 @@ public enum EqualityQuery {
                           (SELECT coalesce(json_agg(json_build_object('amount_ore', f.amount_ore, 'reason', f.reason)
                                                     ORDER BY f.id), '[]'::json)
                              FROM tilskot.frame_adjustment f WHERE f.round_id = r.id) AS adjustments,
-                          coalesce(sum(t.applications), 0)::bigint AS applications,
-                          coalesce(sum(t.granted), 0)::bigint AS granted,
-                          coalesce(sum(t.partially_granted), 0)::bigint AS partially_granted,
-                          coalesce(sum(t.rejected), 0)::bigint AS rejected,
-                          coalesce(sum(t.dismissed), 0)::bigint AS dismissed,
-                          coalesce(sum(t.withdrawn), 0)::bigint AS withdrawn,
-                          coalesce(sum(t.pending), 0)::bigint AS pending,
-                          coalesce(sum(t.requested_ore), 0)::bigint AS requested_ore,
-                          coalesce(sum(t.granted_ore), 0)::bigint AS granted_ore
+                          \(SummaryQuery.roundFigures)
                    -- From the application tally (0032), kept with every change: the same counts as the
                    -- rows (ReportSummaryTallyTests compares this query with the plain one it replaced).
                    FROM tilskot.round r

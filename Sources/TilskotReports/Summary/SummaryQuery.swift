@@ -11,19 +11,25 @@ import TilskotStore
 /// received, in review or assessed. granted + partially_granted + rejected + dismissed + withdrawn +
 /// pending = applications.
 public enum SummaryQuery {
+    /// A round's figures summed from its rows in the application tally (aliased `t`), the same for
+    /// this report and the equality section.
+    static let roundFigures = """
+        coalesce(sum(t.applications), 0)::bigint AS applications,
+        coalesce(sum(t.granted), 0)::bigint AS granted,
+        coalesce(sum(t.partially_granted), 0)::bigint AS partially_granted,
+        coalesce(sum(t.rejected), 0)::bigint AS rejected,
+        coalesce(sum(t.dismissed), 0)::bigint AS dismissed,
+        coalesce(sum(t.withdrawn), 0)::bigint AS withdrawn,
+        coalesce(sum(t.pending), 0)::bigint AS pending,
+        coalesce(sum(t.requested_ore), 0)::bigint AS requested_ore,
+        coalesce(sum(t.granted_ore), 0)::bigint AS granted_ore
+        """
+
     public static let sql = """
         SELECT s.code AS scheme, s.name AS scheme_name, r.year,
                r.initial_frame_ore, r.frame_ore,
-               coalesce(sum(t.applications), 0)::bigint AS applications,
-               coalesce(sum(t.granted), 0)::bigint AS granted,
-               coalesce(sum(t.partially_granted), 0)::bigint AS partially_granted,
-               coalesce(sum(t.rejected), 0)::bigint AS rejected,
-               coalesce(sum(t.dismissed), 0)::bigint AS dismissed,
-               coalesce(sum(t.withdrawn), 0)::bigint AS withdrawn,
-               coalesce(sum(t.pending), 0)::bigint AS pending,
-               coalesce(sum(t.appealed), 0)::bigint AS appealed,
-               coalesce(sum(t.requested_ore), 0)::bigint AS requested_ore,
-               coalesce(sum(t.granted_ore), 0)::bigint AS granted_ore
+               \(roundFigures),
+               coalesce(sum(t.appealed), 0)::bigint AS appealed
         FROM tilskot.round r
         JOIN tilskot.scheme s ON s.id = r.scheme_id
         LEFT JOIN tilskot.application_tally t ON t.round_id = r.id

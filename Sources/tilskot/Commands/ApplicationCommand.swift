@@ -87,7 +87,7 @@ struct ApplicationList: ParsableCommand {
     @Option(help: ArgumentHelp("Only this status, e.g. assessed.", valueName: "status")) var status: String?
     @Option(help: ArgumentHelp("Only this organisation.", valueName: "orgnr")) var org: String?
     @Option(help: ArgumentHelp("Only applicants in this municipality.", valueName: "NNNN")) var municipality: String?
-    @Option(help: "At most this many (default: the first 1 000, with a note when there are more).") var limit: Int?
+    @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
 
     func run() throws {
         let cap = ListCap(given: limit)

@@ -19,7 +19,7 @@ struct AuditCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only events by this user.", valueName: "user")) var actor: String?
         @Option(help: ArgumentHelp("Only events on this table (application, decision, …).", valueName: "table")) var table: String?
         @Option(help: ArgumentHelp("Only events on this application.", valueName: "ref")) var application: String?
-        @Option(help: "At most this many (default: the first 1 000, with a note when there are more).") var limit: Int?
+        @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
 
         func run() throws {
             let cap = ListCap(given: limit)

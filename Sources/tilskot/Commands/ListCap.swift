@@ -4,6 +4,9 @@
 /// hint to narrow it, and a script that wants more says how many with `--limit`.
 struct ListCap {
     static let defaultLimit = 1_000
+    /// The help of a list's `--limit`.
+    static let help = "At most this many (default: the first \(ImportSummary.count(defaultLimit)), with a note when there are more)."
+
     /// `--limit` as given.
     let given: Int?
 
@@ -15,7 +18,7 @@ struct ListCap {
     /// sentence on stderr (stdout stays data only).
     func shown<Row>(_ rows: [Row], _ what: String, narrowWith: String) -> [Row] {
         guard given == nil, rows.count > Self.defaultLimit else { return rows }
-        Terminal.writeError("showing the first 1 000 \(what), and there are more; narrow the list with \(narrowWith), or give --limit N to see up to N")
+        Terminal.writeError("showing the first \(ImportSummary.count(Self.defaultLimit)) \(what), and there are more; narrow the list with \(narrowWith), or give --limit N to see up to N")
         return Array(rows.prefix(Self.defaultLimit))
     }
 }
