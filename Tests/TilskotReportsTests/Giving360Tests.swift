@@ -22,8 +22,8 @@ func validate360Giving(_ json: String) throws -> ChildProcess.Result {
 struct Giving360Tests {
     @Test("the 2021 export validates against the published 360Giving 1.4.3 schema")
     func validatesAgainstSchema() throws {
-        let result = try Giving360Query.fetch(year: 2021, session: try Sample.auditorSession())
-        let json = Giving360Export(grants: result.grants).renderJSON()
+        let grants = try Giving360Query.fetch(year: 2021, session: try Sample.auditorSession())
+        let json = Giving360Export().render(grants, .json)
         let check = try validate360Giving(json)
         #expect(check.exitCode == 0, "\(check.errorOutput)")
         #expect(check.output.contains("valid 360Giving 1.4.3 package (61 grants)"))
@@ -40,8 +40,8 @@ struct Giving360Tests {
     func content() throws {
         let result = try Giving360Query.fetch(year: 2021, session: try Sample.auditorSession())
         // 41 Jobbsjansen + 11 voluntary (9 full, 2 partial) + 6 businesses + 3 resource centres.
-        #expect(result.grants.count == 61)
-        let json = Giving360Export(grants: result.grants).renderJSON()
+        #expect(result.count == 61)
+        let json = Giving360Export().render(result, .json)
         let package = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let grants = try #require(package["grants"] as? [[String: Any]])
         let drammen = try #require(grants.first { ($0["title"] as? String) == "Jobbsjansen i Drammen" })
@@ -64,7 +64,7 @@ struct Giving360Tests {
         #expect(location["name"] as? String == "Drammen")
         #expect(location["countryCode"] as? String == "NO")
         // A partial grant: awarded below applied for.
-        let partial = try #require(result.grants.first { $0.grantedOre < $0.appliedOre })
+        let partial = try #require(result.first { $0.grantedOre < $0.appliedOre })
         #expect(partial.scheme == "FRIVILLIG" || partial.scheme == "MANGFALD")
     }
 
@@ -75,12 +75,43 @@ struct Giving360Tests {
             year: 2021, appliedOre: 1_200_000_000, grantedOre: 1_200_000_000, awardDate: "2021-04-15",
             modified: "2021-04-15T10:00:00Z", orgnr: "958935420", organisation: "Oslo kommune", municipality: "0301",
             municipalityName: "Oslo", countyName: "Oslo", paidOre: 600_000_050)]
-        let json = Giving360Export(grants: grants).renderJSON()
+        let json = Giving360Export().render(grants, .json)
         #expect(json.contains("\"amountDisbursed\": 6000000.50"))
         #expect(try validate360Giving(json).exitCode == 0)
-        let csv = Giving360Export(grants: grants).table().renderCSV()
+        let csv = Giving360Export().render(grants, .csv)
         #expect(csv.hasPrefix("Identifier,Title,Description,Currency,Amount Applied For,Amount Awarded,Amount Disbursed,Award Date,"))
         #expect(csv.contains("360G-imdi-JS-2021-0001,Jobbsjansen i Oslo,"))
         #expect(csv.contains(",NOK,12000000,12000000,6000000.50,2021-04-15,NO-BRC-958935420,Oslo kommune,"))
+    }
+
+    @Test("streamed a batch at a time, the package is byte for byte the one rendered whole, in reference order")
+    func streamedInBatches() throws {
+        let session = try Sample.auditorSession()
+        let grants = try Giving360Query.fetch(year: 2021, session: session)
+        let export = Giving360Export()
+        // The whole package as one value, the way it was rendered before the export streamed.
+        let whole = JSONValue.object([("version", .string("1.4")), ("grants", .array(grants.map(export.grant)))]).render() + "\n"
+        let table = DataTable(columns: Giving360Export.csvColumns, rows: grants.map(export.csvRow)).renderCSV()
+        #expect(grants.map(\.reference) == grants.map(\.reference).sorted())
+        for batchSize in [1, 7, 60, 61, 2_000] {
+            var pieces: [String] = []
+            let count = try export.write(year: 2021, session: session, .json, batchSize: batchSize) { pieces.append($0) }
+            #expect(count == 61)
+            // One piece per batch, then the closing one.
+            #expect(pieces.count == (61 + batchSize - 1) / batchSize + 1, "batch size \(batchSize)")
+            #expect(pieces.joined() == whole, "batch size \(batchSize)")
+            var csv = ""
+            _ = try export.write(year: 2021, session: session, .csv, batchSize: batchSize) { csv += $0 }
+            #expect(csv == table, "batch size \(batchSize)")
+        }
+        #expect(try validate360Giving(whole).exitCode == 0)
+    }
+
+    @Test("a year without grants streams nothing at all, so the command can refuse with no half file")
+    func emptyYearWritesNothing() throws {
+        var pieces: [String] = []
+        let count = try Giving360Export().write(year: 2019, session: try Sample.auditorSession(), .json) { pieces.append($0) }
+        #expect(count == 0)
+        #expect(pieces.isEmpty)
     }
 }

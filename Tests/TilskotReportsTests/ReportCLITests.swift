@@ -77,6 +77,18 @@ struct ReportCLITests {
         let csv = try CLIRunner.run(["export", "360giving", "--year", "2021", "--format", "csv"], database: db)
         #expect(csv.stdout.hasPrefix("Identifier,Title,Description,Currency,"))
         #expect(csv.stdout.components(separatedBy: "\r\n").count == 63)   // header, 61 grants, the empty end
+        // --out: the same bytes as standard output; a refused export leaves the file there untouched
+        // and no partial file beside it.
+        let file = folder.appending(path: "360giving-2021.json").path
+        try "an older file".write(toFile: file, atomically: true, encoding: .utf8)
+        let exported = try CLIRunner.run(["export", "360giving", "--year", "2021", "--out", file], database: db)
+        #expect(exported.exitCode == 0, "\(exported.stderr)")
+        #expect(exported.stdout.isEmpty)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == json.stdout)
+        let refused = try CLIRunner.run(["export", "360giving", "--year", "2019", "--out", file], database: db)
+        #expect(refused.exitCode == 1)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == json.stdout)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["360giving-2021.json", "likestilling-2021.html"])
     }
 
     @Test("bad input is refused with one sentence, exit 1 and nothing written")

@@ -1,4 +1,5 @@
 import TilskotCore
+import TilskotStore
 
 /// 360Giving Data Standard 1.4.3: a grant package as JSON, or the standard's flattened CSV.
 ///
@@ -24,11 +25,16 @@ public struct Giving360Export: Sendable {
                                         idPrefix: "360G-imdi")
     }
 
-    public var grants: [Giving360Query.Grant]
+    public enum Format: Sendable {
+        /// The grant package: {"version": "1.4", "grants": [...]}.
+        case json
+        /// The standard's flattened CSV, one grant per line.
+        case csv
+    }
+
     public var funder: Funder
 
-    public init(grants: [Giving360Query.Grant], funder: Funder = .imdi) {
-        self.grants = grants
+    public init(funder: Funder = .imdi) {
         self.funder = funder
     }
 
@@ -72,28 +78,61 @@ public struct Giving360Export: Sendable {
         return .object(pairs)
     }
 
-    /// The package: {"grants": [...]} with the schema version.
-    public func renderJSON() -> String {
-        JSONValue.object([("version", .string("1.4")), ("grants", .array(grants.map(grant)))]).render() + "\n"
+    static let csvColumns = [
+        "Identifier", "Title", "Description", "Currency", "Amount Applied For", "Amount Awarded",
+        "Amount Disbursed", "Award Date", "Recipient Org:Identifier", "Recipient Org:Name",
+        "Recipient Org:City", "Funding Org:Identifier", "Funding Org:Name", "Grant Programme:Code",
+        "Grant Programme:Title", "Beneficiary Location:Name", "Beneficiary Location:Geographic Code",
+        "Beneficiary Location:Geographic Code Type", "Beneficiary Location:Country Code", "Last Modified",
+    ]
+
+    func csvRow(_ g: Giving360Query.Grant) -> [DataTable.Cell] {
+        let disbursed: DataTable.Cell = (g.paidOre ?? 0) > 0 ? .text(Self.number(g.paidOre!)) : .null
+        return [.text("\(funder.idPrefix)-\(g.reference)"), .text(g.title), .text(description(g)), "NOK",
+                .text(Self.number(g.appliedOre)), .text(Self.number(g.grantedOre)), disbursed, .text(g.awardDate),
+                .text("NO-BRC-\(g.orgnr)"), .text(g.organisation), g.municipalityName.map(DataTable.Cell.text) ?? .null,
+                .text("NO-BRC-\(funder.orgnr)"), .text(funder.name), .text(g.scheme), .text("\(g.schemeName) \(g.year)"),
+                g.municipalityName.map(DataTable.Cell.text) ?? .null, g.municipality.map(DataTable.Cell.text) ?? .null,
+                g.municipality == nil ? .null : "kommunenummer (SSB 131)", g.municipality == nil ? .null : "NO",
+                .text(g.modified)]
     }
 
-    /// The flattened CSV with 360Giving's column titles, one grant per line.
-    public func table() -> DataTable {
-        DataTable(
-            columns: ["Identifier", "Title", "Description", "Currency", "Amount Applied For", "Amount Awarded",
-                      "Amount Disbursed", "Award Date", "Recipient Org:Identifier", "Recipient Org:Name",
-                      "Recipient Org:City", "Funding Org:Identifier", "Funding Org:Name", "Grant Programme:Code",
-                      "Grant Programme:Title", "Beneficiary Location:Name", "Beneficiary Location:Geographic Code",
-                      "Beneficiary Location:Geographic Code Type", "Beneficiary Location:Country Code", "Last Modified"],
-            rows: grants.map { g in
-                let disbursed: DataTable.Cell = (g.paidOre ?? 0) > 0 ? .text(Self.number(g.paidOre!)) : .null
-                return [.text("\(funder.idPrefix)-\(g.reference)"), .text(g.title), .text(description(g)), "NOK",
-                        .text(Self.number(g.appliedOre)), .text(Self.number(g.grantedOre)), disbursed, .text(g.awardDate),
-                        .text("NO-BRC-\(g.orgnr)"), .text(g.organisation), g.municipalityName.map(DataTable.Cell.text) ?? .null,
-                        .text("NO-BRC-\(funder.orgnr)"), .text(funder.name), .text(g.scheme), .text("\(g.schemeName) \(g.year)"),
-                        g.municipalityName.map(DataTable.Cell.text) ?? .null, g.municipality.map(DataTable.Cell.text) ?? .null,
-                        g.municipality == nil ? .null : "kommunenummer (SSB 131)", g.municipality == nil ? .null : "NO",
-                        .text(g.modified)]
-            })
+    /// The text of a package, in pieces: what comes before the first grant, each grant (with the
+    /// separator before it), and what closes the package. Together they are exactly what
+    /// `JSONValue.render` makes of the whole package, so streaming changes no byte of the file.
+    func opening(_ format: Format) -> String {
+        format == .json ? "{\n  \"version\": \"1.4\",\n  \"grants\": [\n" : DataTable.csvHeader(Self.csvColumns)
+    }
+
+    func item(_ g: Giving360Query.Grant, first: Bool, _ format: Format) -> String {
+        format == .json ? (first ? "" : ",\n") + "    " + grant(g).render(indent: 4) : DataTable.csvLine(csvRow(g))
+    }
+
+    func closing(_ format: Format) -> String {
+        format == .json ? "\n  ]\n}\n" : ""
+    }
+
+    /// Grants held in memory as one package (tests, and anything that has the grants already).
+    public func render(_ grants: [Giving360Query.Grant], _ format: Format) -> String {
+        guard !grants.isEmpty else { return format == .json ? "{\n  \"version\": \"1.4\",\n  \"grants\": []\n}\n" : opening(.csv) }
+        return opening(format) + grants.enumerated().map { item($1, first: $0 == 0, format) }.joined() + closing(format)
+    }
+
+    /// Streams the year's grants into `sink` as one package, a batch at a time (memory stays flat
+    /// whatever the year holds); returns how many grants it wrote. Writes nothing at all when the
+    /// year has no grants, so the caller can refuse without leaving half a file behind.
+    public func write(year: Int, session: Session, _ format: Format, batchSize: Int = 2_000,
+                      to sink: (String) throws(TilskotError) -> Void) throws(TilskotError) -> Int {
+        var written = 0
+        try Giving360Query.stream(year: year, session: session, batchSize: batchSize) { batch in
+            var text = written == 0 ? opening(format) : ""
+            for g in batch {
+                text += item(g, first: written == 0, format)
+                written += 1
+            }
+            try sink(text)
+        }
+        if written > 0 { try sink(closing(format)) }
+        return written
     }
 }

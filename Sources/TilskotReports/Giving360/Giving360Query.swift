@@ -50,21 +50,42 @@ public enum Giving360Query {
         public var paidOre: Int64?
     }
 
-    public static func fetch(year: Int, session: Session) throws(TilskotError) -> (grants: [Grant], basis: ReportBasis) {
+    /// The year's grants, a batch at a time, in reference order: a cursor in one read-only snapshot,
+    /// so a year of hundreds of thousands of grants never sits in memory at once. `body` gets each
+    /// batch (never an empty one); it is not called at all when the year has no grants.
+    public static func stream(year: Int, session: Session, batchSize: Int = 2_000,
+                              _ body: ([Grant]) throws -> Void) throws(TilskotError) {
+        precondition(batchSize > 0, "a batch holds at least one grant")
         try ReportReader.read(session) { c in
             // The follow-up module (issue 5) provides tilskot.grant_money; without it there are no
             // payments to report, and the export says nothing about disbursement.
             let hasPayments = try c.queryValue("SELECT to_regclass('tilskot.grant_money') IS NOT NULL", as: Bool.self) ?? false
-            let grants = try c.query(sql(withPayments: hasPayments), [year]).map { row in
-                Grant(reference: try row.string("reference"), title: try row.string("title"), scheme: try row.string("scheme"),
-                      schemeName: try row.string("scheme_name"), schemeGoal: row["goal"], year: try row.int("year"),
-                      appliedOre: try row.int64("amount_applied_ore"), grantedOre: try row.int64("granted_ore"),
-                      awardDate: try row.string("decision_date"), modified: try row.string("modified"),
-                      orgnr: try row.string("orgnr"), organisation: try row.string("organisation"),
-                      municipality: row["municipality"], municipalityName: row["municipality_name"],
-                      countyName: row["county_name"], paidOre: try row.decodeIfPresent("paid_ore", as: Int64.self))
+            // Every row will be read: plan for the whole result, not for the first rows (a cursor's default).
+            try c.execute("SET LOCAL cursor_tuple_fraction = 1")
+            try c.execute("DECLARE giving360_grants NO SCROLL CURSOR FOR " + sql(withPayments: hasPayments), [year])
+            while true {
+                let rows = try c.query("FETCH FORWARD \(batchSize) FROM giving360_grants")
+                if rows.isEmpty { break }
+                try body(try rows.map(grant))
             }
-            return (grants, try BasisQuery.fetch(.year(year), division: CountyDivision.inForce(year: year), c))
+            try c.execute("CLOSE giving360_grants")
         }
+    }
+
+    /// Every grant of the year at once (the tests and small years); the export streams instead.
+    public static func fetch(year: Int, session: Session) throws(TilskotError) -> [Grant] {
+        var grants: [Grant] = []
+        try stream(year: year, session: session) { grants += $0 }
+        return grants
+    }
+
+    static func grant(_ row: Row) throws -> Grant {
+        Grant(reference: try row.string("reference"), title: try row.string("title"), scheme: try row.string("scheme"),
+              schemeName: try row.string("scheme_name"), schemeGoal: row["goal"], year: try row.int("year"),
+              appliedOre: try row.int64("amount_applied_ore"), grantedOre: try row.int64("granted_ore"),
+              awardDate: try row.string("decision_date"), modified: try row.string("modified"),
+              orgnr: try row.string("orgnr"), organisation: try row.string("organisation"),
+              municipality: row["municipality"], municipalityName: row["municipality_name"],
+              countyName: row["county_name"], paidOre: try row.decodeIfPresent("paid_ore", as: Int64.self))
     }
 }

@@ -107,16 +107,24 @@ public struct DataTable: Sendable, Equatable {
     /// RFC 4180 CSV. Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a
     /// leading apostrophe, so an applicant's name cannot become a command on a caseworker's PC.
     public func renderCSV() -> String {
-        var out = columns.map(CSVText.field).joined(separator: ",") + "\r\n"
-        for row in rows {
-            out += row.map { cell -> String in
-                switch cell {
-                case .text(let s): return CSVText.field(CSVText.neutralised(s))
-                default: return CSVText.field(cell.display)
-                }
-            }.joined(separator: ",") + "\r\n"
-        }
+        var out = Self.csvHeader(columns)
+        for row in rows { out += Self.csvLine(row) }
         return out
+    }
+
+    /// The header line of a CSV file; with `csvLine`, what a streamed export writes.
+    public static func csvHeader(_ columns: [String]) -> String {
+        columns.map(CSVText.field).joined(separator: ",") + "\r\n"
+    }
+
+    /// One CSV record, text neutralised against formulas.
+    public static func csvLine(_ row: [Cell]) -> String {
+        row.map { cell -> String in
+            switch cell {
+            case .text(let s): return CSVText.field(CSVText.neutralised(s))
+            default: return CSVText.field(cell.display)
+            }
+        }.joined(separator: ",") + "\r\n"
     }
 
     // MARK: - Markdown

@@ -31,16 +31,20 @@ struct ExportCommand: ParsableCommand {
                 throw TilskotError.refused("--format \(format.rawValue) is not a 360Giving format; give --format json (a grant package) or --format csv (flattened)")
             }
             let funder = Giving360Export.Funder(orgnr: try Input.organisation(funderOrgnr).digits, name: funderName, idPrefix: idPrefix)
-            let result = try Giving360Query.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
-            guard !result.grants.isEmpty else {
-                throw TilskotError.refused("there are no grants decided in the rounds of \(year), and a 360Giving file needs at least one; see `tilskot report summary --year \(year)`")
+            let budgetYear = try ReportCommand.year(year)
+            let session = try replica.session(global)
+            let export = Giving360Export(funder: funder)
+            let packageFormat: Giving360Export.Format = format == .json ? .json : .csv
+            // Streamed a batch of grants at a time: a national year of grants never sits in memory.
+            func written(_ sink: (String) throws(TilskotError) -> Void) throws(TilskotError) {
+                guard try export.write(year: budgetYear, session: session, packageFormat, to: sink) > 0 else {
+                    throw TilskotError.refused("there are no grants decided in the rounds of \(year), and a 360Giving file needs at least one; see `tilskot report summary --year \(year)`")
+                }
             }
-            let export = Giving360Export(grants: result.grants, funder: funder)
-            let text = format == .json ? export.renderJSON() : export.table().renderCSV()
             if let out {
-                try ReportFile.write(text, to: out)
+                try ReportFile.stream(to: out, written)
             } else {
-                print(text, terminator: "")
+                try written(ReportFile.standardOutput)
             }
         }
     }

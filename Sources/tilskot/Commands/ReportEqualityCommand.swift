@@ -57,20 +57,3 @@ struct ReportEqualityCommand: ParsableCommand {
         }
     }
 }
-
-/// Writing a report to `--out FILE`: all or nothing, and a sentence when the folder is missing.
-enum ReportFile {
-    static func write(_ text: String, to path: String) throws(TilskotError) {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        let folder = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .refused("cannot write \(path): the folder \(folder) does not exist; create it first (mkdir -p \(folder))")
-        }
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw .refused("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-}
