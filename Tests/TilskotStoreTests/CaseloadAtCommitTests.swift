@@ -171,8 +171,9 @@ private struct Outcome {
     var error: String?
 }
 
-/// A value handed to the thread that waits on a COMMIT; only that thread touches it until it signals.
-private final class Unchecked<T>: @unchecked Sendable {
+/// A value handed to a thread that waits on a lock (a COMMIT, a statement); only that thread touches
+/// it until it reports back.
+final class Unchecked<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PGClient
 import Testing
 import TilskotCore
@@ -82,6 +83,51 @@ struct FollowUpReportTests {
         #expect(overdue[0].daysLeft == -43)
         #expect(try DaySpan.parse("30d") == 30 && DaySpan.parse("4w") == 28 && DaySpan.parse("7") == 7)
         expectRefused("not a number of days") { _ = try DaySpan.parse("soon") }
+    }
+
+    @Test("reminders: a run that meets another run's reminder on one case records every other case, once")
+    func remindersAgainstAnotherRun() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        var references: [ApplicationReference] = []
+        for org in [FollowUp.oslo, FollowUp.stavanger, FollowUp.bergen] {
+            let reference = try FollowUp.granted(db, org: org, amount: "1 000 000")
+            _ = try FollowUp.plan(db, reference)   // due 2022-03-31: overdue today
+            references.append(reference)
+        }
+        let ids = try references.map { try FollowUp.id(db, $0) }
+        // Ola reminds the middle case and has not committed yet: his row lock on that application
+        // holds Kari's run, which records all three in one statement, until he commits.
+        let ola = try db.connect(asLogin: FollowUp.ola)
+        try ola.execute("BEGIN")
+        try ola.execute("INSERT INTO tilskot.reminder (application_id) VALUES ($1)", [ids.sorted()[1]])
+        let kari = try db.session(as: FollowUp.kari)
+        let outcome = Mutex<Result<[ReminderRecord], TilskotError>?>(nil)
+        let box = Unchecked(kari)
+        Thread.detachNewThread {
+            let result = Result { () throws(TilskotError) in try Reminders.send(session: box.value) }
+            outcome.withLock { $0 = result }
+        }
+        let watcher = try db.connect()
+        var waiting = false
+        for _ in 0..<200 where !waiting {
+            waiting = try watcher.queryValue("""
+                SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                                WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO tilskot.reminder%')
+                """, as: Bool.self) ?? false
+            if !waiting { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(waiting, "Kari's run never waited for Ola's case")
+        try ola.execute("COMMIT")
+        for _ in 0..<600 where outcome.withLock({ $0 == nil }) { Thread.sleep(forTimeInterval: 0.05) }
+        let sent = try #require(try outcome.withLock { $0 }?.get())
+        // Kari's statement met Ola's reminder (23T25), was tried again on a fresh snapshot, and
+        // recorded the two others; nobody was reminded twice.
+        let olas = references[ids.firstIndex(of: ids.sorted()[1])!]
+        #expect(Set(sent.map { $0.reference }) == Set(references.filter { $0 != olas }.map { $0.description }))
+        #expect(sent.allSatisfy { $0.recorded })
+        #expect(try FollowUp.count(db, "reminder") == 3)
+        #expect(try watcher.queryValue("SELECT count(DISTINCT application_id) FROM tilskot.reminder", as: Int.self) == 3)
     }
 
     @Test("reminders: recorded once per ISO week, by the database too; the report in stops them")

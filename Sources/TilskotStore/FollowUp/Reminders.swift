@@ -36,45 +36,62 @@ public enum Reminders {
         }
         return try session.followUpChange(reason: "report reminders") {
             let c = session.connection
-            var sent: [ReminderRecord] = []
-            for var candidate in try select(day: day, daysBefore: daysBefore, c) {
+            // One statement records every candidate (row by row it was 1.4 ms a reminder: 38 s for the
+            // 27 000 due at 200 000 applications). A run at the same moment that reminded someone
+            // first makes our row trigger refuse that one (23T25), as does a report received
+            // meanwhile (23T24): the statement is then tried again, from its savepoint, on a fresh
+            // snapshot that no longer lists them. The unique index skips the rest quietly.
+            var attempt = 0
+            while true {
+                attempt += 1
                 do {
-                    try c.transaction {
-                        try c.execute("""
-                            INSERT INTO tilskot.reminder (application_id, sent_on)
-                            SELECT id, $2 FROM tilskot.application WHERE reference = $1
-                            """, [candidate.reference, day.description])
+                    return try c.transaction {
+                        try c.query("""
+                            WITH due AS (\(dueSQL)),
+                            recorded AS (
+                                INSERT INTO tilskot.reminder (application_id, sent_on)
+                                SELECT id, $1::date FROM due ORDER BY id
+                                ON CONFLICT (application_id, iso_week) DO NOTHING
+                                RETURNING application_id
+                            )
+                            SELECT due.* FROM due JOIN recorded ON recorded.application_id = due.id
+                             ORDER BY due.due_date, due.reference
+                            """, [day.description, daysBefore]).map { try record($0, day: day, recorded: true) }
                     }
-                    candidate.recorded = true
-                    sent.append(candidate)
-                } catch let error as PGError where error.sqlState == "23T25" || error.sqlState == "23505" {
+                } catch let error as PGError where (error.sqlState == "23T25" || error.sqlState == "23T24") && attempt < 5 {
                     continue
                 }
             }
-            return sent
         }
     }
 
+    /// Who is due a reminder on $1 (a date) within $2 days: in follow-up, report not in, not
+    /// reminded in $1's ISO week.
+    static let dueSQL = """
+        SELECT a.id, a.reference, o.orgnr, o.name AS organisation, d.due_date,
+               CASE WHEN $1::date > d.due_date THEN 'overdue' ELSE 'before_due' END AS kind
+          FROM tilskot.report_duty d
+          JOIN tilskot.application a ON a.id = d.application_id
+          JOIN tilskot.organisation o ON o.id = a.organisation_id
+         WHERE d.is_current AND a.status = 'in_follow_up'
+           AND d.due_date <= $1::date + $2::integer
+           AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report rr
+                            WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved'))
+           AND NOT EXISTS (SELECT 1 FROM tilskot.reminder m
+                            WHERE m.application_id = a.id
+                              AND m.iso_week = (extract(isoyear FROM $1::date) * 100 + extract(week FROM $1::date))::integer)
+        """
+
+    static func record(_ row: Row, day: CalendarDate, recorded: Bool) throws -> ReminderRecord {
+        ReminderRecord(reference: try row.string("reference"), organisationNumber: try row.string("orgnr"),
+                       organisationName: try row.string("organisation"), dueDate: try row.date("due_date"),
+                       sentOn: day, kind: ReminderRecord.Kind(rawValue: try row.string("kind")) ?? .beforeDue,
+                       recorded: recorded)
+    }
+
     static func select(day: CalendarDate, daysBefore: Int, _ c: Connection) throws -> [ReminderRecord] {
-        try c.query("""
-            SELECT a.reference, o.orgnr, o.name AS organisation, d.due_date,
-                   CASE WHEN $1::date > d.due_date THEN 'overdue' ELSE 'before_due' END AS kind
-              FROM tilskot.report_duty d
-              JOIN tilskot.application a ON a.id = d.application_id
-              JOIN tilskot.organisation o ON o.id = a.organisation_id
-             WHERE d.is_current AND a.status = 'in_follow_up'
-               AND d.due_date <= $1::date + $2::integer
-               AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report rr
-                                WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved'))
-               AND NOT EXISTS (SELECT 1 FROM tilskot.reminder m
-                                WHERE m.application_id = a.id
-                                  AND m.iso_week = (extract(isoyear FROM $1::date) * 100 + extract(week FROM $1::date))::integer)
-             ORDER BY d.due_date, a.reference
-            """, [day.description, daysBefore]).map { row in
-            ReminderRecord(reference: try row.string("reference"), organisationNumber: try row.string("orgnr"),
-                           organisationName: try row.string("organisation"), dueDate: try row.date("due_date"),
-                           sentOn: day, kind: ReminderRecord.Kind(rawValue: try row.string("kind")) ?? .beforeDue,
-                           recorded: false)
+        try c.query(dueSQL + " ORDER BY d.due_date, a.reference", [day.description, daysBefore]).map {
+            try record($0, day: day, recorded: false)
         }
     }
 }
