@@ -131,6 +131,13 @@ struct FollowUpCLITests {
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [[String: Any]])
         #expect(rows.map { $0["amount_ore"] as? Int64 } == [10_000_000, 19_998_000])
         #expect(rows.map { $0["status"] as? String } == ["planned", "planned"])
+        // The list by due date, all of it under the default cap, and --limit taking the first.
+        let all = try CLIRunner.run(["payment", "list", "--format", "csv"], database: db)
+        let lines = all.stdout.split(whereSeparator: \.isNewline)
+        #expect(lines.count > 3 && all.stderr.isEmpty, "\(all.stderr)")
+        let first = try CLIRunner.run(["payment", "list", "--format", "csv", "--limit", "2"], database: db)
+        #expect(first.stdout.split(whereSeparator: \.isNewline) == Array(lines.prefix(3)))
+        #expect(first.stderr.isEmpty)
     }
 
     @Test("reports, reminders once a week, claw-back with its letter, closing, money summary")

@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
 import Testing
+import TilskotCore
 import TilskotStore
 import TilskotTestSupport
 
@@ -63,8 +64,17 @@ struct ImportCLITests {
     func listsCappedByDefault() throws {
         let db = try scene()
         defer { db.drop() }
+        // 1 001 applications from 1 001 organisations (valid numbers: 98 000 000 upwards with a check digit).
         var text = "orgnr,title,amount,received,external_ref,org_name,org_kind,org_municipality\n"
-        for n in 1...1_001 { text += "958935420,Jobbsjansen \(n),100000,2021-02-01,CAP-\(n),Oslo kommune,municipality,0301\n" }
+        var organisations: [String] = []
+        var first = 98_000_000
+        while organisations.count < 1_001 {
+            if let check = OrganisationNumber.checkDigit(forFirstEight: String(first)) { organisations.append("\(first)\(check)") }
+            first += 1
+        }
+        for (n, orgnr) in organisations.enumerated() {
+            text += "\(orgnr),Jobbsjansen \(n + 1),100000,2021-02-01,CAP-\(n + 1),Kommune \(n + 1),municipality,0301\n"
+        }
         let imported = try CLIRunner.run(["application", "import", try file(text), "--round", "JS/2021", "--as", Self.caseworker], database: db)
         #expect(imported.exitCode == 0, "\(imported.stderr)")
 
@@ -83,6 +93,15 @@ struct ImportCLITests {
         #expect(events.errorLines.first?.hasPrefix("showing the first 1 000 audit events, and there are more; narrow the list with --since") == true)
         let oneEvent = try CLIRunner.run(["audit", "list", "--application", "JS-2021-0001", "--format", "csv"], database: db)
         #expect(oneEvent.stderr.isEmpty, "\(oneEvent.stderr)")
+
+        let orgs = try CLIRunner.run(["org", "list", "--format", "csv"], database: db)
+        #expect(orgs.stdout.split(whereSeparator: \.isNewline).count == 1 + 1_000)
+        #expect(orgs.errorLines == ["showing the first 1 000 organisations, and there are more; narrow the list with --kind or --municipality, or give --limit N to see up to N"])
+        let someOrgs = try CLIRunner.run(["org", "list", "--kind", "municipality", "--limit", "2000", "--format", "csv"], database: db)
+        #expect(someOrgs.stdout.split(whereSeparator: \.isNewline).count == 1 + 1_001 && someOrgs.stderr.isEmpty)
+        let nonsense = try CLIRunner.run(["application", "list", "--limit=0"], database: db)
+        #expect(nonsense.exitCode == 1 && nonsense.stdout.isEmpty)
+        #expect(nonsense.errorLines == ["--limit 0 is not a number of rows; give --limit N with N of 1 or more"])
     }
 
     @Test("progress shows on a terminal (under script(1)'s pseudo-terminal) and is cleared before the summary line")

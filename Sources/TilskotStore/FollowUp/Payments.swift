@@ -38,13 +38,16 @@ public enum Payments {
         public var status: PaymentStatus?
         public var round: RoundKey?
         public var reference: ApplicationReference?
+        /// At most this many (nil: all).
+        public var limit: Int?
 
         public init(dueBefore: CalendarDate? = nil, status: PaymentStatus? = nil, round: RoundKey? = nil,
-                    reference: ApplicationReference? = nil) {
+                    reference: ApplicationReference? = nil, limit: Int? = nil) {
             self.dueBefore = dueBefore
             self.status = status
             self.round = round
             self.reference = reference
+            self.limit = limit
         }
     }
 
@@ -83,7 +86,8 @@ public enum Payments {
                    AND ($3::bigint IS NULL OR a.round_id = $3)
                    AND ($4::text IS NULL OR a.reference = $4)
                  ORDER BY p.due_date, a.reference, p.instalment
-                """, [filter.dueBefore?.description, filter.status?.rawValue, roundID, filter.reference?.description])
+                 LIMIT $5
+                """, [filter.dueBefore?.description, filter.status?.rawValue, roundID, filter.reference?.description, filter.limit])
                 .map(decode)
         }
     }

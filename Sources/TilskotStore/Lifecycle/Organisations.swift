@@ -64,13 +64,14 @@ public enum Organisations {
         }
     }
 
-    public static func list(kind: ApplicantKind? = nil, municipality: MunicipalityNumber? = nil,
+    public static func list(kind: ApplicantKind? = nil, municipality: MunicipalityNumber? = nil, limit: Int? = nil,
                             session: Session) throws(TilskotError) -> [Organisation] {
         try session.lifecycleRead {
             try session.connection.query(selectSQL + """
                  WHERE ($1::text IS NULL OR o.kind = $1) AND ($2::text IS NULL OR o.municipality = $2)
                 ORDER BY o.name, o.orgnr
-                """, [kind?.rawValue, municipality?.code]).map(decode)
+                LIMIT $3
+                """, [kind?.rawValue, municipality?.code, limit]).map(decode)
         }
     }
 

@@ -90,7 +90,7 @@ struct ApplicationList: ParsableCommand {
     @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
 
     func run() throws {
-        let cap = ListCap(given: limit)
+        let cap = try ListCap(given: limit)
         let filter = Applications.Filter(
             round: try round.map { text throws(TilskotError) in try Input.round(text) },
             status: try status.map { text throws(TilskotError) in try Input.vocabulary(text, as: ApplicationStatus.self) },

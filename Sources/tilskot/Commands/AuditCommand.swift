@@ -22,7 +22,7 @@ struct AuditCommand: ParsableCommand {
         @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
 
         func run() throws {
-            let cap = ListCap(given: limit)
+            let cap = try ListCap(given: limit)
             let filter = Audit.Filter(
                 since: try since.map { text throws(TilskotError) in try Input.instant(text, field: "--since") },
                 actor: actor, table: table,

@@ -1,3 +1,5 @@
+import TilskotStore
+
 /// A list without `--limit` shows at most `defaultLimit` rows and says so when there were more. At
 /// a national platform's size "everything" is a million applications or ten million audit events,
 /// all held in memory before the first line prints; a person reading a list wants its start and a
@@ -9,6 +11,13 @@ struct ListCap {
 
     /// `--limit` as given.
     let given: Int?
+
+    init(given: Int?) throws(TilskotError) {
+        if let given, given < 1 {
+            throw .refused("--limit \(given) is not a number of rows; give --limit N with N of 1 or more")
+        }
+        self.given = given
+    }
 
     /// What to ask the database for: the given limit, else one more than the default, to know
     /// whether the default cut anything off.

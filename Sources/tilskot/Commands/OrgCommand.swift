@@ -74,12 +74,14 @@ struct OrgCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Only this kind.", valueName: "kind")) var kind: String?
         @Option(help: ArgumentHelp("Only this municipality.", valueName: "NNNN")) var municipality: String?
+        @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
 
         func run() throws {
-            let list = try Organisations.list(
+            let cap = try ListCap(given: limit)
+            let list = cap.shown(try Organisations.list(
                 kind: try kind.map { text throws(TilskotError) in try Input.vocabulary(text, as: ApplicantKind.self) },
                 municipality: try municipality.map { text throws(TilskotError) in try Input.municipality(text) },
-                session: try global.session())
+                limit: cap.fetchLimit, session: try global.session()), "organisations", narrowWith: "--kind or --municipality")
             print(OrgCommand.table(list).render(global.outputFormat), terminator: "")
         }
     }

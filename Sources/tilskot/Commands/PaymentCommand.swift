@@ -49,15 +49,20 @@ struct PaymentCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this status: planned, attested, paid or withheld.", valueName: "status")) var status: String?
         @Option(help: ArgumentHelp("Only this round, e.g. JS/2021.", valueName: "scheme/year")) var round: String?
         @Option(help: ArgumentHelp("Only this application.", valueName: "ref")) var application: String?
+        @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
 
         func run() throws {
+            let cap = try ListCap(given: limit)
             let filter = Payments.Filter(
                 dueBefore: try dueBefore.map { text throws(TilskotError) in try Input.date(text, field: "--due-before") },
                 status: try status.map { text throws(TilskotError) in try Input.vocabulary(text, as: PaymentStatus.self) },
                 round: try round.map { text throws(TilskotError) in try Input.round(text) },
-                reference: try application.map { text throws(TilskotError) in try Input.reference(text) })
+                reference: try application.map { text throws(TilskotError) in try Input.reference(text) },
+                limit: cap.fetchLimit)
             let format = global.outputFormat
-            print(PaymentCommand.table(try Payments.list(filter, session: try global.session()), format).render(format), terminator: "")
+            let instalments = cap.shown(try Payments.list(filter, session: try global.session()), "instalments",
+                                        narrowWith: "--due-before, --status, --round or --application")
+            print(PaymentCommand.table(instalments, format).render(format), terminator: "")
         }
     }
 
