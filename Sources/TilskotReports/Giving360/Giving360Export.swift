@@ -114,7 +114,9 @@ public struct Giving360Export: Sendable {
 
     /// Grants held in memory as one package (tests, and anything that has the grants already).
     public func render(_ grants: [Giving360Query.Grant], _ format: Format) -> String {
-        guard !grants.isEmpty else { return format == .json ? "{\n  \"version\": \"1.4\",\n  \"grants\": []\n}\n" : opening(.csv) }
+        guard !grants.isEmpty else {
+            return format == .json ? JSONValue.object([("version", .string("1.4")), ("grants", .array([]))]).render() + "\n" : opening(.csv)
+        }
         return opening(format) + grants.enumerated().map { item($1, first: $0 == 0, format) }.joined() + closing(format)
     }
 
