@@ -128,18 +128,24 @@ public enum RecipientReports {
     /// Applications in follow-up whose report is not in (none received or approved) and is due from
     /// `asOf` to `asOf + withinDays`; `includeOverdue` adds those already past their due date.
     public static func due(withinDays: Int, asOf: CalendarDate = .today(), includeOverdue: Bool = false,
-                           session: Session) throws(TilskotError) -> [ReportDueItem] {
-        try outstanding(from: includeOverdue ? nil : asOf, to: asOf.adding(days: withinDays), asOf: asOf, session: session)
+                           round: RoundKey? = nil, session: Session) throws(TilskotError) -> [ReportDueItem] {
+        try outstanding(from: includeOverdue ? nil : asOf, to: asOf.adding(days: withinDays), asOf: asOf, round: round,
+                        session: session)
     }
 
     /// Applications in follow-up whose report was due before `asOf` and is not in.
-    public static func overdue(asOf: CalendarDate = .today(), session: Session) throws(TilskotError) -> [ReportDueItem] {
-        try outstanding(from: nil, to: asOf.adding(days: -1), asOf: asOf, session: session)
+    public static func overdue(asOf: CalendarDate = .today(), round: RoundKey? = nil,
+                               session: Session) throws(TilskotError) -> [ReportDueItem] {
+        try outstanding(from: nil, to: asOf.adding(days: -1), asOf: asOf, round: round, session: session)
     }
 
-    static func outstanding(from: CalendarDate?, to: CalendarDate, asOf: CalendarDate, session: Session) throws(TilskotError) -> [ReportDueItem] {
+    /// Reports not in with a due date from `from` (nil: any) to `to`, of one round or all.
+    static func outstanding(from: CalendarDate?, to: CalendarDate, asOf: CalendarDate, round: RoundKey?,
+                            session: Session) throws(TilskotError) -> [ReportDueItem] {
         try session.followUpRead {
-            try session.connection.query("""
+            let c = session.connection
+            let roundID = try round.map { try Lookup.round($0, c).id }
+            return try c.query("""
                 SELECT a.reference, o.orgnr, o.name AS organisation, tilskot.current_grant_ore(a.id) AS granted_ore,
                        d.project_end, d.due_date, d.account_required, d.due_date - $3::date AS days_left,
                        (SELECT max(m.sent_on) FROM tilskot.reminder m WHERE m.application_id = a.id) AS last_reminder
@@ -148,10 +154,11 @@ public enum RecipientReports {
                   JOIN tilskot.organisation o ON o.id = a.organisation_id
                  WHERE d.is_current AND a.status = 'in_follow_up'
                    AND ($1::date IS NULL OR d.due_date >= $1) AND d.due_date <= $2
+                   AND ($4::bigint IS NULL OR a.round_id = $4)
                    AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report rr
                                     WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved'))
                  ORDER BY d.due_date, a.reference
-                """, [from?.description, to.description, asOf.description]).map { row in
+                """, [from?.description, to.description, asOf.description, roundID]).map { row in
                 ReportDueItem(reference: try row.string("reference"), organisationNumber: try row.string("orgnr"),
                               organisationName: try row.string("organisation"), granted: try row.money("granted_ore"),
                               projectEnd: try row.date("project_end"), dueDate: try row.date("due_date"),

@@ -53,10 +53,12 @@ struct FollowupCommand: ParsableCommand {
         @Option(help: ArgumentHelp("How far ahead: 30d (default), 4w or a number of days.", valueName: "span")) var within: String = "30d"
         @Option(help: ArgumentHelp("Count from this day instead of today.", valueName: "YYYY-MM-DD")) var asOf: String?
         @Flag(help: "Include reports already overdue.") var includeOverdue = false
+        @Option(help: ArgumentHelp("Only this round, e.g. JS/2021.", valueName: "scheme/year")) var round: String?
 
         func run() throws {
             let day = try FollowupCommand.day(asOf)
             let items = try RecipientReports.due(withinDays: try DaySpan.parse(within), asOf: day, includeOverdue: includeOverdue,
+                                                 round: try round.map { text throws(TilskotError) in try Input.round(text) },
                                                  session: try global.session())
             let format = global.outputFormat
             print(FollowupCommand.dueTable(items, format).render(format), terminator: "")
@@ -67,9 +69,12 @@ struct FollowupCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reports past their due date and not in.")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Count from this day instead of today.", valueName: "YYYY-MM-DD")) var asOf: String?
+        @Option(help: ArgumentHelp("Only this round, e.g. JS/2021.", valueName: "scheme/year")) var round: String?
 
         func run() throws {
-            let items = try RecipientReports.overdue(asOf: try FollowupCommand.day(asOf), session: try global.session())
+            let items = try RecipientReports.overdue(asOf: try FollowupCommand.day(asOf),
+                                                     round: try round.map { text throws(TilskotError) in try Input.round(text) },
+                                                     session: try global.session())
             let format = global.outputFormat
             print(FollowupCommand.dueTable(items, format).render(format), terminator: "")
         }
