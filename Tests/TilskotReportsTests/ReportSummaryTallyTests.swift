@@ -178,6 +178,14 @@ struct ReportSummaryTallyTests {
             }
         }
         try compare("caseload", CaseloadQuery.sql, plainCaseload, nil)
+        // `followup summary`: every round's money from the summaries, against the view that adds up
+        // every grant (what the command read before).
+        try compare("followup summary", GrantMoney.roundsSQL, """
+            SELECT scheme || '/' || year AS key, frame_ore, grants, granted_ore, planned_ore, paid_ore,
+                   clawed_back_ore, repaid_ore, net_ore
+              FROM tilskot.round_money WHERE ($1::bigint IS NULL OR round_id = $1)
+             ORDER BY scheme, year
+            """, nil)
         return problems
     }
 
