@@ -40,11 +40,14 @@ public enum GrantMoney {
                ro.granted_ore - coalesce(f.clawed_back_ore, 0) AS net_ore
           FROM tilskot.round ro
           JOIN tilskot.scheme s ON s.id = ro.scheme_id
-          LEFT JOIN LATERAL (SELECT sum(granted + partially_granted) AS grants
-                               FROM tilskot.application_tally WHERE round_id = ro.id) t ON true
-          LEFT JOIN LATERAL (SELECT sum(planned_ore)::bigint AS planned_ore, sum(paid_ore)::bigint AS paid_ore,
-                                    sum(clawed_back_ore)::bigint AS clawed_back_ore, sum(repaid_ore)::bigint AS repaid_ore
-                               FROM tilskot.followup_tally WHERE round_id = ro.id) f ON true
+          -- Each summary read once and grouped (one pass for every round; an index probe for one).
+          LEFT JOIN (SELECT round_id, sum(granted + partially_granted) AS grants
+                       FROM tilskot.application_tally WHERE ($1::bigint IS NULL OR round_id = $1) GROUP BY round_id) t
+            ON t.round_id = ro.id
+          LEFT JOIN (SELECT round_id, sum(planned_ore)::bigint AS planned_ore, sum(paid_ore)::bigint AS paid_ore,
+                            sum(clawed_back_ore)::bigint AS clawed_back_ore, sum(repaid_ore)::bigint AS repaid_ore
+                       FROM tilskot.followup_tally WHERE ($1::bigint IS NULL OR round_id = $1) GROUP BY round_id) f
+            ON f.round_id = ro.id
          WHERE ($1::bigint IS NULL OR ro.id = $1)
          ORDER BY s.code, ro.year
         """
