@@ -124,13 +124,15 @@ public final class Connection {
     }
 
     /// Runs `body` — a transaction, or one statement that is its own transaction — again on a
-    /// deadlock or serialization failure, up to `attempts` times.
-    public func retrying<T>(attempts: Int = 10, _ body: () throws -> T) throws -> T {
+    /// deadlock or serialization failure (or whatever `when` says is worth another try), up to
+    /// `attempts` times.
+    public func retrying<T>(attempts: Int = 10, when retry: (PGError) -> Bool = \.isRetryable,
+                            _ body: () throws -> T) throws -> T {
         var attempt = 1
         while true {
             do {
                 return try body()
-            } catch let error as PGError where error.isRetryable && attempt < attempts {
+            } catch let error as PGError where retry(error) && attempt < attempts {
                 // Back off with jitter, so the transactions that collided do not collide again at once.
                 usleep(UInt32.random(in: 0...UInt32(min(1 << attempt, 64)) * 1_000))
                 attempt += 1

@@ -36,30 +36,24 @@ public enum Reminders {
         }
         return try session.followUpChange(reason: "report reminders") {
             let c = session.connection
-            // One statement records every candidate (row by row it was 1.4 ms a reminder: 38 s for the
-            // 27 000 due at 200 000 applications). A run at the same moment that reminded someone
-            // first makes our row trigger refuse that one (23T25), as does a report received
-            // meanwhile (23T24): the statement is then tried again, from its savepoint, on a fresh
-            // snapshot that no longer lists them. The unique index skips the rest quietly.
-            var attempt = 0
-            while true {
-                attempt += 1
-                do {
-                    return try c.transaction {
-                        try c.query("""
-                            WITH due AS (\(dueSQL)),
-                            recorded AS (
-                                INSERT INTO tilskot.reminder (application_id, sent_on)
-                                SELECT id, $1::date FROM due ORDER BY id
-                                ON CONFLICT (application_id, iso_week) DO NOTHING
-                                RETURNING application_id
-                            )
-                            SELECT due.* FROM due JOIN recorded ON recorded.application_id = due.id
-                             ORDER BY due.due_date, due.reference
-                            """, [day.description, daysBefore]).map { try record($0, day: day, recorded: true) }
-                    }
-                } catch let error as PGError where (error.sqlState == "23T25" || error.sqlState == "23T24") && attempt < 5 {
-                    continue
+            // One statement records every candidate (row by row, a savepoint and an INSERT each, it
+            // took 9.4 s for the 26 911 due at 200 000 applications). A run at the same moment that
+            // reminded someone first makes our row trigger refuse that one (23T25), as does a report
+            // received meanwhile (23T24): the statement is then tried again, from its savepoint, on
+            // a fresh snapshot that no longer lists them. The unique index skips the rest quietly.
+            return try c.retrying(attempts: 5, when: { ["23T25", "23T24"].contains($0.sqlState) }) {
+                try c.transaction {
+                    try c.query("""
+                        WITH due AS (\(dueSQL)),
+                        recorded AS (
+                            INSERT INTO tilskot.reminder (application_id, sent_on)
+                            SELECT id, $1::date FROM due ORDER BY id
+                            ON CONFLICT (application_id, iso_week) DO NOTHING
+                            RETURNING application_id
+                        )
+                        SELECT due.* FROM due JOIN recorded ON recorded.application_id = due.id
+                         ORDER BY due.due_date, due.reference
+                        """, [day.description, daysBefore]).map { try record($0, day: day, recorded: true) }
                 }
             }
         }
