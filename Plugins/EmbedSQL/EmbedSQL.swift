@@ -1,7 +1,7 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's SQL (migrations and sample data) into the target as Swift source, so an
+/// Embeds the package's SQL (migrations, sample data and deploy/create-roles.sql) into the target as Swift source, so an
 /// installed `tilskot` binary can migrate a database without the source tree beside it.
 @main
 struct EmbedSQL: BuildToolPlugin {
@@ -13,6 +13,8 @@ struct EmbedSQL: BuildToolPlugin {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path())) ?? []
             inputs += names.filter { $0.hasSuffix(".sql") }.sorted().map { dir.appending(path: $0) }
         }
+        // The role layout, run by psql on the embedded cluster as a directorate runs it on its server.
+        inputs.append(root.appending(path: "deploy/create-roles.sql"))
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedSQL.swift")
         return [
             .buildCommand(

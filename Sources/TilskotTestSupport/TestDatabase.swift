@@ -41,6 +41,9 @@ public final class TestDatabase: @unchecked Sendable {
                 usleep(100_000)
             }
         }
+        // A copy takes the template's objects but not its database-level rights and owner: give it
+        // the same role layout as every tilskot database (deploy/create-roles.sql, `local=on`).
+        try cluster.prepareDatabase(name)
         return TestDatabase(name: name, cluster: cluster)
     }
 
@@ -122,6 +125,7 @@ enum TestCluster {
         let admin = try Connection(cluster.connectionURL(database: "postgres"))
         try admin.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         try admin.executeScript("CREATE DATABASE \(name)")
+        try cluster.prepareDatabase(name)
         let connection = try Connection(cluster.connectionURL(database: name))
         _ = try Migrator.migrate(connection)
         connection.close()

@@ -272,6 +272,9 @@ struct DefenceAttackTests {
         let db = try Lifecycle.database()
         defer { db.drop() }
         let app = try id(db, try Lifecycle.register(db))
+        // PUBLIC has no TEMP on a tilskot database (DefinerInventoryTests checks it); grant it here, as on
+        // a server where the revocation was forgotten, so that the functions are shown to hold alone.
+        try db.connect().execute("GRANT TEMP ON DATABASE \(db.name) TO \(Lifecycle.kari)")
         let kari = try db.connect(asLogin: Lifecycle.kari)
         // Temporary look-alikes of what the triggers use, first on the caller's path.
         try kari.execute("CREATE TEMPORARY TABLE round (id bigint, frame_ore bigint, granted_ore bigint)")
@@ -377,6 +380,9 @@ struct DefenceAttackTests {
     func importTemporaryTableTraps() throws {
         let db = try Lifecycle.database()
         defer { db.drop() }
+        // PUBLIC has no TEMP on a tilskot database (DefinerInventoryTests checks it); grant it here, as on
+        // a server where the revocation was forgotten, so that the functions are shown to hold alone.
+        try db.connect().execute("GRANT TEMP ON DATABASE \(db.name) TO \(Lifecycle.kari)")
         let kari = try db.connect(asLogin: Lifecycle.kari)
         // The trap: a table of the caller's, named like the import's own, whose trigger would do what
         // only the owner may — if it ever ran inside the SECURITY DEFINER function, as the owner.

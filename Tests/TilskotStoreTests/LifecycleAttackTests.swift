@@ -228,7 +228,18 @@ struct LifecycleAttackTests {
             expectSQLError("42501") { try c.execute("INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES ($1, 4, 'grant')", [app]) }
             expectSQLError("42501") { try c.execute("INSERT INTO tilskot.withdrawal (application_id, reason) VALUES ($1, 'x')", [app]) }
             expectSQLError("42501") { try c.execute("INSERT INTO tilskot.scheme (code, name, applicant_kinds, reference_prefix) VALUES ('XX', 'x', '{other}', 'XX')") }
-            expectSQLError("42501") { try c.execute("SELECT * FROM tilskot.reference_counter") }
+        }
+        // The rounds' reference sequences (0049) are the owner's alone: nobody draws, rewinds or reads one.
+        let sequence = try #require(try db.connect().queryValue(
+            "SELECT relname::text FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace AND relname ~ '^round_[0-9]+_reference$' LIMIT 1",
+            as: String.self))
+        for user in [Lifecycle.fia, Lifecycle.aud, Lifecycle.kari, Lifecycle.mona, Lifecycle.adm] {
+            let c = try db.connect(asLogin: user)
+            expectSQLError("42501") { try c.execute("SELECT nextval('tilskot.\(sequence)')") }
+            expectSQLError("42501") { try c.execute("SELECT setval('tilskot.\(sequence)', 1)") }
+            expectSQLError("42501") { try c.execute("SELECT last_value FROM tilskot.\(sequence)") }
+            expectSQLError("42501") { try c.execute("ALTER SEQUENCE tilskot.\(sequence) RESTART") }
+            expectSQLError("42501") { try c.execute("SELECT tilskot.round_reference_sequence(1)") }
         }
         // Caseworkers do not open rounds or create schemes.
         let kari = try db.connect(asLogin: Lifecycle.kari)

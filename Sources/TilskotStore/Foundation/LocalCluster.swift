@@ -194,6 +194,33 @@ public struct LocalCluster: Sendable {
                                                  "-U", LocalCluster.superuser, LocalCluster.databaseName])
             guard created.exitCode == 0 else { throw .refused("could not create the database: \(created.output)") }
         }
+        try prepareDatabase(LocalCluster.databaseName)
+    }
+
+    /// Gives `database` tilskot's roles and rights: deploy/create-roles.sql, built into the binary and
+    /// run by psql with `local=on` — the very file a directorate runs on its own server, so both setups
+    /// have one role layout: tilskot_owner (NOLOGIN, not a superuser) owns the database and, once
+    /// migrated, everything in it; PUBLIC may neither connect nor create temporary tables. Safe to
+    /// run again.
+    public func prepareDatabase(_ database: String) throws(TilskotError) {
+        guard let script = EmbeddedSQL.files.first(where: { $0.folder == "deploy" && $0.name == "create-roles.sql" }) else {
+            throw .refused("this tilskot was built without deploy/create-roles.sql; rebuild it from a whole checkout")
+        }
+        let result: ChildProcess.Result
+        do {
+            guard let psql = LocalCluster.findPostgresTool("psql", environment: environment) else {
+                throw TilskotError.refused("cannot find PostgreSQL's psql; install the client (apt-get install -y postgresql-client) or set TILSKOT_PG_BINDIR")
+            }
+            result = try ChildProcess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "local=on", "-v", "dbname=\(database)",
+                                           "-d", connectionURL(database: "postgres"), "-f", "-"], stdin: script.text)
+        } catch let error as TilskotError {
+            throw error
+        } catch {
+            throw .refused("cannot run psql: \(error.localizedDescription)")
+        }
+        guard result.exitCode == 0 else {
+            throw .refused("could not give database \(database) tilskot's roles and rights: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
     }
 
     // MARK: - Processes

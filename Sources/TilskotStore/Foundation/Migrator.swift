@@ -37,6 +37,8 @@ public enum Migrator {
     public static func migrate(_ connection: Connection, migrations: [Migration] = bundled, dryRun: Bool = false) throws -> Outcome {
         try connection.execute("SELECT pg_advisory_lock($1)", [lockKey])
         defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [lockKey]) }
+        try actAsOwner(connection)
+        defer { _ = try? connection.execute("RESET ROLE") }
         try connection.executeScript("""
             CREATE TABLE IF NOT EXISTS public.tilskot_migrations (
                 version    integer PRIMARY KEY,
@@ -78,6 +80,28 @@ public enum Migrator {
             done.append(migration)
         }
         return Outcome(applied: done, pending: [])
+    }
+
+    /// The schema is made and changed as tilskot_owner, the NOLOGIN role that is not a superuser
+    /// (deploy/create-roles.sql makes it, on a directorate's server and on the embedded cluster
+    /// alike), so that no table, trigger or SECURITY DEFINER function belongs to a superuser. The
+    /// deployer's sessions already act as it; the embedded cluster's bootstrap superuser and the test
+    /// harness take it with SET ROLE.
+    static func actAsOwner(_ connection: Connection) throws {
+        let row = try connection.query("""
+            SELECT current_user::text AS who,
+                   EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tilskot_owner') AS owner_exists,
+                   (SELECT pg_catalog.pg_get_userbyid(nspowner)::text FROM pg_catalog.pg_namespace WHERE nspname = 'tilskot') AS schema_owner
+            """).first
+        guard let row, try row.bool("owner_exists") else {
+            throw TilskotError.refused("this server has no role tilskot_owner; run deploy/create-roles.sql on it first (`tilskot db start` does so for the local database)")
+        }
+        if let schemaOwner = row["schema_owner"], schemaOwner != "tilskot_owner" {
+            throw TilskotError.refused("the tilskot schema in this database belongs to \(schemaOwner), not tilskot_owner: it was made by a tilskot before the owner role (0.1.0, issue 14); make the database anew (for the local one: `tilskot db stop`, remove its data folder, `tilskot db start`)")
+        }
+        if try row.string("who") != "tilskot_owner" {
+            try connection.execute("SET ROLE tilskot_owner")
+        }
     }
 
     /// SHA-256 of the file's text, computed by the server so we need no crypto package.
