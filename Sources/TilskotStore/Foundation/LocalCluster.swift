@@ -197,6 +197,23 @@ public struct LocalCluster: Sendable {
         try prepareDatabase(LocalCluster.databaseName)
     }
 
+    /// Creates (or with `replace`, drops and creates) another database of the running cluster and
+    /// gives it tilskot's roles and rights, ready for `tilskot migrate`.
+    public func createDatabase(_ database: String, replace: Bool) throws(TilskotError) {
+        guard database.wholeMatch(of: /[a-z_][a-z0-9_]{0,62}/) != nil else {
+            throw .refused("\(database) is not a database name tilskot makes; use lower-case letters, digits and _ (at most 63), starting with a letter")
+        }
+        guard case .running = state() else { throw .refused("the local database is not running; start it with `tilskot db start`") }
+        var script = ""
+        if replace { script += "DROP DATABASE IF EXISTS \(database) WITH (FORCE);\n" }
+        script += "SELECT 'CREATE DATABASE \(database)' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '\(database)') \\gexec\n"
+        let created = try psqlScript(script, variables: [:])
+        guard created.exitCode == 0 else {
+            throw .refused("could not create database \(database): \(created.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        try prepareDatabase(database)
+    }
+
     /// Gives `database` tilskot's roles and rights: deploy/create-roles.sql, built into the binary and
     /// run by psql with `local=on` — the very file a directorate runs on its own server, so both setups
     /// have one role layout: tilskot_owner (NOLOGIN, not a superuser) owns the database and, once
@@ -206,24 +223,28 @@ public struct LocalCluster: Sendable {
         guard let script = EmbeddedSQL.files.first(where: { $0.folder == "deploy" && $0.name == "create-roles.sql" }) else {
             throw .refused("this tilskot was built without deploy/create-roles.sql; rebuild it from a whole checkout")
         }
-        let result: ChildProcess.Result
-        do {
-            guard let psql = LocalCluster.findPostgresTool("psql", environment: environment) else {
-                throw TilskotError.refused("cannot find PostgreSQL's psql; install the client (apt-get install -y postgresql-client) or set TILSKOT_PG_BINDIR")
-            }
-            result = try ChildProcess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "local=on", "-v", "dbname=\(database)",
-                                           "-d", connectionURL(database: "postgres"), "-f", "-"], stdin: script.text)
-        } catch let error as TilskotError {
-            throw error
-        } catch {
-            throw .refused("cannot run psql: \(error.localizedDescription)")
-        }
+        let result = try psqlScript(script.text, variables: ["local": "on", "dbname": database])
         guard result.exitCode == 0 else {
             throw .refused("could not give database \(database) tilskot's roles and rights: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 
     // MARK: - Processes
+
+    /// Runs a psql script (meta-commands allowed) on the cluster's `postgres` database as its superuser,
+    /// stopping at the first error.
+    func psqlScript(_ script: String, variables: [String: String]) throws(TilskotError) -> ChildProcess.Result {
+        guard let psql = LocalCluster.findPostgresTool("psql", environment: environment) else {
+            throw .refused("cannot find PostgreSQL's psql; install the client (apt-get install -y postgresql-client) or set TILSKOT_PG_BINDIR")
+        }
+        let settings = variables.sorted { $0.key < $1.key }.flatMap { ["-v", "\($0.key)=\($0.value)"] }
+        do {
+            return try ChildProcess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1"] + settings
+                                        + ["-d", connectionURL(database: "postgres"), "-f", "-"], stdin: script)
+        } catch {
+            throw .refused("cannot run psql: \(error.localizedDescription)")
+        }
+    }
 
     /// The unprivileged user that runs the server when we are root: `TILSKOT_SERVER_USER`, else
     /// `postgres` (Debian's package creates it), else nil (we are not root: run as ourselves).

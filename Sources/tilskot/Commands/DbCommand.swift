@@ -1,13 +1,13 @@
 import ArgumentParser
 import TilskotStore
 
-/// `tilskot db start | stop | status | url` — the embedded local PostgreSQL cluster.
+/// `tilskot db start | stop | status | url | create` — the embedded local PostgreSQL cluster.
 struct DbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Start, stop and locate the embedded local database.",
         discussion: "The cluster lives in TILSKOT_HOME (default ~/.local/share/tilskot, or /var/lib/tilskot as root) and listens on a unix socket there and on 127.0.0.1.",
-        subcommands: [Start.self, Stop.self, Status.self, URL.self]
+        subcommands: [Start.self, Stop.self, Status.self, URL.self, Create.self]
     )
 
     struct Start: ParsableCommand {
@@ -36,6 +36,20 @@ struct DbCommand: ParsableCommand {
             case .running(let pid):
                 print("running (pid \(pid)); data in \(cluster.dataDirectory.path); socket in \(cluster.socketDirectory.path); 127.0.0.1:\(cluster.port ?? 0)")
             }
+        }
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create another database in the local cluster with tilskot's roles and rights, and print its URL.",
+            discussion: "The database is given the same layout as the local database and a directorate's server (deploy/create-roles.sql): owned by tilskot_owner, no temporary tables for PUBLIC. Then run `tilskot migrate --database-url URL`."
+        )
+        @Argument(help: "The database's name: lower-case letters, digits and _.") var name: String
+        @Flag(help: "Drop the database first if it exists (its data is lost).") var replace = false
+        func run() throws {
+            let cluster = LocalCluster()
+            try cluster.createDatabase(name, replace: replace)
+            print(cluster.connectionURL(database: name))
         }
     }
 
