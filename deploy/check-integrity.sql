@@ -12,7 +12,10 @@
 -- decisions and adjustments; a grant with more attested and paid than granted, or an instalment
 -- attested or paid without its events; a report summary that is not what its rows add up to (the
 -- reports read the summaries, so a summary written past its triggers would move every figure built
--- on it); an object owned by a person (who could disable its triggers); a
+-- on it); a decision by an assessor of its case, an assessment or decision by someone disqualified
+-- on the case, a closed grant that is not settled, reasons without words, an instalment attested
+-- by its decider or planner or paid by its attester, an appeal decided by its registrar, an
+-- infinite date (issue 14); an object owned by a person (who could disable its triggers); a
 -- group role with rights it must not have; a SECURITY DEFINER function without a pinned
 -- search_path. What it cannot see: a superuser who also forged the audit log to match. For that,
 -- the server's own log (log_statement = 'ddl', pgaudit), shipped to a host the DBA does not
@@ -164,6 +167,110 @@ SELECT 'reports: the follow-up summary (followup) is what the payments, claw-bac
                     reports_awaiting_review, reports_open) <> (0, 0, 0, 0, 0, 0, 0, 0, 0))
         SELECT round_id FROM kept k FULL JOIN plain p USING (round_id, due_date)
          WHERE to_jsonb(k) IS DISTINCT FROM to_jsonb(p)) x
+UNION ALL
+SELECT 'four-eyes: no decision is made by someone who assessed the case', count(*) = 0,
+       coalesce(string_agg(DISTINCT a.reference || ' decided by its assessor ' || d.decided_by, ', '), '')
+  FROM tilskot.decision d
+  JOIN tilskot.application a ON a.id = d.application_id
+ WHERE EXISTS (SELECT 1 FROM tilskot.assessment s WHERE s.application_id = d.application_id AND s.assessor = d.decided_by)
+UNION ALL
+-- Disqualified before the act: by the order of the audit log's INSERT entries (the order the rows
+-- were written in, whatever the snapshots), else by the rows' own times when an entry is missing.
+SELECT 'disqualification: no assessment or decision is made by someone disqualified on the case', count(*) = 0,
+       coalesce(string_agg(DISTINCT x.reference || ' ' || x.act || ' by disqualified ' || x.person, ', '), '')
+  FROM (SELECT a.reference, 'assessed' AS act, s.assessor AS person, q.id AS disqualification_id, q.at AS disqualified_at,
+               'assessment' AS tbl, s.id AS row_id, s.at
+          FROM tilskot.assessment s
+          JOIN tilskot.application a ON a.id = s.application_id
+          JOIN tilskot.disqualification q ON q.application_id = s.application_id AND q.person = s.assessor
+        UNION ALL
+        SELECT a.reference, 'decided', d.decided_by, q.id, q.at, 'decision', d.id, d.decided_at
+          FROM tilskot.decision d
+          JOIN tilskot.application a ON a.id = d.application_id
+          JOIN tilskot.disqualification q ON q.application_id = d.application_id AND q.person = d.decided_by) x
+  LEFT JOIN tilskot.audit_log lq ON lq.table_name = 'disqualification' AND lq.row_id = x.disqualification_id AND lq.action = 'INSERT'
+  LEFT JOIN tilskot.audit_log la ON la.table_name = x.tbl AND la.row_id = x.row_id AND la.action = 'INSERT'
+ WHERE CASE WHEN lq.id IS NOT NULL AND la.id IS NOT NULL THEN lq.id < la.id ELSE x.disqualified_at <= x.at END
+UNION ALL
+SELECT 'closing: every closed grant is settled (report approved, money paid, withheld or repaid)',
+       count(*) = 0, coalesce(string_agg(a.reference || ': ' || concat_ws('; ',
+           CASE WHEN NOT EXISTS (SELECT 1 FROM tilskot.recipient_report r WHERE r.application_id = a.id AND r.status = 'approved')
+                THEN 'no approved report' END,
+           (SELECT string_agg('instalment ' || p.instalment || ' ' || p.status, ', ' ORDER BY p.instalment)
+              FROM tilskot.payment p WHERE p.application_id = a.id AND p.status IN ('planned', 'attested')),
+           (SELECT string_agg('claw-back ' || c.id || ' not settled', ', ' ORDER BY c.id)
+              FROM tilskot.clawback c
+             WHERE c.application_id = a.id
+               AND (c.amount_ore > (SELECT coalesce(sum(r.amount_ore), 0) FROM tilskot.repayment r WHERE r.clawback_id = c.id)
+                    OR EXISTS (SELECT 1 FROM tilskot.clawback_appeal ca WHERE ca.clawback_id = c.id AND ca.outcome IS NULL)))),
+           ', ' ORDER BY a.id), '')
+  FROM tilskot.application a
+ WHERE (a.status = 'closed' OR EXISTS (SELECT 1 FROM tilskot.closing cl WHERE cl.application_id = a.id))
+   AND (NOT EXISTS (SELECT 1 FROM tilskot.recipient_report r WHERE r.application_id = a.id AND r.status = 'approved')
+        OR EXISTS (SELECT 1 FROM tilskot.payment p WHERE p.application_id = a.id AND p.status IN ('planned', 'attested'))
+        OR EXISTS (SELECT 1 FROM tilskot.clawback c
+                    WHERE c.application_id = a.id
+                      AND (c.amount_ore > (SELECT coalesce(sum(r.amount_ore), 0) FROM tilskot.repayment r WHERE r.clawback_id = c.id)
+                           OR EXISTS (SELECT 1 FROM tilskot.clawback_appeal ca WHERE ca.clawback_id = c.id AND ca.outcome IS NULL))))
+UNION ALL
+-- Reasons have words (SQL/migrations/0052): at least one letter wherever a rule requires reasons.
+SELECT 'reasons: every text that must give reasons has words', count(*) = 0,
+       coalesce(string_agg(x.what, ', ' ORDER BY x.what), '')
+  FROM (SELECT 'decision ' || id AS what FROM tilskot.decision
+         WHERE outcome <> 'granted' AND NOT tilskot.has_words(coalesce(reasons, ''))
+        UNION ALL SELECT 'withdrawal ' || id FROM tilskot.withdrawal WHERE NOT tilskot.has_words(reason)
+        UNION ALL SELECT 'move ' || id FROM tilskot.round_move WHERE NOT tilskot.has_words(reason)
+        UNION ALL SELECT 'disqualification ' || id FROM tilskot.disqualification WHERE NOT tilskot.has_words(reason)
+        UNION ALL SELECT 'frame adjustment ' || id FROM tilskot.frame_adjustment WHERE NOT tilskot.has_words(reason)
+        UNION ALL SELECT 'application ' || reference || ' (late)' FROM tilskot.application
+         WHERE late AND NOT tilskot.has_words(coalesce(late_reason, ''))
+        UNION ALL SELECT 'appeal ' || id FROM tilskot.appeal
+         WHERE NOT tilskot.has_words(grounds) OR (late AND NOT tilskot.has_words(coalesce(late_reason, '')))
+        UNION ALL SELECT 'payment ' || id || ' (withheld)' FROM tilskot.payment
+         WHERE status = 'withheld' AND NOT tilskot.has_words(coalesce(withheld_reason, ''))
+        UNION ALL SELECT 'payment event ' || id FROM tilskot.payment_event
+         WHERE kind IN ('withhold', 'release') AND NOT tilskot.has_words(coalesce(reason, ''))
+        UNION ALL SELECT 'report review ' || id FROM tilskot.report_review
+         WHERE outcome = 'rejected' AND NOT tilskot.has_words(coalesce(reasons, ''))
+        UNION ALL SELECT 'claw-back ' || id FROM tilskot.clawback WHERE NOT tilskot.has_words(reasons)
+        UNION ALL SELECT 'claw-back appeal ' || id FROM tilskot.clawback_appeal
+         WHERE NOT tilskot.has_words(grounds) OR (late AND NOT tilskot.has_words(coalesce(late_reason, '')))
+        UNION ALL SELECT 'claw-back resolution ' || id FROM tilskot.clawback_resolution WHERE NOT tilskot.has_words(reasons)) x
+UNION ALL
+-- Bestemmelser om økonomistyring i staten: budget authority, attestation and payment by different
+-- people (0011: the decider does not attest; 0052: the planner does not attest, the attester does not pay).
+SELECT 'payments: no instalment is attested by its decider or planner, or paid by its attester', count(*) = 0,
+       coalesce(string_agg('payment ' || p.id || ' of ' || a.reference || ': ' || concat_ws(', ',
+           CASE WHEN EXISTS (SELECT 1 FROM tilskot.decision d WHERE d.application_id = p.application_id AND d.decided_by = p.attested_by)
+                THEN 'attested by its decider ' || p.attested_by END,
+           CASE WHEN p.attested_by = p.planned_by THEN 'attested by its planner ' || p.attested_by END,
+           CASE WHEN p.paid_by = p.attested_by THEN 'paid by its attester ' || p.paid_by END), '; ' ORDER BY p.id), '')
+  FROM tilskot.payment p
+  JOIN tilskot.application a ON a.id = p.application_id
+ WHERE EXISTS (SELECT 1 FROM tilskot.decision d WHERE d.application_id = p.application_id AND d.decided_by = p.attested_by)
+    OR p.attested_by = p.planned_by OR p.paid_by = p.attested_by
+UNION ALL
+SELECT 'appeals: no appeal is decided by the manager who registered it', count(*) = 0,
+       coalesce(string_agg(a.reference || ' appeal ' || ap.id || ' registered and decided by ' || ap.registered_by, ', ' ORDER BY ap.id), '')
+  FROM tilskot.appeal ap
+  JOIN tilskot.decision d ON d.id = ap.resolved_by_decision_id
+  JOIN tilskot.application a ON a.id = ap.application_id
+ WHERE d.decided_by = ap.registered_by
+UNION ALL
+-- Dates are calendar dates (0052), in every table the checker may read; 0036's summaries key "no
+-- reporting due date" as 'infinity' on purpose. query_to_xml runs the count for each column.
+SELECT 'dates: no stored date or time is infinite', count(*) = 0,
+       coalesce(string_agg(x.relname || '.' || x.attname || ': ' || x.n || ' row(s)', ', ' ORDER BY x.relname, x.attname), '')
+  FROM (SELECT c.relname, a.attname,
+               (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM tilskot.%I WHERE NOT isfinite(%I)',
+                                                           c.relname, a.attname), false, true, '')))[1]::text::bigint AS n
+          FROM pg_class c
+          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+         WHERE c.relnamespace = 'tilskot'::regnamespace AND c.relkind IN ('r', 'p')
+           AND a.atttypid IN ('date'::regtype, 'timestamptz'::regtype, 'timestamp'::regtype)
+           AND c.relname NOT IN ('followup_tally', 'followup_delta', 'grant_followup')
+           AND has_table_privilege(c.oid, 'SELECT')) x
+ WHERE x.n > 0
 UNION ALL
 SELECT 'owners: no person (a login that is not a superuser) owns a tilskot table, function or the schema', count(*) = 0,
        coalesce(string_agg(DISTINCT r.rolname, ', '), '')

@@ -13,10 +13,13 @@ struct FollowUpCLITests {
     static let other = "fucli_ola"
     static let manager = "fucli_mona"
     static let finance = "fucli_fia"
+    /// Pays what `finance` attested: the payer is not the attester (SQL/migrations/0052).
+    static let payer = "fucli_finn"
     static let admin = "fucli_adm"
     static let auditor = "fucli_aud"
 
-    /// JS/2021 with Oslo granted 1 000 000 kr (planned in two halves, the first paid), Stavanger
+    /// JS/2021 with Oslo granted 1 000 000 kr (planned in two halves, the first attested by fia and
+    /// paid by finn), Stavanger
     /// granted 300 000 kr (no plan yet), Bergen rejected; one participant on Oslo's project.
     func scene() throws -> TestDatabase {
         let (k, m, f) = (Self.caseworker, Self.manager, Self.finance)
@@ -39,12 +42,13 @@ struct FollowUpCLITests {
             ["application", "decide", "JS-2021-0003", "--reject", "--reasons", "Ramma er brukt opp", "--date", "2021-04-15", "--as", m],
             ["payment", "plan", "JS-2021-0001", "--instalments", "50%:2021-05-01,50%:2021-09-01", "--account", "8601 11 17947", "--as", k],
             ["payment", "attest", "1", "--as", f],
-            ["payment", "pay", "1", "--voucher", "UTB-2021-05", "--date", "2021-05-03", "--as", f],
+            ["payment", "pay", "1", "--voucher", "UTB-2021-05", "--date", "2021-05-03", "--as", Self.payer],
             ["participant", "add", "JS-2021-0001", "--code", "OSL-0001", "--birth-year", "1985", "--municipality", "0301",
              "--start", "2021-09-01", "--end", "2022-06-30", "--outcome", "employment", "--as", k],
         ]
         return try TestDatabase.scene(users: [Self.caseworker: .caseworker, Self.other: .caseworker, Self.manager: .manager,
-                                              Self.finance: .finance, Self.admin: .admin, Self.auditor: .auditor],
+                                              Self.finance: .finance, Self.payer: .finance, Self.admin: .admin,
+                                              Self.auditor: .auditor],
                                       steps: steps)
     }
 
@@ -65,7 +69,7 @@ struct FollowUpCLITests {
             (["payment", "attest", "abc", "--as", finance], "is not a number"),
             (["payment", "attest", "999", "--as", finance], "there is no payment with id 999"),
             (["payment", "pay", "2", "--voucher", "V", "--as", finance], "only after it is attested"),
-            (["payment", "pay", "1", "--voucher", "V", "--as", finance], "is paid"),
+            (["payment", "pay", "1", "--voucher", "V", "--as", payer], "is paid"),
             (["payment", "withhold", "2", "--reason", " ", "--as", finance], "is missing"),
             (["payment", "list", "--status", "approved"], "not one of the allowed values"),
         ]),
@@ -121,6 +125,14 @@ struct FollowUpCLITests {
         defer { db.drop() }
         let attest = try CLIRunner.run(["payment", "attest", "2", "--as", Self.finance], database: db)
         #expect(attest.exitCode == 0, "\(attest.stderr)")
+        // The attester does not also approve the payment (to-personskontroll): one sentence, nothing paid.
+        let before = try counts(db)
+        let selfPay = try CLIRunner.run(["payment", "pay", "2", "--voucher", "UTB-2021-09", "--date", "2021-09-01", "--as", Self.finance],
+                                        database: db)
+        #expect(selfPay.exitCode == 1 && selfPay.errorLines.count == 1, "\(selfPay.stderr)")
+        #expect(selfPay.stderr.contains("\(Self.finance) attested instalment 2 of JS-2021-0001") &&
+                selfPay.stderr.contains("cannot also approve its payment"), "\(selfPay.stderr)")
+        #expect(try counts(db) == before)
         let run = try CLIRunner.run(["payment", "export", "--date", "2021-09-01"], database: db)
         #expect(run.exitCode == 0)
         #expect(run.stdout == "orgnr,account_reference,amount_ore,reference,payment_id,due_date\r\n958935420,86011117947,50000000,JS-2021-0001/2,2,2021-09-01\r\n")

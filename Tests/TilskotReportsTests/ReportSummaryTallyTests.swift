@@ -20,9 +20,15 @@ struct ReportSummaryTallyTests {
     static let appealManager = "rst_per"
     static let finance = "rst_fia"
     static let auditor = "rst_aud"
+    /// Pays what `finance` attested: the payer is not the attester (SQL/migrations/0052).
+    static let payer = "rst_finn"
+    /// Registers the appeals: the manager who registered an appeal does not decide it (0052), so the
+    /// deciders are others.
+    static let appealRegistrar = "rst_ida"
     static func users(_ db: TestDatabase) throws {
         try db.addUsers([caseworker: .caseworker, otherCaseworker: .caseworker, manager: .manager,
-                         appealManager: .manager, finance: .finance, auditor: .auditor])
+                         appealManager: .manager, finance: .finance, auditor: .auditor, payer: .finance,
+                         appealRegistrar: .manager])
     }
 
     // MARK: the plain queries the reports ran before the summaries (as of commit e29ae38)
@@ -299,6 +305,8 @@ struct ReportSummaryTallyTests {
         let appealManager = try db.session(as: Self.appealManager)
         let caseworkers = [try db.session(as: Self.caseworker), try db.session(as: Self.otherCaseworker)]
         let finance = try db.session(as: Self.finance)
+        let payer = try db.session(as: Self.payer)
+        let appealRegistrar = try db.session(as: Self.appealRegistrar)
         _ = try Schemes.create(.init(code: try SchemeCode("JS"), name: "Jobbsjansen", applicantKinds: [.municipality, .voluntary]),
                                session: manager)
         _ = try Schemes.create(.init(code: try SchemeCode("FR"), name: "Frivillig", applicantKinds: [.voluntary, .other]),
@@ -405,7 +413,7 @@ struct ReportSummaryTallyTests {
                                              date: try CalendarDate("\(year)-04-01").adding(days: random.below(60)), session: manager)
                 case 6:
                     _ = try Appeals.register(reference, received: CalendarDate.today(), grounds: "Klage.", late: true,
-                                             lateReason: "Sein klage i testen.", session: manager)
+                                             lateReason: "Sein klage i testen.", session: appealRegistrar)
                 case 7:
                     let request: DecisionRequest = random.below(2) == 0 ? .grant(Money(kroner: 40_000)) : .reject
                     _ = try Decisions.decide(reference, request, reasons: "Klagevedtak.", session: appealManager)
@@ -424,7 +432,7 @@ struct ReportSummaryTallyTests {
                         """, reference)
                     guard let first = planned.first else { throw TilskotError.refused("no payment") }
                     _ = try Payments.attest([first], session: finance)
-                    _ = try Payments.pay([first], voucher: "B-\(step)", date: CalendarDate.today(), session: finance)
+                    _ = try Payments.pay([first], voucher: "B-\(step)", date: CalendarDate.today(), session: payer)
                 case 13:
                     let open = try ids("""
                         SELECT p.id FROM tilskot.payment p JOIN tilskot.application a ON a.id = p.application_id

@@ -7,11 +7,12 @@ import TilskotTestSupport
 ///
 /// Loading runs through the whole service layer (about 180 applications), so read-only tests share
 /// one loaded database per test process; tests that write get their own with `freshSample()`.
-/// The sample's users (kari, ola, mona) are cluster-wide and created once, under a lock, before any
+/// The sample's users (kari, ola, mona, and ida who registers its appeals so that mona may decide
+/// them) are cluster-wide and created once, under a lock, before any
 /// load: parallel GRANTs on one role can collide.
 enum Sample {
     static func users(_ db: TestDatabase) throws {
-        try db.addUsers(["kari": .caseworker, "ola": .caseworker, "mona": .manager,
+        try db.addUsers(["kari": .caseworker, "ola": .caseworker, "mona": .manager, "ida": .manager,
                          "rp_auditor": .auditor, "rp_finance": .finance])
     }
 

@@ -117,26 +117,29 @@ struct DefenceRaceTests {
         let db = try FollowUp.database()
         defer { db.drop() }
         let owner = try db.connect()
+        // fia plans (and may pay what she planned), frid attests: the attester is neither the planner
+        // nor a payer (SQL/migrations/0052), so the racers fia and finn may both pay what frid attested.
         let fia = try db.connect(asLogin: FollowUp.fia)
+        let frid = try db.connect(asLogin: FollowUp.frid)
         var last: [Int64] = [], overAttested: [(Int64, Int64)] = []
         let plan = "INSERT INTO tilskot.payment (application_id, amount_ore, due_date, account_number) VALUES ($1, $2, '2021-05-01', '86011117947') RETURNING id"
         for index in 0..<24 {
             let app = try FollowUp.id(db, try FollowUp.granted(db, amount: "1 000 000"))
             let first = try #require(try fia.queryValue(plan, [app, 60_000_000], as: Int64.self))
-            try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
+            try frid.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
             try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind, voucher) VALUES ($1, 'pay', 'B-1')", [first])
             if index < 12 {
                 // the last 400 000 kr, planned and attested the proper way: both will pay it
                 let second = try #require(try fia.queryValue(plan, [app, 40_000_000], as: Int64.self))
-                try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [second])
+                try frid.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [second])
                 last.append(second)
             } else {
                 // two of 400 000 kr marked attested with every trigger off: each pays one
                 try owner.executeScript("SET session_replication_role = replica")
                 let extra = try owner.query("""
                     INSERT INTO tilskot.payment (application_id, instalment, amount_ore, due_date, account_number, status, planned_by, attested_by, attested_at)
-                    VALUES ($1, 2, 40000000, '2021-09-01', '86011117947', 'attested', 'fu_fia', 'fu_fia', now()),
-                           ($1, 3, 40000000, '2021-09-01', '86011117947', 'attested', 'fu_fia', 'fu_fia', now())
+                    VALUES ($1, 2, 40000000, '2021-09-01', '86011117947', 'attested', 'fu_fia', 'fu_frid', now()),
+                           ($1, 3, 40000000, '2021-09-01', '86011117947', 'attested', 'fu_fia', 'fu_frid', now())
                     RETURNING id
                     """, [app]).map { try $0.int64("id") }
                 try owner.executeScript("SET session_replication_role = origin")

@@ -65,9 +65,12 @@ struct FollowUpAttackTests {
             """, [app], as: Int64.self))
         try owner.executeScript("SET session_replication_role = origin")
         let first = try #require(try owner.queryValue("SELECT id FROM tilskot.payment WHERE application_id = $1 AND instalment = 1", [app], as: Int64.self))
-        try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
+        // fia planned the first instalment, so finn attests it (the attester is not the planner) and
+        // fia, the planner, pays it (the payer is not the attester): SQL/migrations/0052.
+        let finn = try db.connect(asLogin: FollowUp.finn)
+        try finn.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
         expectSQLError("23T20", "would bring the payments on \(reference) to 1 200 000 kr, 200 000 kr over its grant") {
-            try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [smuggled])
+            try finn.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [smuggled])
         }
         // A paid instalment never changes, not even for the owner.
         try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind, voucher, paid_on) VALUES ($1, 'pay', 'B-1', '2021-05-03')", [first])

@@ -13,7 +13,8 @@ enum FollowUp {
     static let mona = "fu_mona"      // manager: decides
     static let per = "fu_per"        // manager and finance: decides some grants, so may not attest them
     static let fia = "fu_fia"        // finance
-    static let finn = "fu_finn"      // finance
+    static let finn = "fu_finn"      // finance: pays what fia attested (the payer is not the attester)
+    static let frid = "fu_frid"      // finance: attests what fia and finn plan or pay (races of two payers)
     static let aud = "fu_aud"        // auditor
     static let adm = "fu_adm"        // admin
     static let reader = "fu_reader"  // participant reader
@@ -25,12 +26,13 @@ enum FollowUp {
     static let trondheim = try! OrganisationNumber("942110464")
     static let account = try! BankAccountNumber("8601 11 17947")
 
-    /// Every login role of the fixture, for attacks that try each of them.
+    /// Every login role of the fixture, for attacks that try each of them (frid, a third finance user
+    /// who only attests for the payment races, has the same rights as fia and finn and is left out).
     static let everyone = [kari, ola, mona, per, fia, finn, aud, adm, reader]
 
     static func users(_ db: TestDatabase) throws {
         try db.addUsers([kari: .caseworker, ola: .caseworker, mona: .manager, per: .manager, fia: .finance,
-                         finn: .finance, aud: .auditor, adm: .admin, reader: .participantReader])
+                         finn: .finance, frid: .finance, aud: .auditor, adm: .admin, reader: .participantReader])
         try db.addUsers([per: .finance])
     }
 
@@ -97,12 +99,13 @@ enum FollowUp {
                           session: try db.session(as: kari))
     }
 
-    /// Plans the whole grant in one instalment, attests it (fia) and pays it.
+    /// Plans the whole grant in one instalment (kari), attests it (fia) and pays it (finn: the payer
+    /// is not the attester, SQL/migrations/0052).
     static func paidInFull(_ db: TestDatabase, _ reference: ApplicationReference) throws -> PaymentRecord {
         let planned = try plan(db, reference, "100%:2021-05-01")
-        let finance = try db.session(as: fia)
-        _ = try Payments.attest(planned.map(\.id), session: finance)
-        return try Payments.pay(planned.map(\.id), voucher: "B-1", date: try CalendarDate("2021-05-03"), session: finance)[0]
+        _ = try Payments.attest(planned.map(\.id), session: try db.session(as: fia))
+        return try Payments.pay(planned.map(\.id), voucher: "B-1", date: try CalendarDate("2021-05-03"),
+                                session: try db.session(as: finn))[0]
     }
 
     static func id(_ db: TestDatabase, _ reference: ApplicationReference) throws -> Int64 {

@@ -101,11 +101,15 @@ struct FollowUpPaymentTests {
         let run = try Payments.run(date: try CalendarDate("2021-05-01"), session: try db.session(as: FollowUp.fia))
         #expect(run.map(\.paymentReference) == ["\(byPer)/1"])
         #expect(try Payments.run(date: try CalendarDate("2021-04-30"), session: try db.session(as: FollowUp.fia)).isEmpty)
+        // The attester does not approve the payment of what she attested (SQL/migrations/0052); finn pays.
+        expectRefused("fu_fia attested instalment 1 of \(byPer) (150 000 kr, due 2021-05-01) and cannot also approve its payment") {
+            _ = try Payments.pay([planned[0].id], voucher: "B-1", date: try CalendarDate("2021-05-03"), session: try db.session(as: FollowUp.fia))
+        }
         expectRefused("voucher number") {
-            _ = try Payments.pay([planned[0].id], voucher: "  ", session: try db.session(as: FollowUp.fia))
+            _ = try Payments.pay([planned[0].id], voucher: "  ", session: try db.session(as: FollowUp.finn))
         }
         expectRefused("before \(byPer) was decided") {
-            _ = try Payments.pay([planned[0].id], voucher: "B-1", date: try CalendarDate("2021-04-01"), session: try db.session(as: FollowUp.fia))
+            _ = try Payments.pay([planned[0].id], voucher: "B-1", date: try CalendarDate("2021-04-01"), session: try db.session(as: FollowUp.finn))
         }
         let paid = try Payments.pay([planned[0].id], voucher: "B-2021-05", date: try CalendarDate("2021-05-03"),
                                     session: try db.session(as: FollowUp.finn))

@@ -82,13 +82,16 @@ struct FollowUpRaceTests {
         // setup: each grant has 600 000 kr planned and attested, and two more instalments of 400 000 kr
         // slipped in with triggers off (so both fit no plan check): only one of them may be attested.
         let owner = try db.connect()
+        // fia plans the first instalment and frid attests it (the attester is not the planner,
+        // SQL/migrations/0052); the racers fia and finn planned none of the slipped-in ones.
         let fia = try db.connect(asLogin: FollowUp.fia)
+        let frid = try db.connect(asLogin: FollowUp.frid)
         var pairs: [(Int64, Int64)] = []
         for app in apps {
             let first = try #require(try fia.queryValue(
                 "INSERT INTO tilskot.payment (application_id, amount_ore, due_date, account_number) VALUES ($1, 60000000, '2021-05-01', '86011117947') RETURNING id",
                 [app], as: Int64.self))
-            try fia.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
+            try frid.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
             try owner.executeScript("SET session_replication_role = replica")
             let ids = try owner.query("""
                 INSERT INTO tilskot.payment (application_id, instalment, amount_ore, due_date, account_number, planned_by)

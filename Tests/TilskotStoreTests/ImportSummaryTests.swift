@@ -16,6 +16,9 @@ struct ImportSummaryTests {
     static let assessor = "sum_ola"
     static let manager = "sum_mona"
     static let appealManager = "sum_per"
+    /// Registers the appeals, so that both managers may decide them: the manager who registered an
+    /// appeal does not decide it (SQL/migrations/0052).
+    static let appealRegistrar = "sum_ida"
     struct Mismatch: Error, CustomStringConvertible {
         var description: String
     }
@@ -91,9 +94,10 @@ struct ImportSummaryTests {
         let db = try TestDatabase.create()
         defer { db.drop() }
         try db.addUsers([Self.caseworker: .caseworker, Self.assessor: .caseworker, Self.manager: .manager,
-                         Self.appealManager: .manager])
+                         Self.appealManager: .manager, Self.appealRegistrar: .manager])
         let manager = try db.session(as: Self.manager)
         let appealManager = try db.session(as: Self.appealManager)
+        let appealRegistrar = try db.session(as: Self.appealRegistrar)
         let caseworker = try db.session(as: Self.caseworker)
         let assessor = try db.session(as: Self.assessor)
         _ = try Schemes.create(.init(code: try SchemeCode("JS"), name: "Jobbsjansen", applicantKinds: [.municipality]), session: manager)
@@ -137,7 +141,7 @@ struct ImportSummaryTests {
                     _ = try Decisions.decide(reference, request, reasons: "Grunngiving.", session: manager)
                 case 5:
                     _ = try Appeals.register(reference, received: CalendarDate.today(), grounds: "Klage.", late: true,
-                                             lateReason: "Sein klage i testen.", session: manager)
+                                             lateReason: "Sein klage i testen.", session: appealRegistrar)
                 case 6:
                     let request: DecisionRequest = seedRandom.below(2) == 0 ? .grant(Money(kroner: 50_000)) : .reject
                     _ = try Decisions.decide(reference, request, reasons: "Klagevedtak.", session: appealManager)

@@ -67,6 +67,8 @@ struct IntegrityCheckTests {
             "reports: the application summary (summary, trend, geography) is what its applications and decisions add up to",
             "reports: the caseload histogram (caseload) is what the cases add up to",
             "reports: the follow-up summary (followup) is what the payments, claw-backs and reports add up to",
+            // lc_fia planned, attested (and the instalment is paid): the duties kept apart (0052).
+            "payments: no instalment is attested by its decider or planner, or paid by its attester",
         ], "\(tampered.output)")
         #expect(tampered.output.contains("\(decided): 600000000 øre out of 500000000"))
         #expect(tampered.output.contains("audit_log.audit_log_no_update_delete is disabled"))
@@ -90,5 +92,80 @@ struct IntegrityCheckTests {
         #expect(tampered.failing == ["reports: the applicant summary (applicants) is the distinct organisations that applied in each round"],
                 "\(tampered.output)")
         #expect(tampered.output.contains("round \(roundId)"))
+    }
+
+    @Test("four-eyes, disqualification, settled closings, reasons, payment roles, appeals and dates: each broken row is named")
+    func detectsRuleGaps() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let mona = try db.session(as: Lifecycle.mona)
+        let assessed = try Lifecycle.assessed(db)                                   // kari assessed it
+        let other = try Lifecycle.assessed(db, org: Lifecycle.stavanger)
+        _ = try Decisions.decide(other, .reject, reasons: "Svak plan", session: mona)
+        #expect(try check(db).failing.isEmpty)
+
+        // MUT: the superuser writes, with every trigger off, what each rule forbids.
+        let owner = try db.connect()
+        try owner.execute("SET session_replication_role = replica")
+        let app = try #require(try owner.queryValue("SELECT id FROM tilskot.application WHERE reference = $1", [assessed.description], as: Int64.self))
+        let otherApp = try #require(try owner.queryValue("SELECT id FROM tilskot.application WHERE reference = $1", [other.description], as: Int64.self))
+        // The CHECKs hold even in replica mode: the superuser drops the ones in the way first.
+        try owner.execute("ALTER TABLE tilskot.decision DROP CONSTRAINT decision_reasons_present")
+        try owner.execute("ALTER TABLE tilskot.application DROP CONSTRAINT application_late_has_reason")
+        // kari, the assessor, decides (four-eyes), with reasons that are a zero-width space (reasons)…
+        try owner.execute("""
+            INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decided_by, is_current)
+            VALUES ($1, 'rejected', 0, E'\\u200B', 'lc_kari', false)
+            """, [app])
+        // …ola is disqualified and assesses afterwards (disqualification)…
+        try owner.execute("INSERT INTO tilskot.disqualification (application_id, person, reason, declared_by, at) VALUES ($1, 'lc_ola', 'Inhabil', 'lc_ola', now() - interval '1 hour')", [app])
+        try owner.execute("""
+            INSERT INTO tilskot.assessment (application_id, assessor, score, recommendation, is_current)
+            VALUES ($1, 'lc_ola', 3, 'reject', false)
+            """, [app])
+        // …the rejected case gets an appeal registered and decided by mona (appeals), is closed with an
+        // instalment still planned (closing) that fia planned and attested (payment roles), and a
+        // late registration at -infinity (dates).
+        let appeal = try #require(try owner.queryValue("""
+            INSERT INTO tilskot.appeal (application_id, decision_id, received, registered_by, grounds)
+            SELECT $1, id, current_date, 'lc_mona', 'Ueinig' FROM tilskot.decision WHERE application_id = $1 RETURNING id
+            """, [otherApp], as: Int64.self))
+        let decision = try #require(try owner.queryValue("""
+            INSERT INTO tilskot.decision (application_id, outcome, amount_ore, decided_by, appeal_id, is_current)
+            VALUES ($1, 'granted', 500000000, 'lc_mona', $2, false) RETURNING id
+            """, [otherApp, appeal], as: Int64.self))
+        try owner.execute("UPDATE tilskot.appeal SET outcome = 'changed', resolved_by_decision_id = $2, resolved_at = now() WHERE id = $1", [appeal, decision])
+        try owner.execute("""
+            INSERT INTO tilskot.payment (application_id, instalment, amount_ore, due_date, account_number, status, planned_by, attested_by)
+            VALUES ($1, 1, 100, '2021-05-01', '86011117947', 'attested', 'lc_fia', 'lc_fia')
+            """, [otherApp])
+        try owner.execute("INSERT INTO tilskot.closing (application_id, closed_by) VALUES ($1, 'lc_mona')", [otherApp])
+        try owner.execute("ALTER TABLE tilskot.application DROP CONSTRAINT application_received_finite")
+        try owner.execute("""
+            INSERT INTO tilskot.application (reference, scheme_id, round_id, organisation_id, title, amount_applied_ore, received,
+                                             late, late_reason, registered_by)
+            SELECT 'JS-2021-0999', scheme_id, round_id, organisation_id, 'Uendeleg', 1, '-infinity', true, E'\\t', 'lc_mona'
+              FROM tilskot.application WHERE id = $1
+            """, [app])
+        try owner.execute("RESET session_replication_role")
+
+        // validate: each gap is named, with its rows
+        let tampered = try check(db)
+        #expect(tampered.exitCode != 0)
+        for name in ["four-eyes: no decision is made by someone who assessed the case",
+                     "disqualification: no assessment or decision is made by someone disqualified on the case",
+                     "closing: every closed grant is settled (report approved, money paid, withheld or repaid)",
+                     "reasons: every text that must give reasons has words",
+                     "payments: no instalment is attested by its decider or planner, or paid by its attester",
+                     "appeals: no appeal is decided by the manager who registered it",
+                     "dates: no stored date or time is infinite"] {
+            #expect(tampered.failing.contains(name), "\(name) not failing:\n\(tampered.output)")
+        }
+        for detail in ["\(assessed) decided by its assessor lc_kari", "\(assessed) assessed by disqualified lc_ola",
+                       "\(other): no approved report; instalment 1 attested", "attested by its planner lc_fia",
+                       "\(other) appeal \(appeal) registered and decided by lc_mona", "application.received: 1 row(s)",
+                       "application JS-2021-0999 (late)"] {
+            #expect(tampered.output.contains(detail), "\(detail) not named:\n\(tampered.output)")
+        }
     }
 }

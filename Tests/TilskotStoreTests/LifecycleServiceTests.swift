@@ -216,12 +216,18 @@ struct LifecycleServiceTests {
         expectRefused("only members of tilskot_manager can register appeals") {
             _ = try Appeals.register(reference, received: try CalendarDate("2021-04-10"), grounds: "x", session: try db.session(as: Lifecycle.kari))
         }
+        // per registers the appeal, so per may not decide it (four-eyes, SQL/migrations/0052); mona, who
+        // made the appealed decision, may (fvl. § 33: the body that decided reviews it first).
+        let per = try db.session(as: Lifecycle.per)
         let appeal = try Appeals.register(reference, received: try CalendarDate("2021-05-02"), grounds: "For lite",
-                                          late: true, lateReason: "Brevet kom fram seint", session: mona)
+                                          late: true, lateReason: "Brevet kom fram seint", session: per)
         #expect(appeal.late && appeal.isPending)
         #expect(try Applications.show(reference, session: mona).summary.status == .appealed)
         expectRefused("already has an appeal pending") {
             _ = try Appeals.register(reference, received: try CalendarDate("2021-05-03"), grounds: "igjen", session: mona)
+        }
+        expectRefused("\(Lifecycle.per) registered the appeal on \(reference) and cannot also decide it") {
+            _ = try Decisions.decide(reference, .grant(Money(kroner: 5_000_000)), date: try CalendarDate("2021-05-10"), session: per)
         }
         _ = try Decisions.decide(reference, .grant(Money(kroner: 5_000_000)), date: try CalendarDate("2021-05-10"), session: mona)
         let detail = try Applications.show(reference, session: mona)

@@ -19,6 +19,9 @@ public enum DevDataLoader {
     public static let manager = "dev_manager"
     public static let appealManager = "dev_manager2"
     public static let finance = "dev_finance"
+    /// Pays what dev_finance attested: the payer is not the attester (to-personskontroll,
+    /// SQL/migrations/0052), so a paid instalment takes two finance users.
+    public static let payer = "dev_payer"
 
     /// Applications per chunk of lifecycle work: one transaction each.
     static let chunk = 5_000
@@ -32,6 +35,7 @@ public enum DevDataLoader {
         try Users.add(manager, role: .manager, fullName: "Synthetic manager", session: admin)
         try Users.add(appealManager, role: .manager, fullName: "Synthetic appeals manager", session: admin)
         try Users.add(finance, role: .finance, fullName: "Synthetic finance officer", session: admin)
+        try Users.add(payer, role: .finance, fullName: "Synthetic payment approver", session: admin)
         try createSchemesAndRounds(plan, try Session.open(target, actAs: manager))
         log("\(DevDataPlan.schemes.count) schemes, \(plan.rounds.count) rounds (\(DevDataPlan.years.lowerBound)–\(DevDataPlan.years.upperBound))")
         try plan.writeCSV(to: file)
@@ -51,7 +55,8 @@ public enum DevDataLoader {
                           assessor: try Session.open(target, actAs: assessor),
                           manager: try Session.open(target, actAs: manager),
                           appealManager: try Session.open(target, actAs: appealManager),
-                          finance: try Session.open(target, actAs: finance))
+                          finance: try Session.open(target, actAs: finance),
+                          payer: try Session.open(target, actAs: payer))
         try applyStatusMix(roles, log: log)
         let session = roles.manager
         return try session.run {
@@ -68,6 +73,7 @@ public enum DevDataLoader {
         let manager: Session
         let appealManager: Session
         let finance: Session
+        let payer: Session
     }
 
     static func createSchemesAndRounds(_ plan: DevDataPlan, _ session: Session) throws(TilskotError) {
@@ -231,7 +237,9 @@ public enum DevDataLoader {
     }
 
     /// Grants of past years are paid and reported on: most get one instalment of the whole grant,
-    /// attested and paid by finance (who decided nothing), and a report received and approved.
+    /// planned by the caseworker, attested by finance (who decided and planned nothing) and paid by
+    /// another finance user (who did not attest it: SQL/migrations/0052), and a report received and
+    /// approved.
     static let paidGrant = """
         \(fate)
         JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
@@ -256,7 +264,7 @@ public enum DevDataLoader {
             WHERE \(ours) AND y.status = 'planned' AND (x.h / 100000) % 100 < 85
             ORDER BY y.id
             """, lo, hi, codes)
-        try step(roles.finance, "paid (synthetic)", """
+        try step(roles.payer, "paid (synthetic)", """
             INSERT INTO tilskot.payment_event (payment_id, kind, paid_on, voucher)
             SELECT y.id, 'pay', least(y.due_date, current_date), 'B-' || y.id
             FROM tilskot.payment y JOIN tilskot.application a ON a.id = y.application_id

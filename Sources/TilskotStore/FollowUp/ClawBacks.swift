@@ -53,7 +53,7 @@ public enum ClawBackResolution: Sendable, Equatable {
 public enum ClawBacks {
     public static func demand(_ reference: ApplicationReference, amount: Money, reasons: String, due: CalendarDate,
                               date: CalendarDate? = nil, session: Session) throws(TilskotError) -> ClawBackRecord {
-        let reasons = try requiredText(reasons, "the statement of reasons for demanding repayment from \(reference)",
+        let reasons = try requiredReasons(reasons, "the statement of reasons for demanding repayment from \(reference)",
                                        hint: "give them with --reasons (fvl. §§ 24–25)")
         guard amount.ore > 0 else { throw .refused("the amount demanded from \(reference) must be more than 0 kr") }
         if let date, date > CalendarDate.today() { throw .refused("the decision date \(date) is in the future") }
@@ -74,8 +74,8 @@ public enum ClawBacks {
     /// Registers an appeal against a claw-back: received on `received`, late ones with a reason.
     public static func appeal(_ id: Int64, received: CalendarDate, grounds: String, lateReason: String? = nil,
                               session: Session) throws(TilskotError) -> ClawBackRecord {
-        let grounds = try requiredText(grounds, "what the appellant says (the grounds of the appeal)", hint: "give it with --grounds")
-        let lateReason = optionalText(lateReason)
+        let grounds = try requiredReasons(grounds, "what the appellant says (the grounds of the appeal)", hint: "give it with --grounds")
+        let lateReason = try optionalReasons(lateReason, "the reason for considering the late appeal", hint: "give it in words with --reason (fvl. § 31)")
         return try session.followUpChange(reason: grounds) {
             let c = session.connection
             try exists(id, "appeal", c)
@@ -90,7 +90,7 @@ public enum ClawBacks {
     /// Resolves the pending appeal against a claw-back (managers).
     public static func resolve(_ id: Int64, _ resolution: ClawBackResolution, reasons: String,
                                session: Session) throws(TilskotError) -> ClawBackRecord {
-        let reasons = try requiredText(reasons, "the statement of reasons for the decision on the appeal", hint: "give it with --reasons")
+        let reasons = try requiredReasons(reasons, "the statement of reasons for the decision on the appeal", hint: "give it with --reasons")
         let (outcome, amount): (String, Int64?) = switch resolution {
         case .uphold: ("upheld", nil)
         case .reduce(let to): ("reduced", to.ore)

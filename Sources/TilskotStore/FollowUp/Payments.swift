@@ -114,7 +114,7 @@ public enum Payments {
 
     /// Withholds a planned or attested instalment (e.g. a report is missing), with a reason.
     public static func withhold(_ id: Int64, reason: String, session: Session) throws(TilskotError) -> PaymentRecord {
-        let reason = try requiredText(reason, "the reason for withholding payment \(id)", hint: "give it with --reason, e.g. --reason \"rapport for 2021 manglar\"")
+        let reason = try requiredReasons(reason, "the reason for withholding payment \(id)", hint: "give it with --reason, e.g. --reason \"rapport for 2021 manglar\"")
         return try event("withhold", ids: [id], reason: reason, session: session) { id, c in
             try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES ($1, 'withhold', $2)", [id, reason])
         }[0]
@@ -122,7 +122,7 @@ public enum Payments {
 
     /// Puts a withheld instalment back in the plan; it is attested anew before it is paid.
     public static func release(_ id: Int64, reason: String, session: Session) throws(TilskotError) -> PaymentRecord {
-        let reason = try requiredText(reason, "the reason for releasing payment \(id)", hint: "give it with --reason")
+        let reason = try requiredReasons(reason, "the reason for releasing payment \(id)", hint: "give it with --reason")
         return try event("release", ids: [id], reason: reason, session: session) { id, c in
             try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES ($1, 'release', $2)", [id, reason])
         }[0]

@@ -98,7 +98,7 @@ public enum RecipientReports {
 
     /// Rejects the report that waits for review, with reasons; the recipient then sends a new one.
     public static func reject(_ reference: ApplicationReference, reasons: String, session: Session) throws(TilskotError) -> RecipientReportRecord {
-        let reasons = try requiredText(reasons, "a reason for rejecting the report of \(reference)", hint: "give it with --reasons, so the recipient knows what to send again")
+        let reasons = try requiredReasons(reasons, "a reason for rejecting the report of \(reference)", hint: "give it with --reasons, so the recipient knows what to send again")
         return try review(reference, outcome: "rejected", reasons: reasons, session: session)
     }
 

@@ -94,6 +94,13 @@ public final class Session {
 
     /// Runs `body` in one transaction (all or nothing), with `reason` recorded on every audit event
     /// the transaction writes (the audit trigger reads the `tilskot.reason` setting).
+    ///
+    /// Inside a larger transaction (the sample loader, a caller's own) this is one step of it, and
+    /// its reason is this step's only: the reason of the transaction around it is put back when the
+    /// step ends, so no audit row of a later step carries this step's reason — nor a reason a step
+    /// set itself (a decision makes its reasons the reason of its statement). Issue 14: 378 audit
+    /// rows of the sample data carried another step's reason. A step that fails is rolled back to
+    /// its savepoint, which undoes its setting as well.
     public func transaction<T>(reason: String? = nil, _ body: () throws -> T) throws(TilskotError) -> T {
         try run {
             let work = {
@@ -102,10 +109,15 @@ public final class Session {
                 }
                 return try body()
             }
-            // An outermost transaction is run again on a deadlock or serialization failure.
-            return connection.isInTransaction
-                ? try connection.transaction(work)
-                : try connection.retryingTransaction(work)
+            guard connection.isInTransaction else {
+                // An outermost transaction is run again on a deadlock or serialization failure.
+                return try connection.retryingTransaction(work)
+            }
+            let outer = try connection.queryValue("SELECT coalesce(current_setting('tilskot.reason', true), '')",
+                                                  as: String.self) ?? ""
+            let value = try connection.transaction(work)
+            try connection.execute("SELECT set_config('tilskot.reason', $1, true)", [outer])
+            return value
         }
     }
 }

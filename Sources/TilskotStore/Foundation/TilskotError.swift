@@ -26,6 +26,18 @@ public enum TilskotError: Error, CustomStringConvertible, Equatable, Sendable {
         if error.sqlState.count == 5, error.sqlState.dropFirst(2).first == "T" {
             return .refused(error.message)
         }
+        // The session limits every casework login has (Users.sessionLimits, issue 14): say what
+        // happened and what to do, not PostgreSQL's "canceling statement".
+        switch error.sqlState {
+        case "55P03":
+            return .refused("another session has held what this change needs for too long (lock_timeout); nothing was written — try again in a moment, and if it keeps happening ask the DBA to run `tilskot db watchdog`")
+        case "57014":
+            return .refused("the database stopped the statement because it ran too long (statement_timeout) or was cancelled; nothing was written — narrow the request (e.g. --round, --year) or ask the DBA")
+        case "25P03":
+            return .unreachable("the database ended this session because it sat idle inside a transaction (idle_in_transaction_session_timeout); nothing of it was written — run the command again")
+        default:
+            break
+        }
         switch error.kind {
         case .syntaxOrAccessRule(insufficientPrivilege: true):
             return .refused("not allowed: \(error.message); ask an administrator for a role that may do this")

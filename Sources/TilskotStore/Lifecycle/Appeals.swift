@@ -32,11 +32,11 @@ public enum Appeals {
     public static func register(_ reference: ApplicationReference, received: CalendarDate, grounds: String,
                                 late: Bool = false, lateReason: String? = nil,
                                 session: Session) throws(TilskotError) -> AppealRecord {
-        let grounds = try requiredText(grounds, "the grounds of the appeal on \(reference)", hint: "give them with --grounds")
+        let grounds = try requiredReasons(grounds, "the grounds of the appeal on \(reference)", hint: "give them with --grounds")
         if received > CalendarDate.today() {
             throw .refused("the appeal's received date \(received) is in the future; give the date it reached the directorate")
         }
-        let lateReason = optionalText(lateReason)
+        let lateReason = try optionalReasons(lateReason, "the reason for considering the late appeal on \(reference)", hint: "give it in words with --reason (fvl. § 31)")
         if late && lateReason == nil {
             throw .refused("a late appeal on \(reference) needs a reason for considering it (fvl. § 31); give it with --reason")
         }

@@ -101,7 +101,7 @@ public enum Applications {
             throw .refused("the received date \(received) is in the future; give the date the application reached the directorate")
         }
         let externalRef = optionalText(new.externalRef)
-        let lateReason = optionalText(new.lateReason)
+        let lateReason = try optionalReasons(new.lateReason, "the reason for registering it late", hint: "give it in words with --reason")
         return try session.lifecycleChange(reason: lateReason) {
             let c = session.connection
             let round = try Lookup.round(new.round, c)
@@ -188,7 +188,7 @@ public enum Applications {
 
     /// Withdraws an application that has not been decided (trekt av søkjar), with a reason.
     public static func withdraw(_ reference: ApplicationReference, reason: String, session: Session) throws(TilskotError) -> ApplicationSummary {
-        let reason = try requiredText(reason, "the reason for withdrawing \(reference)", hint: "give it with --reason")
+        let reason = try requiredReasons(reason, "the reason for withdrawing \(reference)", hint: "give it with --reason")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)
@@ -200,7 +200,7 @@ public enum Applications {
     /// Moves an undecided application to another round of its scheme; the reference stays.
     public static func move(_ reference: ApplicationReference, to round: RoundKey, reason: String,
                             session: Session) throws(TilskotError) -> ApplicationSummary {
-        let reason = try requiredText(reason, "the reason for moving \(reference)", hint: "give it with --reason")
+        let reason = try requiredReasons(reason, "the reason for moving \(reference)", hint: "give it with --reason")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)

@@ -65,7 +65,7 @@ public enum Assessments {
     /// may declare someone else (fvl. § 8).
     public static func disqualify(_ reference: ApplicationReference, person: String? = nil, reason: String,
                                   session: Session) throws(TilskotError) -> DisqualificationRecord {
-        let reason = try requiredText(reason, "the reason for the disqualification on \(reference)", hint: "give it with --reason (fvl. § 6: what ties you to the case)")
+        let reason = try requiredReasons(reason, "the reason for the disqualification on \(reference)", hint: "give it with --reason (fvl. § 6: what ties you to the case)")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)

@@ -44,7 +44,7 @@ public enum Decisions {
     public static func decide(_ reference: ApplicationReference, _ request: DecisionRequest,
                               reasons: String? = nil, conditions: String? = nil, date: CalendarDate? = nil,
                               session: Session) throws(TilskotError) -> DecisionRecord {
-        let reasons = optionalText(reasons)
+        let reasons = try optionalReasons(reasons, "the reasons", hint: "state the reasons in words with --reasons (fvl. §§ 24–25)")
         if let date, date > CalendarDate.today() {
             throw .refused("the decision date \(date) is in the future; give the date the decision is made")
         }

@@ -67,7 +67,7 @@ public enum Rounds {
         guard !amount.isZero else {
             throw .refused("a frame adjustment of 0 kr changes nothing; give --amount with a sign, e.g. +25 mill or -2 mill")
         }
-        let reason = try requiredText(reason, "the reason for adjusting round \(key)", hint: "give it with --reason")
+        let reason = try requiredReasons(reason, "the reason for adjusting round \(key)", hint: "give it with --reason")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             try requireBudgetAuthority("frame adjustment", "adjust a frame", c)

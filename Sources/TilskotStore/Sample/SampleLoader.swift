@@ -7,13 +7,19 @@ import TilskotCore
 /// of the lifecycle applies (frames, four-eyes, state machine, appeal deadlines, reasons).
 ///
 /// The people are the demo's: caseworkers kari and ola register, take and assess applications; the
-/// manager mona decides them and registers appeals. Loading is idempotent and one transaction: a
+/// manager mona decides them; the manager ida registers appeals (mona decides them: four-eyes).
+/// Loading is idempotent and one transaction: a
 /// scheme, round or organisation that exists is kept, an application whose external reference is
 /// registered is skipped (Scripts/demo.d/20-jobbsjansen-2021 registers Jobbsjansen 2021 with the same
 /// references and amounts), and a refusal anywhere leaves the database as it was.
 public enum SampleLoader {
     public static let caseworkers: [(user: String, name: String)] = [("kari", "Kari Nordmann"), ("ola", "Ola Nordmann")]
     public static let manager = (user: "mona", name: "Mona Hansen")
+    /// The manager who registers the sample's appeals: the one who decides an appeal must not be the
+    /// one who registered it (SQL/migrations/0052), so mona decides them and ida registers them.
+    public static let appealRegistrar = (user: "ida", name: "Ida Berg")
+    /// The audit reason of every step of the load that gives none of its own.
+    static let reason = "sample data (tilskot sample load)"
 
     /// What one round got from the loader.
     public struct RoundOutcome: Sendable, Equatable {
@@ -38,9 +44,10 @@ public enum SampleLoader {
         // Users are cluster-wide and created outside the transaction: a concurrent `user add` of the
         // same name is harmless on its own but would abort a transaction.
         try ensureUser(manager.user, .manager, manager.name, session)
+        try ensureUser(appealRegistrar.user, .manager, appealRegistrar.name, session)
         for person in caseworkers { try ensureUser(person.user, .caseworker, person.name, session) }
         defer { _ = try? session.connection.executeScript("RESET ROLE") }
-        return try session.transaction(reason: "sample data (tilskot sample load)") {
+        return try session.transaction(reason: reason) {
             var outcome = Outcome(schemesCreated: 0, organisationsCreated: 0, rounds: [])
             let c = session.connection
             try session.act(as: manager.user)
@@ -74,7 +81,14 @@ public enum SampleLoader {
                     result.opened = true
                 }
                 for application in applications[round.key] ?? [] {
-                    if try handle(application, key, session) { result.registered += 1 } else { result.alreadyThere += 1 }
+                    // Each application is a step with the load's reason, set at its start and put back
+                    // at its end (Session.transaction): a decision's reasons or an adjustment's reason
+                    // stays on that step's audit rows and is never carried into the next application's.
+                    if try session.transaction(reason: reason, { try handle(application, key, session) }) {
+                        result.registered += 1
+                    } else {
+                        result.alreadyThere += 1
+                    }
                 }
                 outcome.rounds.append(result)
             }
@@ -131,7 +145,7 @@ public enum SampleLoader {
             if assessed { try handleAndAssess(.grant, nil, score: 4) }
         case .appealed(let first, let received, let grounds, let then):
             try carry(reference, spec, first, session)
-            try session.act(as: manager.user)
+            try session.act(as: appealRegistrar.user)
             _ = try Appeals.register(reference, received: try CalendarDate(received), grounds: grounds, session: session)
             switch then {
             case .granted(let on): try decide(.grant(applied), on, nil)

@@ -1,13 +1,14 @@
 import ArgumentParser
 import TilskotStore
 
-/// `tilskot db start | stop | status | url | create` — the embedded local PostgreSQL cluster.
+/// `tilskot db start | stop | status | url | create` — the embedded local PostgreSQL cluster; `tilskot db watchdog`
+/// (DbWatchdogCommand.swift) ends casework sessions that hold others' locks, on any database.
 struct DbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Start, stop and locate the embedded local database.",
         discussion: "The cluster lives in TILSKOT_HOME (default ~/.local/share/tilskot, or /var/lib/tilskot as root) and listens on a unix socket there and on 127.0.0.1.",
-        subcommands: [Start.self, Stop.self, Status.self, URL.self, Create.self]
+        subcommands: [Start.self, Stop.self, Status.self, URL.self, Create.self, DbWatchdogCommand.self]
     )
 
     struct Start: ParsableCommand {

@@ -16,8 +16,8 @@ struct DevGenerate: ParsableCommand {
         commandName: "generate",
         abstract: "Load a deterministic synthetic data set: schemes over 2015–2026, every municipality, valid organisation numbers, a realistic mix of statuses.",
         discussion: """
-        Needs a login that can create users (it adds dev_caseworker, dev_assessor, dev_manager and \
-        dev_manager2). The applications go in through `application import`; the statuses through \
+        Needs a login that can create users (it adds dev_caseworker, dev_assessor, dev_manager, \
+        dev_manager2, dev_finance and dev_payer). The applications go in through `application import`; the statuses through \
         the ordinary lifecycle rows, so every rule is checked. The same --seed gives the same data; \
         running it again registers nothing twice.
         """)

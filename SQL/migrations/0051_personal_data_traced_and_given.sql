@@ -1,0 +1,494 @@
+-- Personal data (GDPR art. 9): traces a rollback cannot remove, suppression that holds against
+-- insiders, need-to-know given and not taken (issue 14, breaches 5, 6 and 7).
+--
+-- 5. Every participant function that reads or changes the register now also writes one line to the
+--    server log (RAISE LOG) before it returns a row or checks a stored value: who acted (the caller
+--    the function records, not the definer), the login, the application name, the client address,
+--    the backend, the case and the participant ids. A server log line is written when it is raised,
+--    so BEGIN … ROLLBACK, a rolled-back savepoint, an error after the read or a multi-statement
+--    string cannot take it back, as they take back the access-log row. log_min_messages is a
+--    superuser setting, and LOG passes the cluster's `log_min_messages = warning`, so no user can
+--    silence it. User-controlled text (application_name, references, codes) is JSON-encoded, so it
+--    cannot forge a second log line. Error messages no longer name a stored personal value: a
+--    refused update no longer shows the stored start date (or birth year, or municipality).
+-- 6. participant_report's secondary suppression runs twice: once as before (against an outsider),
+--    then against what the caller may read. Cells of projects the caller may read count as known;
+--    the total row is replaced by what remains once they are subtracted; and cells are hidden
+--    until no line (row or column) of that remainder has exactly one hidden cell. The report hides
+--    the union of both patterns, so what the caller sees plus what she may read gives no cell of a
+--    project she may not read by subtraction (docs/security.md, "Suppression against insiders").
+-- 7. Need to know is given, not taken: a caseworker cannot assign herself a case that has had a
+--    grant (the only cases that hold or can come to hold participants); a manager assigns it to
+--    her (`tilskot application assign REF --to USER`). is_case_caseworker counts an assignment
+--    only when someone else gave it, or when it was taken before the case had a grant; and an
+--    assessment only when it was made before the grant (an appeal's assessor gets participant data
+--    from a manager's assignment, not by assessing). Every grant is in the audit log with the
+--    manager as actor and assigned_by.
+--
+-- Codes: 42T05 need to know is given (self-assignment of a case with personal data); the others as
+-- in 0016.
+
+-- ---------------------------------------------------------------------------------------------
+-- 5. A trace in the server log
+-- ---------------------------------------------------------------------------------------------
+
+-- One line in the server log for an access to the register. Not SECURITY DEFINER: RAISE needs no
+-- right, and the caller identity comes from acting_user() (the person, also inside the definer
+-- functions, where current_user is the register's owner).
+CREATE FUNCTION tilskot.trace_participant_access(action text, application_id bigint, query text, ids bigint[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    RAISE LOG 'tilskot participant access: %', json_build_object(
+        'action', action,
+        'actor', tilskot.acting_user(),
+        'session_user', session_user::text,
+        'current_user', current_user::text,
+        'application', current_setting('application_name', true),
+        'client', inet_client_addr()::text,
+        'pid', pg_backend_pid(),
+        'application_id', application_id,
+        'query', query,
+        'participant_ids', coalesce(ids, '{}'::bigint[]),
+        'row_count', cardinality(coalesce(ids, '{}'::bigint[])))::text;
+END
+$$;
+
+-- The access-log entry, now preceded by its line in the server log: the entry can be rolled back
+-- with the caller's transaction, the line cannot.
+CREATE OR REPLACE FUNCTION tilskot.log_participant_access(action text, application_id bigint, query text, ids bigint[], row_count integer)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    PERFORM tilskot.trace_participant_access(action, application_id, query, ids);
+    INSERT INTO tilskot.participant_access_log (actor, action, application_id, query, participant_ids, row_count)
+    VALUES (tilskot.acting_user(), action, application_id, query, coalesce(ids, '{}'), row_count);
+END
+$$;
+
+-- Checks a participant's values, in sentences (the table's CHECKs are the last line). No message
+-- names a value of the row but its pseudonymous code, which the caller gave: on an update the row
+-- is the stored one, and a refusal (rolled back with its access-log entry) must not show it.
+CREATE OR REPLACE FUNCTION tilskot.check_participant(p tilskot.participant, reference text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    IF replace(coalesce(p.code, ''), '-', '') ~ '^[0-9]{11}$' THEN
+        -- Not repeated in the message: it may be a real person's number.
+        RAISE EXCEPTION 'participant refused: the code given for % looks like a national identity number (11 digits); use the project''s pseudonymous code instead',
+            reference USING ERRCODE = '23T28';
+    END IF;
+    IF coalesce(p.code, '') !~ '^[A-Za-z0-9-]{4,32}$' THEN
+        RAISE EXCEPTION 'participant refused: the code given for % is not a participant code; use 4 to 32 of A–Z, a–z, 0–9 and -, e.g. JS-OSL-0042',
+            reference USING ERRCODE = '23T28';
+    END IF;
+    IF p.birth_year IS NULL OR p.birth_year < 1900 OR p.birth_year > extract(year FROM coalesce(p.start_date, current_date)) THEN
+        RAISE EXCEPTION 'participant refused: the birth year of % is not plausible (from 1900 to the year of the start); give the year only, e.g. 1984', p.code
+            USING ERRCODE = '23T28';
+    END IF;
+    IF coalesce(p.municipality, '') !~ '^[0-9]{4}$' THEN
+        RAISE EXCEPTION 'participant refused: the municipality of % is not a municipality number (4 digits, e.g. 0301)', p.code
+            USING ERRCODE = '23T28';
+    END IF;
+    IF p.start_date IS NULL OR p.start_date > current_date OR NOT isfinite(p.start_date) THEN
+        RAISE EXCEPTION 'participant refused: % needs a start date that is not in the future', p.code USING ERRCODE = '23T28';
+    END IF;
+    IF p.end_date IS NOT NULL AND (p.end_date < p.start_date OR p.end_date > current_date OR NOT isfinite(p.end_date)) THEN
+        RAISE EXCEPTION 'participant refused: the end date given for % is before its start date or in the future', p.code
+            USING ERRCODE = '23T28';
+    END IF;
+    IF p.end_date IS NULL AND (p.outcome IS NOT NULL OR p.outcome_6m IS NOT NULL OR p.outcome_12m IS NOT NULL) THEN
+        RAISE EXCEPTION 'participant refused: % has outcomes but no end date; give the end date with them', p.code USING ERRCODE = '23T28';
+    END IF;
+    IF p.outcome NOT IN ('employment', 'education', 'other', 'dropped_out')
+       OR p.outcome_6m NOT IN ('employment', 'education', 'other', 'dropped_out')
+       OR p.outcome_12m NOT IN ('employment', 'education', 'other', 'dropped_out') THEN
+        RAISE EXCEPTION 'participant refused: an outcome of % is not one of employment, education, other, dropped_out', p.code
+            USING ERRCODE = '23T28';
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tilskot.participant_add(reference text, code text, birth_year integer, municipality text,
+                                                   start_date date, end_date date DEFAULT NULL, outcome text DEFAULT NULL,
+                                                   outcome_6m text DEFAULT NULL, outcome_12m text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    app tilskot.application := tilskot.participant_case(reference, 'participant');
+    p tilskot.participant;
+    new_id bigint;
+BEGIN
+    -- Traced before the duplicate check, which tells whether a code exists.
+    PERFORM tilskot.trace_participant_access('add (attempt)', app.id,
+        format('participant_add(%L, %L)', app.reference, btrim(code)), NULL);
+    IF tilskot.current_grant_ore(app.id) IS NULL THEN
+        RAISE EXCEPTION 'participant refused: % has no grant; participants are recorded on granted projects', app.reference
+            USING ERRCODE = '23T22';
+    END IF;
+    p.code := btrim(code);
+    p.birth_year := birth_year;
+    p.municipality := btrim(municipality);
+    p.start_date := start_date;
+    p.end_date := end_date;
+    p.outcome := outcome;
+    p.outcome_6m := outcome_6m;
+    p.outcome_12m := outcome_12m;
+    PERFORM tilskot.check_participant(p, app.reference);
+    IF EXISTS (SELECT 1 FROM tilskot.participant x WHERE x.application_id = app.id AND x.code = p.code) THEN
+        RAISE EXCEPTION 'participant refused: % already has a participant %; update that one instead', app.reference, p.code
+            USING ERRCODE = '23T28';
+    END IF;
+    BEGIN
+        INSERT INTO tilskot.participant (application_id, code, birth_year, municipality, start_date, end_date,
+                                         outcome, outcome_6m, outcome_12m, recorded_by)
+        VALUES (app.id, p.code, p.birth_year, p.municipality, p.start_date, p.end_date,
+                p.outcome, p.outcome_6m, p.outcome_12m, tilskot.acting_user())
+        RETURNING id INTO new_id;
+    EXCEPTION WHEN check_violation OR not_null_violation OR string_data_right_truncation THEN
+        -- PostgreSQL's own message carries the failing row; ours does not.
+        RAISE EXCEPTION 'participant refused: the values given for % break a rule of the register; check the dates, birth year, municipality and outcomes', p.code
+            USING ERRCODE = '23T28';
+    END;
+    PERFORM tilskot.log_participant_access('add', app.id,
+        format('participant_add(%L, %L)', app.reference, p.code), ARRAY[new_id], 1);
+    RETURN new_id;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tilskot.participant_update(reference text, code text, end_date date DEFAULT NULL, outcome text DEFAULT NULL,
+                                                      outcome_6m text DEFAULT NULL, outcome_12m text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    app tilskot.application := tilskot.participant_case(reference, 'participant update');
+    p tilskot.participant;
+BEGIN
+    SELECT * INTO p FROM tilskot.participant x WHERE x.application_id = app.id AND x.code = btrim(participant_update.code) FOR UPDATE;
+    -- Traced before any check of the stored row: a refusal tells something of it (that the code
+    -- exists, that its start is after a date), and the refusal rolls the access-log entry back.
+    PERFORM tilskot.trace_participant_access('update (attempt)', app.id,
+        format('participant_update(%L, %L)', app.reference, btrim(code)), CASE WHEN p.id IS NOT NULL THEN ARRAY[p.id] END);
+    IF p.id IS NULL THEN
+        RAISE EXCEPTION 'participant update refused: % has no participant %', app.reference, btrim(code) USING ERRCODE = '23T12';
+    END IF;
+    IF end_date IS NULL AND outcome IS NULL AND outcome_6m IS NULL AND outcome_12m IS NULL THEN
+        RAISE EXCEPTION 'participant update refused: nothing to update for %; give an end date or an outcome', p.code USING ERRCODE = '23T28';
+    END IF;
+    p.end_date := coalesce(end_date, p.end_date);
+    p.outcome := coalesce(outcome, p.outcome);
+    p.outcome_6m := coalesce(outcome_6m, p.outcome_6m);
+    p.outcome_12m := coalesce(outcome_12m, p.outcome_12m);
+    PERFORM tilskot.check_participant(p, app.reference);
+    BEGIN
+        UPDATE tilskot.participant x SET end_date = p.end_date, outcome = p.outcome, outcome_6m = p.outcome_6m, outcome_12m = p.outcome_12m
+         WHERE x.id = p.id;
+    EXCEPTION WHEN check_violation OR not_null_violation THEN
+        -- PostgreSQL's own message carries the failing row, stored values included; ours does not.
+        RAISE EXCEPTION 'participant update refused: the values given for % break a rule of the register; check the end date and outcomes', p.code
+            USING ERRCODE = '23T28';
+    END;
+    PERFORM tilskot.log_participant_access('update', app.id,
+        format('participant_update(%L, %L)', app.reference, p.code), ARRAY[p.id], 1);
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- 6. Suppression that holds against insiders
+-- ---------------------------------------------------------------------------------------------
+
+-- Secondary suppression of a report table: nrows rows (the projects, then the total row) of six
+-- entries (five outcomes and the row total), row-major in v. Entries marked known are what the
+-- reader knows anyway: they neither count as hidden nor are chosen to be hidden. Starting from
+-- `hidden`, every line (a row with its total, a column with the total row's entry) that has exactly
+-- one hidden unknown entry gets a second one: its smallest non-zero unknown cell, else its total.
+-- A line with exactly one hidden entry and nothing left to hide (every other entry known, hidden
+-- or zero: a remainder of 0 in the total row) gives that entry away, so it counts as known from
+-- then on and its other line is looked at again. Repeated until no line has exactly one. With
+-- nothing known this is 0016's rule (there, an entry alone in its line always has a candidate).
+CREATE FUNCTION tilskot.participant_suppression(v integer[], nrows integer, known boolean[], hidden boolean[])
+    RETURNS boolean[]
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    n integer := nrows - 1;
+    i integer;
+    j integer;
+    k integer;
+    best integer;
+    single integer;
+    hidden_count integer;
+    changed boolean;
+BEGIN
+    LOOP
+        changed := false;
+        FOR i IN 1..nrows LOOP
+            hidden_count := 0;
+            FOR j IN 1..6 LOOP
+                k := (i - 1) * 6 + j;
+                IF hidden[k] AND NOT known[k] THEN hidden_count := hidden_count + 1; single := k; END IF;
+            END LOOP;
+            IF hidden_count = 1 THEN
+                best := NULL;
+                FOR j IN 1..5 LOOP
+                    k := (i - 1) * 6 + j;
+                    IF NOT hidden[k] AND NOT known[k] AND v[k] > 0 AND (best IS NULL OR v[k] < v[best]) THEN best := k; END IF;
+                END LOOP;
+                k := i * 6;
+                IF best IS NULL AND NOT hidden[k] AND NOT known[k] AND v[k] > 0 THEN best := k; END IF;
+                IF best IS NOT NULL THEN hidden[best] := true; ELSE known[single] := true; END IF;
+                changed := true;
+            END IF;
+        END LOOP;
+        FOR j IN 1..6 LOOP
+            hidden_count := 0;
+            FOR i IN 1..nrows LOOP
+                k := (i - 1) * 6 + j;
+                IF hidden[k] AND NOT known[k] THEN hidden_count := hidden_count + 1; single := k; END IF;
+            END LOOP;
+            IF hidden_count = 1 THEN
+                best := NULL;
+                FOR i IN 1..n LOOP
+                    k := (i - 1) * 6 + j;
+                    IF NOT hidden[k] AND NOT known[k] AND v[k] > 0 AND (best IS NULL OR v[k] < v[best]) THEN best := k; END IF;
+                END LOOP;
+                k := n * 6 + j;
+                IF best IS NULL AND NOT hidden[k] AND NOT known[k] AND v[k] > 0 THEN best := k; END IF;
+                IF best IS NOT NULL THEN hidden[best] := true; ELSE known[single] := true; END IF;
+                changed := true;
+            END IF;
+        END LOOP;
+        EXIT WHEN NOT changed;
+    END LOOP;
+    RETURN hidden;
+END
+$$;
+
+-- The aggregate report of a round: per project, participants by outcome (at the end, or 6 or 12
+-- months after), with row and column totals. Cells of 1–4 persons show as "<5". Then two passes
+-- of secondary suppression ("x"), whose union is hidden:
+--   * against an outsider (0016's rule): until no row or column has exactly one hidden entry;
+--   * against the caller: the projects she may read (a participant reader, or a caseworker of the
+--     case) are known to her, so they are taken out — their cells count neither as hidden nor as
+--     candidates, and the total row becomes what is left once they are subtracted (a remainder of
+--     1–4 is small too) — and cells are hidden until no line of that remainder has exactly one.
+--     Hiding more never tells more, so the union keeps both promises.
+CREATE OR REPLACE FUNCTION tilskot.participant_report(scheme_code text, round_year integer, at_point text DEFAULT 'end')
+    RETURNS TABLE (reference text, project text, employment text, education text, other text, dropped_out text,
+                   no_outcome text, total text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    actor text := tilskot.acting_user();
+    rid bigint;
+    refs text[] := '{}';
+    names text[] := '{}';
+    readable boolean[] := '{}';
+    v integer[] := '{}';      -- (n + 1) rows × 6 columns, row-major; the last row and column are totals
+    small boolean[];          -- 1–4 persons
+    hidden boolean[];         -- small, or hidden so a small one cannot be derived
+    known boolean[];          -- the caller's own projects' cells
+    remainder integer[];      -- v with the total row less the caller's own projects
+    start boolean[];
+    mine hidden%TYPE;
+    n integer := 0;
+    nrows integer;
+    i integer;
+    j integer;
+    k integer;
+    rec record;
+    cells text[];
+BEGIN
+    IF NOT (tilskot.is_member(actor, 'tilskot_participant_reader') OR tilskot.is_member(actor, 'tilskot_caseworker')
+            OR tilskot.has_budget_authority(actor) OR tilskot.is_member(actor, 'tilskot_auditor')) THEN
+        RAISE EXCEPTION 'participant report refused: % has no tilskot role that reads reports', actor USING ERRCODE = '42T03';
+    END IF;
+    IF at_point IS NULL OR at_point NOT IN ('end', '6m', '12m') THEN
+        RAISE EXCEPTION 'participant report refused: "%" is not a point of follow-up; use end, 6m or 12m', at_point USING ERRCODE = '23T28';
+    END IF;
+    SELECT r.id INTO rid FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id
+     WHERE s.code = scheme_code AND r.year = round_year;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'participant report refused: round %/% does not exist', scheme_code, round_year USING ERRCODE = '23T12';
+    END IF;
+
+    FOR rec IN
+        SELECT a.id AS app_id, a.reference AS ref, o.name AS org,
+               count(*) FILTER (WHERE x.oc = 'employment')::integer AS c1,
+               count(*) FILTER (WHERE x.oc = 'education')::integer AS c2,
+               count(*) FILTER (WHERE x.oc = 'other')::integer AS c3,
+               count(*) FILTER (WHERE x.oc = 'dropped_out')::integer AS c4,
+               count(*) FILTER (WHERE x.oc IS NULL)::integer AS c5,
+               count(*)::integer AS c6
+          FROM tilskot.participant p
+          JOIN tilskot.application a ON a.id = p.application_id
+          JOIN tilskot.organisation o ON o.id = a.organisation_id
+         CROSS JOIN LATERAL (SELECT CASE at_point WHEN 'end' THEN p.outcome WHEN '6m' THEN p.outcome_6m
+                                                  ELSE p.outcome_12m END AS oc) x
+         WHERE a.round_id = rid
+         GROUP BY a.id, a.reference, o.name
+         ORDER BY o.name, a.reference
+    LOOP
+        n := n + 1;
+        refs := refs || rec.ref;
+        names := names || rec.org;
+        readable := readable || tilskot.may_handle_participants(actor, rec.app_id);
+        v := v || ARRAY[rec.c1, rec.c2, rec.c3, rec.c4, rec.c5, rec.c6];
+    END LOOP;
+    nrows := n + 1;
+    FOR j IN 1..6 LOOP
+        k := 0;
+        FOR i IN 1..n LOOP k := k + v[(i - 1) * 6 + j]; END LOOP;
+        v := v || k;
+    END LOOP;
+
+    small := array_fill(false, ARRAY[nrows * 6]);
+    FOR k IN 1..nrows * 6 LOOP small[k] := v[k] BETWEEN 1 AND 4; END LOOP;
+    -- Against an outsider.
+    hidden := tilskot.participant_suppression(v, nrows, array_fill(false, ARRAY[nrows * 6]), small);
+    -- Against the caller, when she may read some of the projects.
+    IF true = ANY (readable) THEN
+        known := array_fill(false, ARRAY[nrows * 6]);
+        remainder := v;
+        FOR i IN 1..n LOOP
+            IF readable[i] THEN
+                FOR j IN 1..6 LOOP
+                    known[(i - 1) * 6 + j] := true;
+                    remainder[n * 6 + j] := remainder[n * 6 + j] - v[(i - 1) * 6 + j];
+                END LOOP;
+            END IF;
+        END LOOP;
+        start := array_fill(false, ARRAY[nrows * 6]);
+        FOR k IN 1..nrows * 6 LOOP
+            start[k] := NOT known[k] AND (hidden[k] OR remainder[k] BETWEEN 1 AND 4);
+        END LOOP;
+        mine := tilskot.participant_suppression(remainder, nrows, known, start);
+        FOR k IN 1..nrows * 6 LOOP hidden[k] := hidden[k] OR mine[k]; END LOOP;
+    END IF;
+
+    PERFORM tilskot.log_participant_access('aggregate', NULL,
+        format('participant_report(%L, %s, %L)', scheme_code, round_year, at_point), NULL, v[nrows * 6]);
+
+    FOR i IN 1..nrows LOOP
+        cells := '{}';
+        FOR j IN 1..6 LOOP
+            k := (i - 1) * 6 + j;
+            cells := cells || CASE WHEN small[k] THEN '<5' WHEN hidden[k] THEN 'x' ELSE v[k]::text END;
+        END LOOP;
+        reference := CASE WHEN i <= n THEN refs[i] END;
+        project := CASE WHEN i <= n THEN names[i] ELSE 'Total' END;
+        employment := cells[1];
+        education := cells[2];
+        other := cells[3];
+        dropped_out := cells[4];
+        no_outcome := cells[5];
+        total := cells[6];
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- 7. Need to know is given, not taken
+-- ---------------------------------------------------------------------------------------------
+
+-- Whether the case had a grant (a granting decision, current or superseded) before `at`. Only a
+-- case that has had a grant holds participants or can come to hold them (participant_add asks for
+-- a current grant, and decisions are never deleted).
+CREATE FUNCTION tilskot.granted_before(application_id bigint, at timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+    SELECT EXISTS (SELECT 1 FROM tilskot.decision d
+                    WHERE d.application_id = granted_before.application_id
+                      AND d.outcome IN ('granted', 'partially_granted')
+                      AND d.decided_at < granted_before.at)
+$$;
+
+-- The case's caseworkers, whose need to know was given, not taken: who registered the application;
+-- who assessed it before it had a grant; who was assigned it by someone else (a manager), or took
+-- it herself before it had a grant (the case's own caseworker, who then follows it up) — unless
+-- disqualified. An appeal's assessor, or someone who took a granted case (possible until 0051, so
+-- old rows may show it), reads nothing by that alone.
+CREATE OR REPLACE FUNCTION tilskot.is_case_caseworker(person text, application_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+    SELECT NOT EXISTS (SELECT 1 FROM tilskot.disqualification d
+                        WHERE d.application_id = is_case_caseworker.application_id AND d.person = is_case_caseworker.person)
+       AND (EXISTS (SELECT 1 FROM tilskot.application a
+                     WHERE a.id = is_case_caseworker.application_id AND a.registered_by = is_case_caseworker.person)
+            OR EXISTS (SELECT 1 FROM tilskot.assessment s
+                        WHERE s.application_id = is_case_caseworker.application_id AND s.assessor = is_case_caseworker.person
+                          AND NOT tilskot.granted_before(s.application_id, s.at))
+            OR EXISTS (SELECT 1 FROM tilskot.assignment g
+                        WHERE g.application_id = is_case_caseworker.application_id AND g.caseworker = is_case_caseworker.person
+                          AND (g.assigned_by <> g.caseworker OR NOT tilskot.granted_before(g.application_id, g.at))))
+$$;
+
+-- 0003's assignment rule, and: nobody assigns herself a case that has had a grant. Such a case
+-- holds, or can come to hold, participants (GDPR art. 9), and an assignment gives access to them;
+-- that access is given by a manager (who is recorded as assigned_by and as the audit row's actor),
+-- never taken. The application row is locked first (as before), and a granting decision changes
+-- that row, so a grant committed by another session is seen here, or, under REPEATABLE READ and
+-- SERIALIZABLE, ends this transaction with a serialization failure.
+CREATE OR REPLACE FUNCTION tilskot.assignment_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app tilskot.application := tilskot.lock_application(NEW.application_id, 'assignment');
+BEGIN
+    NEW.caseworker := coalesce(NEW.caseworker, actor);
+    IF NEW.caseworker <> actor AND NOT tilskot.has_budget_authority(actor) THEN
+        RAISE EXCEPTION 'assignment refused: % is not a manager; only a manager can assign a case to someone else', actor
+            USING ERRCODE = '42T01';
+    END IF;
+    IF NOT (tilskot.is_member(NEW.caseworker, 'tilskot_caseworker') OR tilskot.has_budget_authority(NEW.caseworker)) THEN
+        RAISE EXCEPTION 'assignment refused: % is not a caseworker or manager', NEW.caseworker USING ERRCODE = '23T12';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = NEW.caseworker) THEN
+        RAISE EXCEPTION 'assignment refused: % is disqualified on % (fvl. §§ 6–10) and cannot handle it',
+            NEW.caseworker, app.reference USING ERRCODE = '23T04';
+    END IF;
+    IF app.status NOT IN ('received', 'in_review', 'assessed', 'appealed') THEN
+        RAISE EXCEPTION 'assignment refused: % is %; only a case that is being handled can be assigned',
+            app.reference, tilskot.status_words(app.status) USING ERRCODE = '23T02';
+    END IF;
+    IF NEW.caseworker = actor AND tilskot.granted_before(app.id, 'infinity') THEN
+        RAISE EXCEPTION 'assignment refused: % has had a grant and may hold participant data (GDPR art. 9), which is given by a manager, not taken; ask a manager to assign it to you (tilskot application assign % --to %)',
+            app.reference, app.reference, actor USING ERRCODE = '42T05';
+    END IF;
+    IF app.status = 'received' THEN
+        UPDATE tilskot.application SET status = 'in_review' WHERE id = app.id;
+    END IF;
+    NEW.assigned_by := actor;
+    NEW.at := now();
+    RETURN NEW;
+END
+$$;
+
+-- Rights: the helpers run inside the register's functions and policy (as their owners) and in the
+-- assignment trigger (as its owner, who made them).
+REVOKE ALL ON FUNCTION tilskot.trace_participant_access(text, bigint, text, bigint[]),
+    tilskot.participant_suppression(integer[], integer, boolean[], boolean[]),
+    tilskot.granted_before(bigint, timestamptz)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.trace_participant_access(text, bigint, text, bigint[]),
+    tilskot.granted_before(bigint, timestamptz)
+    TO tilskot_participant_owner, tilskot_participant_steward;
+GRANT EXECUTE ON FUNCTION tilskot.participant_suppression(integer[], integer, boolean[], boolean[])
+    TO tilskot_participant_steward;
