@@ -1,14 +1,14 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's SQL (migrations, sample data and deploy/create-roles.sql) into the target as Swift source, so an
+/// Embeds the package's SQL (migrations, schema files, sample data and deploy/create-roles.sql) into the target as Swift source, so an
 /// installed `tilskot` binary can migrate a database without the source tree beside it.
 @main
 struct EmbedSQL: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
         var inputs: [URL] = []
-        for folder in ["SQL/migrations", "SQL/sample"] {
+        for folder in ["SQL/migrations", "SQL/schema", "SQL/sample"] {
             let dir = root.appending(path: folder)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path())) ?? []
             inputs += names.filter { $0.hasSuffix(".sql") }.sorted().map { dir.appending(path: $0) }

@@ -1,86 +1,52 @@
--- Payments (utbetaling) of a grant: a plan of instalments, and the two controls before money goes
--- out (økonomiregelverket: budget authority, used by the decider, then attestation by another
--- person). An instalment is planned, then attested by a finance user who did not decide the grant,
--- then paid (date and voucher); a planned or attested instalment can be withheld with a reason and
--- released again. Codes: 23T20 money, 23T21 four-eyes, 23T22 no grant, 23T23 payment steps,
--- 42T02 finance only (listed in 0010).
+-- Payments: instalments, attestation, payment, withholding.
 --
--- The sum of payments never exceeds the current grant, whoever writes and however many at once:
--- every payment trigger first locks the application's row (tilskot.lock_application), so two finance
--- users attesting instalments of one grant queue there and the second sees the first's payment.
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
 
--- ---------------------------------------------------------------------------------------------
--- Norwegian bank account numbers (kontonummer): 11 digits, MOD11 with weights 5,4,3,2,7,6,5,4,3,2
--- on the first ten; remainder 0 gives check digit 0, remainder 1 is never issued, else 11 − r.
--- ---------------------------------------------------------------------------------------------
-
-CREATE FUNCTION tilskot.bank_account_is_valid(account text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
+-- Refuses a follow-up step on an application that has no grant to follow up, in words that say why,
+-- and returns the grant. `step` starts the sentence ("payment plan", "report").
+CREATE OR REPLACE FUNCTION tilskot.require_grant(app tilskot.application, step text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
     SET search_path = tilskot, pg_temp
 AS $$
-    SELECT coalesce(account ~ '^[0-9]{11}$' AND (
-        SELECT CASE r WHEN 0 THEN 0 WHEN 1 THEN NULL ELSE 11 - r END
-        FROM (SELECT (  5 * substr(account, 1, 1)::int + 4 * substr(account, 2, 1)::int
-                      + 3 * substr(account, 3, 1)::int + 2 * substr(account, 4, 1)::int
-                      + 7 * substr(account, 5, 1)::int + 6 * substr(account, 6, 1)::int
-                      + 5 * substr(account, 7, 1)::int + 4 * substr(account, 8, 1)::int
-                      + 3 * substr(account, 9, 1)::int + 2 * substr(account, 10, 1)::int) % 11 AS r
-              WHERE account ~ '^[0-9]{11}$') s
-    ) = substr(account, 11, 1)::int, false)
+DECLARE
+    amount bigint := tilskot.current_grant_ore(app.id);
+BEGIN
+    IF app.status IN ('granted', 'partially_granted', 'in_follow_up') AND amount IS NOT NULL THEN
+        RETURN amount;
+    END IF;
+    RAISE EXCEPTION '% refused: %; only a granted application is paid and followed up', step,
+        CASE app.status
+            WHEN 'rejected' THEN app.reference || ' was rejected, so it has no grant'
+            WHEN 'dismissed' THEN app.reference || ' was dismissed, so it has no grant'
+            WHEN 'withdrawn' THEN app.reference || ' was withdrawn, so it has no grant'
+            WHEN 'appealed' THEN app.reference || ' has an appeal pending; wait for the decision on appeal'
+            WHEN 'closed' THEN app.reference || ' is closed'
+            ELSE app.reference || ' has not been decided (it is ' || tilskot.status_words(app.status) || ')'
+        END
+        USING ERRCODE = '23T22';
+END
 $$;
 
--- ---------------------------------------------------------------------------------------------
--- Instalments (utbetalingar) and what happens to them
--- ---------------------------------------------------------------------------------------------
-
-CREATE TABLE tilskot.payment (
-    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    application_id  bigint NOT NULL REFERENCES tilskot.application (id),
-    -- 1, 2, … within the application, assigned by the trigger.
-    instalment      integer NOT NULL,
-    amount_ore      bigint NOT NULL CONSTRAINT payment_amount_positive CHECK (amount_ore > 0),
-    due_date        date NOT NULL,
-    -- The recipient's bank account, 11 digits.
-    account_number  text NOT NULL
-        CONSTRAINT payment_account_mod11 CHECK (tilskot.bank_account_is_valid(account_number)),
-    status          text NOT NULL DEFAULT 'planned'
-        CONSTRAINT payment_status_known CHECK (status IN ('planned', 'attested', 'paid', 'withheld')),
-    planned_by      text NOT NULL,
-    planned_at      timestamptz NOT NULL DEFAULT now(),
-    attested_by     text,
-    attested_at     timestamptz,
-    paid_on         date,
-    voucher         text,
-    paid_by         text,
-    paid_at         timestamptz,
-    withheld_reason text,
-    CONSTRAINT payment_instalment_unique UNIQUE (application_id, instalment),
-    -- The last line behind the triggers: what each status implies is there.
-    CONSTRAINT payment_status_complete CHECK (
-        (status <> 'attested' OR attested_by IS NOT NULL)
-        AND (status <> 'paid' OR (attested_by IS NOT NULL AND paid_on IS NOT NULL AND btrim(coalesce(voucher, '')) <> ''))
-        AND (status <> 'withheld' OR btrim(coalesce(withheld_reason, '')) <> ''))
-);
-CREATE INDEX payment_application_idx ON tilskot.payment (application_id);
-CREATE INDEX payment_status_due_idx ON tilskot.payment (status, due_date);
-
--- One step on an instalment: attest, pay, withhold or release.
-CREATE TABLE tilskot.payment_event (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    payment_id     bigint NOT NULL REFERENCES tilskot.payment (id),
-    -- Filled by the trigger, so that the audit log files the event under the application.
-    application_id bigint NOT NULL REFERENCES tilskot.application (id),
-    kind           text NOT NULL CONSTRAINT payment_event_kind_known CHECK (kind IN ('attest', 'pay', 'withhold', 'release')),
-    paid_on        date,
-    voucher        text,
-    reason         text,
-    actor          text NOT NULL,
-    at             timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX payment_event_payment_idx ON tilskot.payment_event (payment_id);
+-- The first follow-up act on a grant: granted → in_follow_up, and the default reporting duty when
+-- it has none. Called by the triggers of payments and reports with the application already locked.
+CREATE OR REPLACE FUNCTION tilskot.start_follow_up(app tilskot.application) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM tilskot.report_duty WHERE application_id = app.id AND is_current) THEN
+        -- The duty's own trigger fills the defaults and moves the status.
+        INSERT INTO tilskot.report_duty (application_id) VALUES (app.id);
+    ELSIF app.status IN ('granted', 'partially_granted') THEN
+        UPDATE tilskot.application SET status = 'in_follow_up' WHERE id = app.id;
+    END IF;
+END
+$$;
 
 -- "instalment 2 of JS-2021-0007 (1 700 000 kr, due 2021-09-01)": a payment in a sentence.
-CREATE FUNCTION tilskot.payment_label(p tilskot.payment, reference text) RETURNS text
+CREATE OR REPLACE FUNCTION tilskot.payment_label(p tilskot.payment, reference text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = tilskot, pg_temp
 AS $$
@@ -88,7 +54,7 @@ AS $$
         || ', due ' || tilskot.iso_date(p.due_date) || ')'
 $$;
 
-CREATE FUNCTION tilskot.payment_before_insert() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.payment_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -131,7 +97,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION tilskot.payment_event_before_insert() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.payment_event_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -264,7 +230,7 @@ END
 $$;
 
 -- Nothing about an instalment changes but through its events (the triggers above run as owner).
-CREATE FUNCTION tilskot.payment_before_update() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.payment_before_update() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = tilskot, pg_temp
 AS $$
@@ -283,35 +249,75 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER payment_before_insert BEFORE INSERT ON tilskot.payment
-    FOR EACH ROW EXECUTE FUNCTION tilskot.payment_before_insert();
-CREATE TRIGGER payment_before_update BEFORE UPDATE ON tilskot.payment
-    FOR EACH ROW EXECUTE FUNCTION tilskot.payment_before_update();
-CREATE TRIGGER payment_event_before_insert BEFORE INSERT ON tilskot.payment_event
-    FOR EACH ROW EXECUTE FUNCTION tilskot.payment_event_before_insert();
+CREATE OR REPLACE FUNCTION tilskot.payment_duties_apart() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app_id bigint;
+    app tilskot.application;
+    p tilskot.payment;
+BEGIN
+    IF NEW.kind NOT IN ('attest', 'pay') THEN
+        RETURN NEW;
+    END IF;
+    SELECT application_id INTO app_id FROM tilskot.payment WHERE id = NEW.payment_id;
+    IF NOT FOUND THEN
+        RETURN NEW;  -- payment_event_before_insert refuses it in its words (23T12)
+    END IF;
+    -- The lock order of every payment rule: the application, then the instalment.
+    app := tilskot.lock_application(app_id, CASE NEW.kind WHEN 'attest' THEN 'attestation' ELSE 'payment' END);
+    SELECT * INTO p FROM tilskot.payment WHERE id = NEW.payment_id FOR UPDATE;
+    IF NEW.kind = 'attest' AND p.status = 'planned' AND p.planned_by = actor THEN
+        RAISE EXCEPTION 'attestation refused: % planned %, and attestation is the control of what the planner entered (amount, date, bank account); another finance user must attest it (to-personskontroll)',
+            actor, tilskot.payment_label(p, app.reference) USING ERRCODE = '23T21';
+    END IF;
+    IF NEW.kind = 'pay' AND p.status = 'attested' AND p.attested_by = actor THEN
+        RAISE EXCEPTION 'payment refused: % attested % and cannot also approve its payment; another finance user must pay it (to-personskontroll)',
+            actor, tilskot.payment_label(p, app.reference) USING ERRCODE = '23T21';
+    END IF;
+    RETURN NEW;
+END
+$$;
 
-CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE OR DELETE ON tilskot.payment
-    FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
-CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE OR DELETE ON tilskot.payment_event
-    FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
-CREATE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.payment
-    FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('payments');
-CREATE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.payment_event
-    FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('payment events');
-CREATE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.payment
-    FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('payments');
-CREATE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.payment_event
-    FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('payment events');
 
--- Who may do what: everyone who works with grants reads payments; caseworkers, managers, finance
--- and admins plan instalments; finance (and, for withholding, managers) act on them through events,
--- whose trigger checks the role again. Statuses, actors and attestation are never written directly.
-REVOKE ALL ON FUNCTION tilskot.bank_account_is_valid(text), tilskot.payment_label(tilskot.payment, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tilskot.bank_account_is_valid(text), tilskot.payment_label(tilskot.payment, text)
-    TO tilskot_caseworker, tilskot_manager, tilskot_finance, tilskot_auditor, tilskot_admin;
-GRANT SELECT ON tilskot.payment, tilskot.payment_event
-    TO tilskot_caseworker, tilskot_manager, tilskot_finance, tilskot_auditor, tilskot_admin;
-GRANT INSERT (application_id, amount_ore, due_date, account_number) ON tilskot.payment
-    TO tilskot_caseworker, tilskot_manager, tilskot_finance, tilskot_admin;
-GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON tilskot.payment_event
-    TO tilskot_finance, tilskot_manager, tilskot_admin;
+-- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
+-- table's own, zz_ last).
+
+-- on tilskot.payment
+CREATE OR REPLACE TRIGGER payment_before_insert BEFORE INSERT ON tilskot.payment FOR EACH ROW EXECUTE FUNCTION tilskot.payment_before_insert();
+CREATE OR REPLACE TRIGGER payment_before_update BEFORE UPDATE ON tilskot.payment FOR EACH ROW EXECUTE FUNCTION tilskot.payment_before_update();
+
+-- on tilskot.payment_event
+CREATE OR REPLACE TRIGGER aa_payment_duties BEFORE INSERT ON tilskot.payment_event FOR EACH ROW EXECUTE FUNCTION tilskot.payment_duties_apart();
+CREATE OR REPLACE TRIGGER payment_event_before_insert BEFORE INSERT ON tilskot.payment_event FOR EACH ROW EXECUTE FUNCTION tilskot.payment_event_before_insert();
+
+
+-- Who may do what (everything not granted here is refused).
+GRANT SELECT ON TABLE tilskot.payment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.payment TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.payment TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.payment TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.payment TO tilskot_manager;
+GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_caseworker;
+GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_manager;
+GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_finance;
+GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_manager;
+GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON TABLE tilskot.payment_event TO tilskot_finance;
+GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON TABLE tilskot.payment_event TO tilskot_manager;
+GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON TABLE tilskot.payment_event TO tilskot_admin;
+REVOKE ALL ON FUNCTION tilskot.payment_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.payment_before_update() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.payment_duties_apart() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.payment_event_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.payment_label(tilskot.payment,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.payment_label(tilskot.payment,text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.require_grant(tilskot.application,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.require_grant(tilskot.application,text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.start_follow_up(tilskot.application) FROM PUBLIC;

@@ -1,78 +1,11 @@
--- Claw-back (tilbakebetaling): a manager demands repayment of money paid out (unspent or misused
--- funds), with reasons and a due date. It is an individual decision, so it can be appealed
--- (3 weeks, fvl. § 29; late with a reason, § 31); a manager resolves the appeal by upholding,
--- reducing or cancelling the demand. Repayments received are recorded against it.
+-- Claw-backs, their appeals and resolutions, repayments.
 --
--- Rules held here: the sum of claw-backs in force never exceeds what was paid, a repayment never
--- exceeds what is demanded, and a reduction never goes below what has been repaid. The lifecycle's
--- appeal table is tied to grant decisions and to statuses before follow-up, so claw-back appeals
--- have their own record. Codes: 23T20 money, 23T22 no grant, 23T27 claw-backs, 42T01 managers only.
-
-CREATE TABLE tilskot.clawback (
-    id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    application_id      bigint NOT NULL REFERENCES tilskot.application (id),
-    -- What is demanded now: the original demand, or what an appeal reduced it to (0 when cancelled).
-    amount_ore          bigint NOT NULL CONSTRAINT clawback_amount_not_negative CHECK (amount_ore >= 0),
-    original_amount_ore bigint NOT NULL CONSTRAINT clawback_original_positive CHECK (original_amount_ore > 0),
-    reasons             text NOT NULL CONSTRAINT clawback_reasons_present CHECK (btrim(reasons) <> ''),
-    decision_date       date NOT NULL DEFAULT current_date,
-    due_date            date NOT NULL,
-    cancelled           boolean NOT NULL DEFAULT false,
-    demanded_by         text NOT NULL,
-    demanded_at         timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT clawback_due_after_decision CHECK (due_date >= decision_date),
-    CONSTRAINT clawback_amount_within_original CHECK (amount_ore <= original_amount_ore),
-    CONSTRAINT clawback_cancelled_is_zero CHECK (cancelled = (amount_ore = 0))
-);
-CREATE INDEX clawback_application_idx ON tilskot.clawback (application_id);
-
-CREATE TABLE tilskot.clawback_appeal (
-    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    clawback_id     bigint NOT NULL REFERENCES tilskot.clawback (id),
-    application_id  bigint NOT NULL REFERENCES tilskot.application (id),
-    received        date NOT NULL,
-    late            boolean NOT NULL DEFAULT false,
-    late_reason     text,
-    grounds         text NOT NULL CONSTRAINT clawback_appeal_grounds_present CHECK (btrim(grounds) <> ''),
-    registered_by   text NOT NULL,
-    registered_at   timestamptz NOT NULL DEFAULT now(),
-    -- Set by the resolution: 'upheld' (stadfesta), 'reduced' or 'cancelled'.
-    outcome         text CONSTRAINT clawback_appeal_outcome_known CHECK (outcome IN ('upheld', 'reduced', 'cancelled')),
-    resolved_at     timestamptz,
-    CONSTRAINT clawback_appeal_late_has_reason CHECK (NOT late OR btrim(coalesce(late_reason, '')) <> ''),
-    CONSTRAINT clawback_appeal_resolution_complete CHECK ((outcome IS NULL) = (resolved_at IS NULL))
-);
-CREATE UNIQUE INDEX clawback_appeal_one_pending ON tilskot.clawback_appeal (clawback_id) WHERE outcome IS NULL;
-CREATE INDEX clawback_appeal_application_idx ON tilskot.clawback_appeal (application_id);
-
--- A manager's decision on a claw-back appeal.
-CREATE TABLE tilskot.clawback_resolution (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    appeal_id      bigint NOT NULL CONSTRAINT clawback_resolution_once UNIQUE REFERENCES tilskot.clawback_appeal (id),
-    application_id bigint NOT NULL REFERENCES tilskot.application (id),
-    outcome        text NOT NULL CONSTRAINT clawback_resolution_outcome_known CHECK (outcome IN ('upheld', 'reduced', 'cancelled')),
-    -- The amount demanded after the resolution.
-    amount_ore     bigint NOT NULL CONSTRAINT clawback_resolution_amount_not_negative CHECK (amount_ore >= 0),
-    reasons        text NOT NULL CONSTRAINT clawback_resolution_reasons_present CHECK (btrim(reasons) <> ''),
-    resolved_by    text NOT NULL,
-    at             timestamptz NOT NULL DEFAULT now()
-);
-
--- Money coming back (innbetaling) against a claw-back.
-CREATE TABLE tilskot.repayment (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    clawback_id    bigint NOT NULL REFERENCES tilskot.clawback (id),
-    application_id bigint NOT NULL REFERENCES tilskot.application (id),
-    amount_ore     bigint NOT NULL CONSTRAINT repayment_amount_positive CHECK (amount_ore > 0),
-    received_on    date NOT NULL,
-    voucher        text,
-    recorded_by    text NOT NULL,
-    at             timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX repayment_clawback_idx ON tilskot.repayment (clawback_id);
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
 
 -- "the claw-back of 200 000 kr from JS-2021-0007 decided 2022-05-02": a claw-back in a sentence.
-CREATE FUNCTION tilskot.clawback_label(c tilskot.clawback, reference text) RETURNS text
+CREATE OR REPLACE FUNCTION tilskot.clawback_label(c tilskot.clawback, reference text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = tilskot, pg_temp
 AS $$
@@ -80,7 +13,7 @@ AS $$
         || tilskot.iso_date(c.decision_date)
 $$;
 
-CREATE FUNCTION tilskot.clawback_before_insert() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.clawback_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -126,7 +59,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION tilskot.clawback_appeal_before_insert() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.clawback_appeal_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -178,7 +111,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION tilskot.clawback_resolution_before_insert() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.clawback_resolution_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -238,7 +171,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION tilskot.repayment_before_insert() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.repayment_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -287,7 +220,7 @@ END
 $$;
 
 -- A claw-back's amount, application and dates change only through an appeal's resolution.
-CREATE FUNCTION tilskot.clawback_before_update() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.clawback_before_update() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = tilskot, pg_temp
 AS $$
@@ -306,45 +239,58 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER clawback_before_insert BEFORE INSERT ON tilskot.clawback
-    FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_before_insert();
-CREATE TRIGGER clawback_before_update BEFORE UPDATE ON tilskot.clawback
-    FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_before_update();
-CREATE TRIGGER clawback_appeal_before_insert BEFORE INSERT ON tilskot.clawback_appeal
-    FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_appeal_before_insert();
-CREATE TRIGGER clawback_resolution_before_insert BEFORE INSERT ON tilskot.clawback_resolution
-    FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_resolution_before_insert();
-CREATE TRIGGER repayment_before_insert BEFORE INSERT ON tilskot.repayment
-    FOR EACH ROW EXECUTE FUNCTION tilskot.repayment_before_insert();
 
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['clawback', 'clawback_appeal', 'clawback_resolution', 'repayment']
-    LOOP
-        EXECUTE format('CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE OR DELETE ON tilskot.%I
-                        FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row()', t);
-        EXECUTE format('CREATE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.%I
-                        FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted(%L)', t,
-                       CASE t WHEN 'clawback' THEN 'claw-backs' WHEN 'clawback_appeal' THEN 'claw-back appeals'
-                              WHEN 'clawback_resolution' THEN 'claw-back resolutions' ELSE 'repayments' END);
-        EXECUTE format('CREATE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted(%L)', t,
-                       CASE t WHEN 'clawback' THEN 'claw-backs' WHEN 'clawback_appeal' THEN 'claw-back appeals'
-                              WHEN 'clawback_resolution' THEN 'claw-back resolutions' ELSE 'repayments' END);
-    END LOOP;
-END
-$$;
+-- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
+-- table's own, zz_ last).
 
-REVOKE ALL ON FUNCTION tilskot.clawback_label(tilskot.clawback, text) FROM PUBLIC;
-GRANT SELECT ON tilskot.clawback, tilskot.clawback_appeal, tilskot.clawback_resolution, tilskot.repayment
-    TO tilskot_caseworker, tilskot_manager, tilskot_finance, tilskot_auditor, tilskot_admin;
-GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date) ON tilskot.clawback
-    TO tilskot_manager, tilskot_admin;
-GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON tilskot.clawback_appeal
-    TO tilskot_caseworker, tilskot_manager, tilskot_admin;
-GRANT INSERT (appeal_id, outcome, amount_ore, reasons) ON tilskot.clawback_resolution
-    TO tilskot_manager, tilskot_admin;
-GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON tilskot.repayment
-    TO tilskot_finance, tilskot_manager, tilskot_admin;
+-- on tilskot.clawback
+CREATE OR REPLACE TRIGGER clawback_before_insert BEFORE INSERT ON tilskot.clawback FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_before_insert();
+CREATE OR REPLACE TRIGGER clawback_before_update BEFORE UPDATE ON tilskot.clawback FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_before_update();
+
+-- on tilskot.clawback_appeal
+CREATE OR REPLACE TRIGGER clawback_appeal_before_insert BEFORE INSERT ON tilskot.clawback_appeal FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_appeal_before_insert();
+
+-- on tilskot.clawback_resolution
+CREATE OR REPLACE TRIGGER clawback_resolution_before_insert BEFORE INSERT ON tilskot.clawback_resolution FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_resolution_before_insert();
+
+-- on tilskot.repayment
+CREATE OR REPLACE TRIGGER repayment_before_insert BEFORE INSERT ON tilskot.repayment FOR EACH ROW EXECUTE FUNCTION tilskot.repayment_before_insert();
+
+
+-- Who may do what (everything not granted here is refused).
+GRANT SELECT ON TABLE tilskot.clawback TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.clawback TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.clawback TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.clawback TO tilskot_manager;
+GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date) ON TABLE tilskot.clawback TO tilskot_manager;
+GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date) ON TABLE tilskot.clawback TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_manager;
+GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_caseworker;
+GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_manager;
+GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_manager;
+GRANT INSERT (appeal_id, outcome, amount_ore, reasons) ON TABLE tilskot.clawback_resolution TO tilskot_manager;
+GRANT INSERT (appeal_id, outcome, amount_ore, reasons) ON TABLE tilskot.clawback_resolution TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.repayment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.repayment TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.repayment TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.repayment TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.repayment TO tilskot_manager;
+GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON TABLE tilskot.repayment TO tilskot_finance;
+GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON TABLE tilskot.repayment TO tilskot_manager;
+GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON TABLE tilskot.repayment TO tilskot_admin;
+REVOKE ALL ON FUNCTION tilskot.clawback_appeal_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.clawback_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.clawback_before_update() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.clawback_label(tilskot.clawback,text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.clawback_resolution_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.repayment_before_insert() FROM PUBLIC;

@@ -1,3 +1,55 @@
+-- Applications: registration, the state machine, the bulk import.
+--
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
+
+-- The state machine, and what never changes once registered.
+CREATE OR REPLACE FUNCTION tilskot.application_before_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    allowed text;
+BEGIN
+    IF NEW.status IS DISTINCT FROM OLD.status
+       AND NOT EXISTS (SELECT 1 FROM tilskot.status_transition
+                        WHERE from_status = OLD.status AND to_status = NEW.status) THEN
+        SELECT string_agg(tilskot.status_words(to_status), ', ' ORDER BY to_status) INTO allowed
+          FROM tilskot.status_transition WHERE from_status = OLD.status AND to_status <> from_status;
+        RAISE EXCEPTION '% cannot go from % to %; from % it can only go to %', OLD.reference,
+            tilskot.status_words(OLD.status), tilskot.status_words(NEW.status),
+            tilskot.status_words(OLD.status), coalesce(allowed, 'nowhere: it is final')
+            USING ERRCODE = '23T02';
+    END IF;
+    IF NEW.reference IS DISTINCT FROM OLD.reference OR NEW.scheme_id IS DISTINCT FROM OLD.scheme_id
+       OR NEW.registered_by IS DISTINCT FROM OLD.registered_by OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
+        RAISE EXCEPTION 'application % refused: its reference, scheme and registration are fixed once registered',
+            OLD.reference USING ERRCODE = '23T09';
+    END IF;
+    -- A decided application's money is counted in its round; moving it would break the frame.
+    IF NEW.round_id IS DISTINCT FROM OLD.round_id AND OLD.status NOT IN ('received', 'in_review', 'assessed') THEN
+        RAISE EXCEPTION 'move refused: % is %; only an application that has not been decided can change round',
+            OLD.reference, tilskot.status_words(OLD.status) USING ERRCODE = '23T02';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- Refuses, in the trigger's words, anyone who may not register applications.
+CREATE OR REPLACE FUNCTION tilskot.import_require_registrar(actor text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    IF NOT (tilskot.is_member(actor, 'tilskot_caseworker') OR tilskot.has_budget_authority(actor))
+       OR NOT pg_catalog.has_any_column_privilege(actor, 'tilskot.application', 'INSERT') THEN
+        RAISE EXCEPTION 'import refused: % may not register applications; only caseworkers, managers and admins can', actor
+            USING ERRCODE = '42T01';
+    END IF;
+END
+$$;
+
 -- Bulk import, third step: the rows are parsed while they stream in.
 --
 -- Measured at 200 000 rows (docs/performance.md): COPY of the file into the staging table took
@@ -11,7 +63,7 @@
 
 -- "3 400 000,50" → 340000050 øre; NULL when it is not an amount of kroner with at most two decimals
 -- (empty, negative or not a number: import_applications says which).
-CREATE FUNCTION tilskot.import_amount_ore(amount text) RETURNS bigint
+CREATE OR REPLACE FUNCTION tilskot.import_amount_ore(amount text) RETURNS bigint
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -27,7 +79,7 @@ END
 $$;
 
 -- ISO dates (2021-02-01) and Norwegian ones (1.2.2021, 01.02.2021); NULL when empty or not a date.
-CREATE FUNCTION tilskot.import_date(value text) RETURNS date
+CREATE OR REPLACE FUNCTION tilskot.import_date(value text) RETURNS date
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -51,10 +103,6 @@ BEGIN
     RETURN NULL;
 END
 $$;
-
--- The staging table's generated columns call them with the caller's rights.
-GRANT EXECUTE ON FUNCTION tilskot.import_amount_ore(text), tilskot.import_date(text)
-    TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 
 CREATE OR REPLACE FUNCTION tilskot.import_begin() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -105,6 +153,176 @@ BEGIN
 END
 $$;
 
+-- No SECURITY DEFINER function meets an object its caller made, and no registration holds a lock
+-- that one open transaction could keep from everyone else (issue 14, breaches 1 and 9).
+--
+-- 1. The bulk import's staging tables. import_applications runs as the owner and works on
+--    pg_temp.application_import and pg_temp.application_import_error. It checked only that they
+--    existed, so a caller who skipped import_begin and made look-alikes with a TRUNCATE trigger had
+--    that trigger run as the owner — on the embedded cluster, before issue 14, a superuser. Now
+--    (a) nobody but the owner may create temporary tables at all (deploy/create-roles.sql, run on the
+--    embedded cluster too, revokes TEMP from PUBLIC), and (b) the import uses a staging table only
+--    when it is the one a definer function made: in this session's own temporary schema, owned by
+--    the function's owner (a caller can neither create such a table nor alter one), an ordinary
+--    table with no trigger, rule or policy of its own.
+--
+-- 2. Reference numbers. A registration took the next number by updating its scheme-year's row of
+--    reference_counter, and held that row until COMMIT, so one caseworker's open transaction stopped
+--    every registration and import of the scheme-year. Each round now draws from a sequence of its
+--    own, which is not transactional: nothing waits, and a registration that is rolled back leaves a
+--    gap in the numbers (JS-2021-0007 may be followed by JS-2021-0009). The numbers stay unique
+--    (application_reference_unique) and in order of registration within a round.
+
+
+CREATE OR REPLACE FUNCTION tilskot.import_require_own_staging() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    t text;
+    c record;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['application_import', 'application_import_error'] LOOP
+        SELECT k.oid, k.relkind, k.relowner, k.relhastriggers, k.relhasrules, k.relrowsecurity,
+               k.relnamespace = pg_catalog.pg_my_temp_schema() AS in_my_temp_schema
+          INTO c
+          FROM pg_catalog.pg_class k
+         WHERE k.oid = pg_catalog.to_regclass('pg_temp.' || t);
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'import refused: nothing to import; call tilskot.import_begin() and COPY the rows into application_import first'
+                USING ERRCODE = '23T12';
+        END IF;
+        -- Called from the definer functions only (EXECUTE is revoked from PUBLIC), so current_user
+        -- is their owner here.
+        IF NOT c.in_my_temp_schema OR c.relkind <> 'r'
+           OR c.relowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+           OR c.relhastriggers OR c.relhasrules OR c.relrowsecurity THEN
+            RAISE EXCEPTION 'import refused: pg_temp.% was not made by tilskot.import_begin(); call it first, then COPY the rows into application_import', t
+                USING ERRCODE = '42T01';
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Registration's rules, each one sentence, shared by the row trigger (one application: `tilskot
+-- application register`, psql) and the bulk import (every row in one pass): each returns the
+-- sentence when the rule is broken, NULL when it holds. The trigger raises the sentence with
+-- "application refused: " before it; the import lists it under the row's line and column. They are
+-- SQL-standard bodies (RETURN …) without SET clauses, bound when created, so the planner inlines
+-- them into the import's one statement (no function call per row).
+
+-- The scheme takes applications from some kinds of organisation only. `registered` says whether the
+-- organisation is registered (the row trigger) or only given in the import's file.
+CREATE OR REPLACE FUNCTION tilskot.registration_kind_problem(round_label text, kinds text[], org_name text, orgnr text,
+                                                             org_kind text, registered boolean) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN org_kind IS NOT NULL AND kinds IS NOT NULL AND NOT (org_kind = ANY (kinds)) THEN
+    format('%s accepts applications from %s only, and %s (%s) is %s %s', round_label, array_to_string(kinds, ', '),
+           org_name, orgnr, CASE WHEN registered THEN 'registered as' ELSE 'given as' END, org_kind)
+END;
+
+-- The amount applied for is not negative. `shown` is the amount as the writer gave it.
+CREATE OR REPLACE FUNCTION tilskot.registration_amount_problem(negative boolean, shown text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN negative THEN format('the amount applied for cannot be negative (%s)', shown) END;
+
+-- The received date is not in the future (the server's clock) and falls in the round's window; one
+-- outside it is registered only as late, with a reason (a manager's step: the row trigger checks
+-- who; the import registers none late).
+CREATE OR REPLACE FUNCTION tilskot.registration_received_problem(received date, opens date, closes date, round_label text,
+                                                                 late boolean, late_reason text) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE
+    WHEN received > current_date THEN
+        format('the received date %s is in the future; give the date the application reached the directorate',
+               tilskot.iso_date(received))
+    WHEN received IS NULL OR opens IS NULL OR received BETWEEN opens AND closes THEN NULL
+    WHEN NOT coalesce(late, false) THEN
+        format('%s takes applications from %s to %s, and %s is outside that window; a manager can register it as late with a reason',
+               round_label, tilskot.iso_date(opens), tilskot.iso_date(closes), tilskot.iso_date(received))
+    WHEN btrim(coalesce(late_reason, '')) = '' THEN format('a late application to %s needs a reason', round_label)
+END;
+
+-- An external reference is registered once per scheme.
+CREATE OR REPLACE FUNCTION tilskot.registration_external_ref_problem(external_ref text, registered_as text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN registered_as IS NOT NULL THEN
+    format('external reference %s is already registered as %s', external_ref, registered_as)
+END;
+
+REVOKE ALL ON FUNCTION tilskot.registration_kind_problem(text, text[], text, text, text, boolean),
+    tilskot.registration_amount_problem(boolean, text),
+    tilskot.registration_received_problem(date, date, date, text, boolean, text),
+    tilskot.registration_external_ref_problem(text, text) FROM PUBLIC;
+
+-- Registration one by one (0003's rule, unchanged but for where the number comes from).
+CREATE OR REPLACE FUNCTION tilskot.application_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    r record;
+    org tilskot.organisation;
+    existing text;
+    problem text;
+    n integer;
+BEGIN
+    SELECT ro.id, ro.scheme_id, ro.year, ro.opens, ro.closes, s.name AS scheme_name,
+           s.reference_prefix, s.applicant_kinds
+      INTO r
+      FROM tilskot.round ro JOIN tilskot.scheme s ON s.id = ro.scheme_id
+     WHERE ro.id = NEW.round_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'application refused: there is no round with id %', NEW.round_id USING ERRCODE = '23T12';
+    END IF;
+    SELECT * INTO org FROM tilskot.organisation WHERE id = NEW.organisation_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'application refused: there is no organisation with id %', NEW.organisation_id
+            USING ERRCODE = '23T12';
+    END IF;
+    -- The rules the bulk import shares, in its words (the functions above).
+    problem := tilskot.registration_kind_problem(r.scheme_name || ' ' || r.year, r.applicant_kinds, org.name, org.orgnr,
+                                                 org.kind, true);
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'application refused: %', problem USING ERRCODE = '23T08';
+    END IF;
+    problem := tilskot.registration_amount_problem(NEW.amount_applied_ore < 0, tilskot.format_kr(NEW.amount_applied_ore));
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'application refused: %', problem USING ERRCODE = '23T13';
+    END IF;
+    NEW.received := coalesce(NEW.received, current_date);
+    problem := tilskot.registration_received_problem(NEW.received, r.opens, r.closes, r.scheme_name || ' ' || r.year,
+                                                     NEW.late, NEW.late_reason);
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'application refused: %', problem USING ERRCODE = '23T08';
+    END IF;
+    IF (NEW.received < r.opens OR NEW.received > r.closes) AND NOT tilskot.has_budget_authority(actor) THEN
+        RAISE EXCEPTION 'application refused: % is not a manager; only a manager can register an application received outside the window of % %',
+            actor, r.scheme_name, r.year USING ERRCODE = '42T01';
+    END IF;
+    IF NEW.external_ref IS NOT NULL THEN
+        SELECT reference INTO existing FROM tilskot.application
+         WHERE scheme_id = r.scheme_id AND external_ref = NEW.external_ref;
+        problem := tilskot.registration_external_ref_problem(NEW.external_ref, existing);
+        IF problem IS NOT NULL THEN
+            RAISE EXCEPTION 'application refused: %', problem USING ERRCODE = '23T11';
+        END IF;
+    END IF;
+    -- The round's own sequence: no lock is held until commit, so one open transaction cannot stop
+    -- every registration of the scheme-year (issue 14). A registration rolled back leaves a gap.
+    n := nextval(tilskot.round_reference_sequence(r.id));
+    NEW.reference := r.reference_prefix || '-' || r.year || '-'
+        || CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END;
+    NEW.scheme_id := r.scheme_id;
+    NEW.status := 'received';
+    NEW.registered_by := actor;
+    NEW.created_at := now();
+    RETURN NEW;
+END
+$$;
+
+-- The bulk import (0037's, unchanged but for the staging check and the numbers).
 CREATE OR REPLACE FUNCTION tilskot.import_applications(p_round text, p_municipalities text[], p_dry_run boolean)
     RETURNS TABLE (rows_read bigint, imported bigint, already_registered bigint,
                    organisations_created bigint, rounds bigint, invalid_rows bigint, errors bigint)
@@ -130,10 +348,8 @@ DECLARE
     n_errors bigint;
 BEGIN
     PERFORM tilskot.import_require_registrar(actor);
-    IF to_regclass('pg_temp.application_import') IS NULL THEN
-        RAISE EXCEPTION 'import refused: nothing to import; call tilskot.import_begin() and COPY the rows into application_import first'
-            USING ERRCODE = '23T12';
-    END IF;
+    -- Only the staging tables import_begin made, as the owner, in this session (see above).
+    PERFORM tilskot.import_require_own_staging();
     IF given_round IS NOT NULL AND given_round !~ '^[A-Z0-9-]{2,16}/[0-9]{4}$' THEN
         RAISE EXCEPTION 'import refused: % is not a round; write it as SCHEME/YEAR, e.g. JS/2021', p_round
             USING ERRCODE = '23T12';
@@ -169,12 +385,9 @@ BEGIN
     ANALYZE pg_temp.application_import_row;
     SELECT count(*), count(DISTINCT round_id) INTO n_read, n_rounds FROM pg_temp.application_import_row;
 
-    -- The counter rows of every scheme-year in the file, locked now (in one order), so that nobody
-    -- registers one of our external references between this check and our insert.
-    INSERT INTO tilskot.reference_counter AS c (scheme_id, year, last_number)
-    SELECT DISTINCT scheme_id, year, 0 FROM pg_temp.application_import_row WHERE scheme_id IS NOT NULL
-     ORDER BY scheme_id, year
-        ON CONFLICT (scheme_id, year) DO UPDATE SET last_number = c.last_number;
+    -- No lock is taken on the scheme-years (issue 14: one open transaction must not stop every
+    -- registration): an external reference registered by someone else between this check and the
+    -- insert below is refused by application_external_ref_unique, and the import is rolled back.
 
     -- Each organisation once: the registered one, or the details its first line gives for a new one.
     CREATE TEMPORARY TABLE application_import_org ON COMMIT DROP AS
@@ -212,11 +425,8 @@ BEGIN
                 WHEN c.orgnr !~ '^[0-9]{9}$' THEN format('organisation number %s is not valid: it must be 9 digits', c.orgnr)
                 WHEN o.check_digit IS NULL THEN format('organisation number %s is not valid: no check digit fits its first eight digits', c.orgnr)
                 WHEN NOT o.orgnr_ok THEN format('organisation number %s is not valid: its check digit should be %s', c.orgnr, o.check_digit)
-                WHEN coalesce(o.kind, o.org_kind) IS NOT NULL AND rr.applicant_kinds IS NOT NULL
-                     AND NOT (coalesce(o.kind, o.org_kind) = ANY (rr.applicant_kinds)) THEN
-                    format('%s accepts applications from %s only, and %s (%s) is %s %s', rr.label,
-                           array_to_string(rr.applicant_kinds, ', '), coalesce(o.name, o.org_name), c.orgnr,
-                           CASE WHEN o.id IS NULL THEN 'given as' ELSE 'registered as' END, coalesce(o.kind, o.org_kind))
+                ELSE tilskot.registration_kind_problem(rr.label, rr.applicant_kinds, coalesce(o.name, o.org_name), c.orgnr,
+                                                       coalesce(o.kind, o.org_kind), o.id IS NOT NULL)
             END AS m_orgnr,
             CASE
                 WHEN o.id IS NOT NULL OR NOT o.orgnr_ok THEN NULL
@@ -233,7 +443,10 @@ BEGIN
             END AS m_org_kind,
             CASE
                 WHEN o.id IS NOT NULL OR o.org_municipality IS NULL THEN NULL
-                WHEN o.org_municipality !~ '^[0-9]{4}$' OR NOT (o.org_municipality = ANY (coalesce(p_municipalities, ARRAY[o.org_municipality]))) THEN
+                -- The reference table is the judge (as for one organisation, 02_organisations.sql);
+                -- p_municipalities, the client's list, is no longer read.
+                WHEN o.org_municipality !~ '^[0-9]{4}$'
+                     OR NOT EXISTS (SELECT 1 FROM tilskot.municipality_ref mr WHERE mr.code = o.org_municipality) THEN
                     format('"%s" is not a municipality number; give the 4-digit kommunenummer, e.g. 0301', o.org_municipality)
                 WHEN c.org_municipality IS NOT NULL AND c.org_municipality <> o.org_municipality THEN
                     format('organisation %s is in municipality %s on line %s; give one municipality', c.orgnr, o.org_municipality, o.first_line)
@@ -244,21 +457,19 @@ BEGIN
             END AS m_title,
             CASE
                 WHEN c.amount_text = '' THEN 'missing; give the amount applied for in kroner'
-                WHEN c.amount_text ~ '^-' THEN format('the amount applied for cannot be negative (%s)', c.amount_given)
+                WHEN c.amount_text ~ '^-' THEN tilskot.registration_amount_problem(true, c.amount_given)
                 WHEN c.amount_ore IS NULL THEN format('"%s" is not an amount in kroner; write it as 3400000, 3 400 000 or 3 400 000,50', c.amount_given)
             END AS m_amount,
             CASE
                 WHEN c.received IS NULL THEN format('"%s" is not a date; write it as YYYY-MM-DD or DD.MM.YYYY', c.received_text)
-                WHEN c.received > current_date THEN format('%s is in the future; give the date the application reached the directorate', tilskot.iso_date(c.received))
-                WHEN rr.opens IS NOT NULL AND (c.received < rr.opens OR c.received > rr.closes) THEN
-                    format('%s is outside the window of %s (%s to %s); a manager registers a late application one by one with `tilskot application register --late --reason …`',
-                           tilskot.iso_date(c.received), rr.label, tilskot.iso_date(rr.opens), tilskot.iso_date(rr.closes))
+                -- A file registers none late: a late one is a manager's, one by one.
+                ELSE tilskot.registration_received_problem(c.received, rr.opens, rr.closes, rr.label, false, NULL)
             END AS m_received,
             CASE
                 WHEN c.external_ref ~ unprintable THEN 'contains a line break, a control character or a character that reorders text; it must be one line of printable text'
                 WHEN d.first_line IS NOT NULL AND d.first_line <> c.line THEN format('%s is also on line %s; each external reference once', c.external_ref, d.first_line)
-                WHEN ex.reference IS NOT NULL AND ex.orgnr <> c.orgnr THEN
-                    format('%s is already registered as %s for organisation %s; check the reference', c.external_ref, ex.reference, ex.orgnr)
+                -- The same reference for the same organisation is skipped below (a file imported twice).
+                WHEN ex.orgnr <> c.orgnr THEN tilskot.registration_external_ref_problem(c.external_ref, ex.reference)
             END AS m_external_ref
           FROM pg_temp.application_import_row c
           JOIN pg_temp.application_import_org o ON o.orgnr = c.orgnr
@@ -289,9 +500,9 @@ BEGIN
      WHERE a.scheme_id = r.scheme_id AND a.external_ref = r.external_ref;
 
     CREATE TEMPORARY TABLE application_import_counter ON COMMIT DROP AS
-    SELECT scheme_id, year, count(*) AS n, 0::bigint AS first_number
+    SELECT scheme_id, year, round_id, count(*) AS n, tilskot.round_reference_sequence(round_id) AS sequence
       FROM pg_temp.application_import_row WHERE NOT registered
-     GROUP BY scheme_id, year;
+     GROUP BY scheme_id, year, round_id;
     SELECT coalesce(sum(n), 0) INTO n_new FROM pg_temp.application_import_counter;
     SELECT count(*) INTO n_orgs FROM pg_temp.application_import_org WHERE id IS NULL;
 
@@ -319,28 +530,24 @@ BEGIN
       FROM created WHERE created.orgnr::text = io.orgnr;
     PERFORM set_config('tilskot.bulk_import', 'off', true);
 
-    -- Reference numbers: one step per scheme-year; the counter row stays locked until commit.
-    WITH reserved AS (
-        UPDATE tilskot.reference_counter c SET last_number = c.last_number + ic.n
-          FROM pg_temp.application_import_counter ic
-         WHERE c.scheme_id = ic.scheme_id AND c.year = ic.year
-        RETURNING c.scheme_id, c.year, c.last_number - ic.n + 1 AS first_number
-    )
-    UPDATE pg_temp.application_import_counter ic SET first_number = reserved.first_number
-      FROM reserved WHERE reserved.scheme_id = ic.scheme_id AND reserved.year = ic.year;
-
     -- The applications and their audit events, in one statement, with the row triggers stepping
     -- aside (see the top of this file) for this statement only.
     PERFORM set_config('tilskot.bulk_import', 'on', true);
-    WITH numbered AS (
+    -- Reference numbers from each round's sequence, in line order (the sorted subquery feeds nextval
+    -- row by row); another registration at the same time may take numbers in between.
+    WITH ordered AS (
         SELECT r.line, r.scheme_id, r.round_id, r.year, r.title, r.amount_ore, r.received, r.external_ref,
                s.reference_prefix AS prefix, o.id AS organisation_id,
-               c.first_number + row_number() OVER (PARTITION BY r.scheme_id, r.year ORDER BY r.line) - 1 AS n
+               c.sequence
           FROM pg_temp.application_import_row r
           JOIN pg_temp.application_import_org o ON o.orgnr = r.orgnr
-          JOIN pg_temp.application_import_counter c ON c.scheme_id = r.scheme_id AND c.year = r.year
+          JOIN pg_temp.application_import_counter c ON c.round_id = r.round_id
           JOIN tilskot.scheme s ON s.id = r.scheme_id
          WHERE NOT r.registered
+         ORDER BY r.line
+         OFFSET 0
+    ), numbered AS (
+        SELECT ordered.*, nextval(ordered.sequence) AS n FROM ordered
     ), inserted AS (
         INSERT INTO tilskot.application (reference, scheme_id, round_id, organisation_id, title, amount_applied_ore,
                                          received, external_ref, status, late, late_reason, registered_by, created_at)
@@ -358,3 +565,39 @@ BEGIN
     RETURN QUERY SELECT n_read, n_new, n_read - n_new, n_orgs, n_rounds, 0::bigint, 0::bigint;
 END
 $$;
+
+
+-- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
+-- table's own, zz_ last).
+
+-- on tilskot.application
+CREATE OR REPLACE TRIGGER application_before_insert BEFORE INSERT ON tilskot.application FOR EACH ROW WHEN (((CURRENT_USER <> 'tilskot_owner'::name) OR (current_setting('tilskot.bulk_import'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION tilskot.application_before_insert();
+CREATE OR REPLACE TRIGGER application_before_update BEFORE UPDATE ON tilskot.application FOR EACH ROW EXECUTE FUNCTION tilskot.application_before_update();
+
+
+-- Who may do what (everything not granted here is refused).
+GRANT SELECT ON TABLE tilskot.application TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.application TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.application TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.application TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.application TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.application TO tilskot_participant_owner;
+GRANT SELECT ON TABLE tilskot.application TO tilskot_participant_steward;
+GRANT INSERT (round_id, organisation_id, title, amount_applied_ore, received, external_ref, late, late_reason) ON TABLE tilskot.application TO tilskot_caseworker;
+GRANT INSERT (round_id, organisation_id, title, amount_applied_ore, received, external_ref, late, late_reason) ON TABLE tilskot.application TO tilskot_manager;
+GRANT INSERT (round_id, organisation_id, title, amount_applied_ore, received, external_ref, late, late_reason) ON TABLE tilskot.application TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.application_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.application_before_update() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.import_amount_ore(text) TO tilskot_admin, tilskot_caseworker, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.import_applications(text,text[],boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.import_applications(text,text[],boolean) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.import_begin() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.import_begin() TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT EXECUTE ON FUNCTION tilskot.import_date(text) TO tilskot_admin, tilskot_caseworker, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.import_require_own_staging() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.import_require_registrar(text) FROM PUBLIC;

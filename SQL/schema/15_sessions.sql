@@ -1,68 +1,10 @@
--- No one holds the deciders hostage (issue 14, breach 9): `tilskot db watchdog` ends casework
--- sessions that sit idle inside a transaction, or block others, for longer than it is told to allow.
+-- Casework sessions: the watchdog.
 --
--- Why a watchdog on top of the timeouts. `tilskot user add` gives every casework login
--- idle_in_transaction_session_timeout, lock_timeout and statement_timeout (ALTER ROLE <login> SET:
--- settings of the group roles are not inherited by their members, and SET ROLE applies none), and
--- deploy/create-roles.sql sets idle_in_transaction_session_timeout on the database. But these are
--- user settings: in PostgreSQL 15 anyone may `SET idle_in_transaction_session_timeout = 0` in their
--- own session, open a transaction, register one application and go to lunch. Measured on 8d3dbba:
--- that one open registration holds
---   * the row of tilskot.application_tally for (round, municipality, applicant kind, member-based,
---     external board) — every decision of an application of that group in the round updates it
---     (tally_application_row_update, through decision_before_insert's status change) and waits on
---     the registering transaction's xid ("while inserting index tuple … in relation
---     application_tally"), and
---   * the row of tilskot.reference_counter for (scheme, year) — every registration in the
---     scheme-year waits on it (application_before_insert's upsert; 0049 takes reference numbers
---     without holding that row, after which the tally row is what remains),
--- for as long as the session likes. Only ending the session frees them.
---
--- watchdog_sweep finds, in the current database only, client sessions of casework logins — login
--- roles that are members of a tilskot group role, and neither superusers nor members of
--- tilskot_owner (the deployer) nor of tilskot_watchdog — that are
---   * idle in a transaction for longer than idle_limit (since pg_stat_activity.state_change), or
---   * blocking (pg_blocking_pids) another session of the database now, in a transaction open for
---     longer than blocking_limit (a session-level lock outside a transaction: since the first of
---     those it blocks began to wait, pg_locks.waitstart), while not waiting for a lock themselves
---     (the first in a queue is the one holding it; the ones behind it are victims, not culprits).
---     Measured by the holder's transaction, not by the waiters' wait: a casework waiter gives up
---     after its own lock_timeout (10 s) and tries again, so no single wait grows long, while the
---     hostage-taker's transaction does. Deciders hold each other for milliseconds; the longest
---     legitimate holder is an import (55–80 s for a million rows, docs/performance.md), so the
---     watchdog's default is 2 minutes;
--- and, unless dry_run, ends each (pg_terminate_backend, waiting up to 5 s for it to be gone, so
--- its locks are free when the call returns), writing one LOG line per session to the server log
--- (RAISE LOG "tilskot watchdog: ending session …", then the ended session's own FATAL line). Just
--- before it ends one it reads that session again (pg_stat_clear_snapshot) and ends it only if the
--- same transaction is still open, so a session that committed in the meantime is left alone.
--- Measuring idleness from state_change, a session that sends a statement every minute is never
--- "idle" for long; if it holds what others need, its transaction's age catches it as blocking.
---
--- Rights: SECURITY INVOKER. The caller needs the rights of pg_signal_backend (end non-superuser
--- sessions) and pg_read_all_stats (see other users' state); deploy/create-roles.sql grants both
--- to the NOLOGIN role tilskot_watchdog and that to the deployer, and on the embedded cluster the
--- watchdog runs as the local superuser. No SECURITY DEFINER: the owner, tilskot_owner, is not
--- and must not become a member of pg_signal_backend. EXECUTE only for tilskot_watchdog.
---
--- The role is made here too when create-roles.sql has not been run again since it learnt of it
--- (an upgrade); it then lacks the two rights and the function says so (42TW1).
---
---   42TW1  the watchdog lacks the rights to see or end other sessions
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
 
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tilskot_watchdog') THEN
-        BEGIN
-            CREATE ROLE tilskot_watchdog NOLOGIN;
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN
-            NULL;   -- made at the same moment by another migration of the same cluster (tests)
-        END;
-    END IF;
-END
-$$;
-
-CREATE FUNCTION tilskot.watchdog_sweep(idle_limit interval, blocking_limit interval, dry_run boolean DEFAULT false)
+CREATE OR REPLACE FUNCTION tilskot.watchdog_sweep(idle_limit interval, blocking_limit interval, dry_run boolean DEFAULT false)
 RETURNS TABLE (pid integer, login text, groups text, reason text, idle_seconds integer,
                blocking_seconds integer, blocked integer[], transaction_started timestamptz, ended boolean)
     LANGUAGE plpgsql
@@ -149,6 +91,7 @@ $$;
 COMMENT ON FUNCTION tilskot.watchdog_sweep(interval, interval, boolean) IS
     'Ends casework sessions idle in a transaction longer than idle_limit or blocking others longer than blocking_limit (NULL: that test is off); `tilskot db watchdog`. Logs each to the server log.';
 
-REVOKE ALL ON FUNCTION tilskot.watchdog_sweep(interval, interval, boolean) FROM PUBLIC;
-GRANT USAGE ON SCHEMA tilskot TO tilskot_watchdog;
-GRANT EXECUTE ON FUNCTION tilskot.watchdog_sweep(interval, interval, boolean) TO tilskot_watchdog;
+
+-- Who may do what (everything not granted here is refused).
+REVOKE ALL ON FUNCTION tilskot.watchdog_sweep(interval,interval,boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.watchdog_sweep(interval,interval,boolean) TO tilskot_watchdog;

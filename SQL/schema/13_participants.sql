@@ -1,3 +1,134 @@
+-- The participant register (GDPR art. 9).
+--
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
+
+-- The register's owners need CREATE on the schema while functions are given to them; taken back
+-- at the end of this file.
+GRANT CREATE ON SCHEMA tilskot TO tilskot_participant_owner, tilskot_participant_steward;
+
+CREATE OR REPLACE FUNCTION tilskot.may_handle_participants(person text, application_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+    SELECT tilskot.is_member(person, 'tilskot_participant_reader')
+        OR tilskot.is_case_caseworker(person, application_id)
+$$;
+
+CREATE OR REPLACE FUNCTION tilskot.participant_access_log_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'the participant access log is append-only: its entries can never be changed or deleted (% refused)', TG_OP
+        USING ERRCODE = '23T09';
+END
+$$;
+
+-- The application a participant function is about, after checking that the acting user may handle
+-- its participants.
+CREATE OR REPLACE FUNCTION tilskot.participant_case(reference text, step text) RETURNS tilskot.application
+    LANGUAGE plpgsql STABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app tilskot.application;
+BEGIN
+    SELECT * INTO app FROM tilskot.application a WHERE a.reference = participant_case.reference;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% refused: there is no application %', step, reference USING ERRCODE = '23T12';
+    END IF;
+    IF NOT tilskot.may_handle_participants(actor, app.id) THEN
+        RAISE EXCEPTION '% refused: % is neither a participant reader nor a caseworker of %; participant data is for those who need it (members of tilskot_participant_reader and the case''s own caseworkers)',
+            step, actor, app.reference USING ERRCODE = '42T03';
+    END IF;
+    RETURN app;
+END
+$$;
+
+-- One project's participants.
+CREATE OR REPLACE FUNCTION tilskot.participant_list(project_reference text)
+    RETURNS TABLE (id bigint, reference text, code text, birth_year integer, municipality text, start_date date,
+                   end_date date, outcome text, outcome_6m text, outcome_12m text, recorded_by text, recorded_at timestamptz)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    app tilskot.application := tilskot.participant_case(project_reference, 'participant list');
+    ids bigint[];
+BEGIN
+    SELECT coalesce(array_agg(p.id ORDER BY p.code), '{}') INTO ids FROM tilskot.participant p WHERE p.application_id = app.id;
+    PERFORM tilskot.log_participant_access('read', app.id, format('participant_list(%L)', app.reference), ids, cardinality(ids));
+    RETURN QUERY
+        SELECT p.id, app.reference, p.code, p.birth_year::integer, p.municipality::text, p.start_date, p.end_date,
+               p.outcome, p.outcome_6m, p.outcome_12m, p.recorded_by, p.recorded_at
+          FROM tilskot.participant p WHERE p.id = ANY (ids) ORDER BY p.code;
+END
+$$;
+
+ALTER FUNCTION tilskot.participant_list(text) OWNER TO tilskot_participant_owner;
+
+-- A round's participants that the acting user may see (row-level security chooses them).
+CREATE OR REPLACE FUNCTION tilskot.participant_list_round(scheme_code text, round_year integer)
+    RETURNS TABLE (id bigint, reference text, code text, birth_year integer, municipality text, start_date date,
+                   end_date date, outcome text, outcome_6m text, outcome_12m text, recorded_by text, recorded_at timestamptz)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    rid bigint;
+    ids bigint[];
+BEGIN
+    SELECT r.id INTO rid FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id
+     WHERE s.code = scheme_code AND r.year = round_year;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'participant list refused: round %/% does not exist', scheme_code, round_year USING ERRCODE = '23T12';
+    END IF;
+    SELECT coalesce(array_agg(p.id ORDER BY a.reference, p.code), '{}') INTO ids
+      FROM tilskot.participant p JOIN tilskot.application a ON a.id = p.application_id
+     WHERE a.round_id = rid;
+    PERFORM tilskot.log_participant_access('read', NULL, format('participant_list_round(%L, %s)', scheme_code, round_year),
+                                           ids, cardinality(ids));
+    RETURN QUERY
+        SELECT p.id, a.reference, p.code, p.birth_year::integer, p.municipality::text, p.start_date, p.end_date,
+               p.outcome, p.outcome_6m, p.outcome_12m, p.recorded_by, p.recorded_at
+          FROM tilskot.participant p JOIN tilskot.application a ON a.id = p.application_id
+         WHERE p.id = ANY (ids) ORDER BY a.reference, p.code;
+END
+$$;
+
+ALTER FUNCTION tilskot.participant_list_round(text,integer) OWNER TO tilskot_participant_owner;
+
+-- Retention: deletes the participants whose participation ended before `ended_before` (an admin's act).
+CREATE OR REPLACE FUNCTION tilskot.participant_purge(ended_before date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    ids bigint[];
+BEGIN
+    IF NOT tilskot.is_member(actor, 'tilskot_admin') THEN
+        RAISE EXCEPTION 'participant purge refused: % is not an admin; only members of tilskot_admin purge the register', actor
+            USING ERRCODE = '42T03';
+    END IF;
+    IF ended_before IS NULL OR ended_before > current_date THEN
+        RAISE EXCEPTION 'participant purge refused: give a date that is not in the future; rows whose participation ended before it are deleted'
+            USING ERRCODE = '23T28';
+    END IF;
+    WITH gone AS (DELETE FROM tilskot.participant p WHERE p.end_date < ended_before RETURNING p.id)
+    SELECT coalesce(array_agg(gone.id ORDER BY gone.id), '{}') INTO ids FROM gone;
+    PERFORM tilskot.log_participant_access('purge', NULL, format('participant_purge(%L)', ended_before), ids, cardinality(ids));
+    RETURN cardinality(ids);
+END
+$$;
+
+ALTER FUNCTION tilskot.participant_purge(date) OWNER TO tilskot_participant_steward;
+
 -- Personal data (GDPR art. 9): traces a rollback cannot remove, suppression that holds against
 -- insiders, need-to-know given and not taken (issue 14, breaches 5, 6 and 7).
 --
@@ -28,14 +159,11 @@
 -- Codes: 42T05 need to know is given (self-assignment of a case with personal data); the others as
 -- in 0016.
 
--- ---------------------------------------------------------------------------------------------
--- 5. A trace in the server log
--- ---------------------------------------------------------------------------------------------
 
 -- One line in the server log for an access to the register. Not SECURITY DEFINER: RAISE needs no
 -- right, and the caller identity comes from acting_user() (the person, also inside the definer
 -- functions, where current_user is the register's owner).
-CREATE FUNCTION tilskot.trace_participant_access(action text, application_id bigint, query text, ids bigint[])
+CREATE OR REPLACE FUNCTION tilskot.trace_participant_access(action text, application_id bigint, query text, ids bigint[])
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = tilskot, pg_temp
@@ -69,6 +197,8 @@ BEGIN
     VALUES (tilskot.acting_user(), action, application_id, query, coalesce(ids, '{}'), row_count);
 END
 $$;
+
+ALTER FUNCTION tilskot.log_participant_access(text,bigint,text,bigint[],integer) OWNER TO tilskot_participant_owner;
 
 -- Checks a participant's values, in sentences (the table's CHECKs are the last line). No message
 -- names a value of the row but its pseudonymous code, which the caller gave: on an update the row
@@ -163,6 +293,8 @@ BEGIN
 END
 $$;
 
+ALTER FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text) OWNER TO tilskot_participant_owner;
+
 CREATE OR REPLACE FUNCTION tilskot.participant_update(reference text, code text, end_date date DEFAULT NULL, outcome text DEFAULT NULL,
                                                       outcome_6m text DEFAULT NULL, outcome_12m text DEFAULT NULL)
     RETURNS void
@@ -202,9 +334,7 @@ BEGIN
 END
 $$;
 
--- ---------------------------------------------------------------------------------------------
--- 6. Suppression that holds against insiders
--- ---------------------------------------------------------------------------------------------
+ALTER FUNCTION tilskot.participant_update(text,text,date,text,text,text) OWNER TO tilskot_participant_owner;
 
 -- Secondary suppression of a report table: nrows rows (the projects, then the total row) of six
 -- entries (five outcomes and the row total), row-major in v. Entries marked known are what the
@@ -215,7 +345,7 @@ $$;
 -- or zero: a remainder of 0 in the total row) gives that entry away, so it counts as known from
 -- then on and its other line is looked at again. Repeated until no line has exactly one. With
 -- nothing known this is 0016's rule (there, an entry alone in its line always has a candidate).
-CREATE FUNCTION tilskot.participant_suppression(v integer[], nrows integer, known boolean[], hidden boolean[])
+CREATE OR REPLACE FUNCTION tilskot.participant_suppression(v integer[], nrows integer, known boolean[], hidden boolean[])
     RETURNS boolean[]
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = tilskot, pg_temp
@@ -400,14 +530,12 @@ BEGIN
 END
 $$;
 
--- ---------------------------------------------------------------------------------------------
--- 7. Need to know is given, not taken
--- ---------------------------------------------------------------------------------------------
+ALTER FUNCTION tilskot.participant_report(text,integer,text) OWNER TO tilskot_participant_steward;
 
 -- Whether the case had a grant (a granting decision, current or superseded) before `at`. Only a
 -- case that has had a grant holds participants or can come to hold them (participant_add asks for
 -- a current grant, and decisions are never deleted).
-CREATE FUNCTION tilskot.granted_before(application_id bigint, at timestamptz) RETURNS boolean
+CREATE OR REPLACE FUNCTION tilskot.granted_before(application_id bigint, at timestamptz) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path = tilskot, pg_temp
 AS $$
@@ -438,57 +566,61 @@ AS $$
                           AND (g.assigned_by <> g.caseworker OR NOT tilskot.granted_before(g.application_id, g.at))))
 $$;
 
--- 0003's assignment rule, and: nobody assigns herself a case that has had a grant. Such a case
--- holds, or can come to hold, participants (GDPR art. 9), and an assignment gives access to them;
--- that access is given by a manager (who is recorded as assigned_by and as the audit row's actor),
--- never taken. The application row is locked first (as before), and a granting decision changes
--- that row, so a grant committed by another session is seen here, or, under REPEATABLE READ and
--- SERIALIZABLE, ends this transaction with a serialization failure.
-CREATE OR REPLACE FUNCTION tilskot.assignment_before_insert() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = tilskot, pg_temp
-AS $$
-DECLARE
-    actor text := tilskot.acting_user();
-    app tilskot.application := tilskot.lock_application(NEW.application_id, 'assignment');
-BEGIN
-    NEW.caseworker := coalesce(NEW.caseworker, actor);
-    IF NEW.caseworker <> actor AND NOT tilskot.has_budget_authority(actor) THEN
-        RAISE EXCEPTION 'assignment refused: % is not a manager; only a manager can assign a case to someone else', actor
-            USING ERRCODE = '42T01';
-    END IF;
-    IF NOT (tilskot.is_member(NEW.caseworker, 'tilskot_caseworker') OR tilskot.has_budget_authority(NEW.caseworker)) THEN
-        RAISE EXCEPTION 'assignment refused: % is not a caseworker or manager', NEW.caseworker USING ERRCODE = '23T12';
-    END IF;
-    IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = NEW.caseworker) THEN
-        RAISE EXCEPTION 'assignment refused: % is disqualified on % (fvl. §§ 6–10) and cannot handle it',
-            NEW.caseworker, app.reference USING ERRCODE = '23T04';
-    END IF;
-    IF app.status NOT IN ('received', 'in_review', 'assessed', 'appealed') THEN
-        RAISE EXCEPTION 'assignment refused: % is %; only a case that is being handled can be assigned',
-            app.reference, tilskot.status_words(app.status) USING ERRCODE = '23T02';
-    END IF;
-    IF NEW.caseworker = actor AND tilskot.granted_before(app.id, 'infinity') THEN
-        RAISE EXCEPTION 'assignment refused: % has had a grant and may hold participant data (GDPR art. 9), which is given by a manager, not taken; ask a manager to assign it to you (tilskot application assign % --to %)',
-            app.reference, app.reference, actor USING ERRCODE = '42T05';
-    END IF;
-    IF app.status = 'received' THEN
-        UPDATE tilskot.application SET status = 'in_review' WHERE id = app.id;
-    END IF;
-    NEW.assigned_by := actor;
-    NEW.at := now();
-    RETURN NEW;
-END
-$$;
+DROP POLICY IF EXISTS participant_need_to_know ON tilskot.participant;
+-- Need to know, for every role, the owner included: the acting user (the caller, also inside the
+-- SECURITY DEFINER functions) must be a participant reader or a caseworker of the case.
+CREATE POLICY participant_need_to_know ON tilskot.participant FOR ALL TO PUBLIC
+    USING (tilskot.may_handle_participants(tilskot.acting_user(), application_id))
+    WITH CHECK (tilskot.may_handle_participants(tilskot.acting_user(), application_id));
 
--- Rights: the helpers run inside the register's functions and policy (as their owners) and in the
--- assignment trigger (as its owner, who made them).
-REVOKE ALL ON FUNCTION tilskot.trace_participant_access(text, bigint, text, bigint[]),
-    tilskot.participant_suppression(integer[], integer, boolean[], boolean[]),
-    tilskot.granted_before(bigint, timestamptz)
-    FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tilskot.trace_participant_access(text, bigint, text, bigint[]),
-    tilskot.granted_before(bigint, timestamptz)
-    TO tilskot_participant_owner, tilskot_participant_steward;
-GRANT EXECUTE ON FUNCTION tilskot.participant_suppression(integer[], integer, boolean[], boolean[])
-    TO tilskot_participant_steward;
+DROP POLICY IF EXISTS participant_steward_reads ON tilskot.participant;
+-- The steward's functions see every row to count or purge it, and never return one.
+CREATE POLICY participant_steward_reads ON tilskot.participant FOR SELECT TO tilskot_participant_steward USING (true);
+
+DROP POLICY IF EXISTS participant_steward_purges ON tilskot.participant;
+CREATE POLICY participant_steward_purges ON tilskot.participant FOR DELETE TO tilskot_participant_steward USING (true);
+
+
+-- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
+-- table's own, zz_ last).
+
+-- on tilskot.participant_access_log
+CREATE OR REPLACE TRIGGER participant_access_log_no_truncate BEFORE TRUNCATE ON tilskot.participant_access_log FOR EACH STATEMENT EXECUTE FUNCTION tilskot.participant_access_log_append_only();
+CREATE OR REPLACE TRIGGER participant_access_log_no_update_delete BEFORE DELETE OR UPDATE ON tilskot.participant_access_log FOR EACH ROW EXECUTE FUNCTION tilskot.participant_access_log_append_only();
+
+
+-- Who may do what (everything not granted here is refused).
+GRANT DELETE, SELECT ON TABLE tilskot.participant TO tilskot_participant_steward;
+GRANT SELECT ON TABLE tilskot.participant_access_log TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.participant_access_log TO tilskot_auditor;
+REVOKE ALL ON FUNCTION tilskot.check_participant(tilskot.participant,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.check_participant(tilskot.participant,text) TO tilskot_participant_owner, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.granted_before(bigint,timestamp with time zone) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.granted_before(bigint,timestamp with time zone) TO tilskot_participant_owner, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.is_case_caseworker(text,bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.is_case_caseworker(text,bigint) TO tilskot_participant_owner, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.log_participant_access(text,bigint,text,bigint[],integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.log_participant_access(text,bigint,text,bigint[],integer) TO tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.may_handle_participants(text,bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.may_handle_participants(text,bigint) TO tilskot_participant_owner, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.participant_access_log_append_only() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.participant_case(text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_case(text,text) TO tilskot_participant_owner, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.participant_list(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_list(text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.participant_list_round(text,integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_list_round(text,integer) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.participant_purge(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_purge(date) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.participant_report(text,integer,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_report(text,integer,text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.participant_suppression(integer[],integer,boolean[],boolean[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_suppression(integer[],integer,boolean[],boolean[]) TO tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.participant_update(text,text,date,text,text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_update(text,text,date,text,text,text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.trace_participant_access(text,bigint,text,bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.trace_participant_access(text,bigint,text,bigint[]) TO tilskot_participant_owner, tilskot_participant_steward;
+
+REVOKE CREATE ON SCHEMA tilskot FROM tilskot_participant_owner, tilskot_participant_steward;

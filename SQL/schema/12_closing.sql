@@ -1,18 +1,10 @@
--- Closing (avslutning) a followed-up grant: a manager's act, once the recipient's report is approved
--- and the money is settled — no instalment still planned or attested (each is paid or withheld),
--- every claw-back repaid in full or cancelled, and no claw-back appeal pending. It moves the
--- application in_follow_up → closed, the last step of its state machine; the audit log has it.
--- Codes: 23T02 state machine, 23T26 not settled, 42T01 managers only.
+-- Closing a grant.
+--
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
 
-CREATE TABLE tilskot.closing (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    application_id bigint NOT NULL CONSTRAINT closing_once UNIQUE REFERENCES tilskot.application (id),
-    notes          text,
-    closed_by      text NOT NULL,
-    closed_at      timestamptz NOT NULL DEFAULT now()
-);
-
-CREATE FUNCTION tilskot.closing_before_insert() RETURNS trigger
+CREATE OR REPLACE FUNCTION tilskot.closing_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -65,15 +57,20 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER closing_before_insert BEFORE INSERT ON tilskot.closing
-    FOR EACH ROW EXECUTE FUNCTION tilskot.closing_before_insert();
-CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE OR DELETE ON tilskot.closing
-    FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
-CREATE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.closing
-    FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('closings');
-CREATE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.closing
-    FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('closings');
 
-GRANT SELECT ON tilskot.closing
-    TO tilskot_caseworker, tilskot_manager, tilskot_finance, tilskot_auditor, tilskot_admin;
-GRANT INSERT (application_id, notes) ON tilskot.closing TO tilskot_manager, tilskot_admin;
+-- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
+-- table's own, zz_ last).
+
+-- on tilskot.closing
+CREATE OR REPLACE TRIGGER closing_before_insert BEFORE INSERT ON tilskot.closing FOR EACH ROW EXECUTE FUNCTION tilskot.closing_before_insert();
+
+
+-- Who may do what (everything not granted here is refused).
+GRANT SELECT ON TABLE tilskot.closing TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.closing TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.closing TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.closing TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.closing TO tilskot_manager;
+GRANT INSERT (application_id, notes) ON TABLE tilskot.closing TO tilskot_manager;
+GRANT INSERT (application_id, notes) ON TABLE tilskot.closing TO tilskot_admin;
+REVOKE ALL ON FUNCTION tilskot.closing_before_insert() FROM PUBLIC;

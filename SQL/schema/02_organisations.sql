@@ -1,0 +1,63 @@
+-- Organisations (applicants).
+--
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
+
+CREATE OR REPLACE FUNCTION tilskot.organisation_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    digits text := btrim(NEW.orgnr);
+    expected integer;
+    other text;
+BEGIN
+    IF digits !~ '^[0-9]{9}$' THEN
+        RAISE EXCEPTION 'organisation number % is not valid: it must be 9 digits', digits USING ERRCODE = '23T13';
+    END IF;
+    expected := tilskot.orgnr_check_digit(digits);
+    IF expected IS NULL THEN
+        RAISE EXCEPTION 'organisation number % is not valid: no check digit fits its first eight digits', digits
+            USING ERRCODE = '23T13';
+    ELSIF expected <> substr(digits, 9, 1)::int THEN
+        RAISE EXCEPTION 'organisation number % is not valid: its check digit should be %', digits, expected
+            USING ERRCODE = '23T13';
+    END IF;
+    SELECT name INTO other FROM tilskot.organisation WHERE orgnr = digits;
+    IF FOUND THEN
+        RAISE EXCEPTION 'organisation % is already registered as %', digits, other USING ERRCODE = '23T11';
+    END IF;
+    -- The municipality is one of the reference table's (2020–2023 and 2024 divisions); the foreign
+    -- key organisation_municipality_known (SQL/migrations/0002) backs this sentence up.
+    IF NEW.municipality ~ '^[0-9]{4}$'
+       AND NOT EXISTS (SELECT 1 FROM tilskot.municipality_ref m WHERE m.code = NEW.municipality) THEN
+        RAISE EXCEPTION 'organisation % refused: municipality number % does not exist in the 2020–2023 or 2024 division; give its 4-digit kommunenummer, e.g. 0301',
+            digits, NEW.municipality USING ERRCODE = '23T12';
+    END IF;
+    NEW.created_by := tilskot.acting_user();
+    NEW.created_at := now();
+    RETURN NEW;
+END
+$$;
+
+
+-- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
+-- table's own, zz_ last).
+
+-- on tilskot.organisation
+CREATE OR REPLACE TRIGGER organisation_before_insert BEFORE INSERT ON tilskot.organisation FOR EACH ROW WHEN (((CURRENT_USER <> 'tilskot_owner'::name) OR (current_setting('tilskot.bulk_import'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION tilskot.organisation_before_insert();
+
+
+-- Who may do what (everything not granted here is refused).
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_participant_owner;
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_participant_steward;
+GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_caseworker;
+GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_manager;
+GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_admin;
+REVOKE ALL ON FUNCTION tilskot.organisation_before_insert() FROM PUBLIC;

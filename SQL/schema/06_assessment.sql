@@ -1,0 +1,181 @@
+-- Assignment, disqualification and assessment.
+--
+-- Repeatable: `tilskot migrate` applies this file again whenever it changes (its checksum), in
+-- the same transaction as the numbered migrations. The tables it guards are in
+-- SQL/migrations/0001_baseline.sql under the same heading.
+
+CREATE OR REPLACE FUNCTION tilskot.disqualification_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app tilskot.application := tilskot.lock_application(NEW.application_id, 'disqualification');
+BEGIN
+    NEW.person := coalesce(NEW.person, actor);
+    -- fvl. § 8: a person declares their own disqualification; the superior decides on others'.
+    IF NEW.person <> actor AND NOT tilskot.has_budget_authority(actor) THEN
+        RAISE EXCEPTION 'disqualification refused: % is not a manager; only a manager can declare someone else disqualified', actor
+            USING ERRCODE = '42T01';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = NEW.person) THEN
+        RAISE EXCEPTION 'disqualification refused: there is no user named %', NEW.person USING ERRCODE = '23T12';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = NEW.person) THEN
+        RAISE EXCEPTION 'disqualification refused: % is already disqualified on %', NEW.person, app.reference
+            USING ERRCODE = '23T11';
+    END IF;
+    NEW.declared_by := actor;
+    NEW.at := now();
+    RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tilskot.assessment_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app tilskot.application := tilskot.lock_application(NEW.application_id, 'assessment');
+BEGIN
+    IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = actor) THEN
+        RAISE EXCEPTION 'assessment refused: % is disqualified on % (fvl. §§ 6–10) and can neither assess nor decide it',
+            actor, app.reference USING ERRCODE = '23T04';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tilskot.decision WHERE application_id = app.id AND decided_by = actor) THEN
+        RAISE EXCEPTION 'assessment refused: % decided % and cannot also assess it; the assessor and the decider must be different people',
+            actor, app.reference USING ERRCODE = '23T03';
+    END IF;
+    IF app.status NOT IN ('received', 'in_review', 'assessed', 'appealed') THEN
+        RAISE EXCEPTION 'assessment refused: % is %; only an application being handled or appealed can be assessed',
+            app.reference, tilskot.status_words(app.status) USING ERRCODE = '23T02';
+    END IF;
+    IF NEW.recommended_amount_ore < 0 THEN
+        RAISE EXCEPTION 'assessment refused: the recommended amount cannot be negative' USING ERRCODE = '23T05';
+    END IF;
+    IF NEW.recommendation = 'grant' THEN
+        NEW.recommended_amount_ore := coalesce(NEW.recommended_amount_ore, app.amount_applied_ore);
+        IF NEW.recommended_amount_ore <> app.amount_applied_ore THEN
+            RAISE EXCEPTION 'assessment refused: recommending a full grant of % means the amount applied for, %; recommend a partial grant for %',
+                app.reference, tilskot.format_kr(app.amount_applied_ore), tilskot.format_kr(NEW.recommended_amount_ore)
+                USING ERRCODE = '23T05';
+        END IF;
+    ELSIF NEW.recommendation = 'partial' THEN
+        IF NEW.recommended_amount_ore IS NULL OR NEW.recommended_amount_ore <= 0
+           OR NEW.recommended_amount_ore >= app.amount_applied_ore THEN
+            RAISE EXCEPTION 'assessment refused: a partial grant of % needs an amount above 0 kr and below the % applied for',
+                app.reference, tilskot.format_kr(app.amount_applied_ore) USING ERRCODE = '23T05';
+        END IF;
+    ELSIF NEW.recommendation = 'reject' THEN
+        IF coalesce(NEW.recommended_amount_ore, 0) <> 0 THEN
+            RAISE EXCEPTION 'assessment refused: recommending rejection of % grants nothing, so it takes no amount',
+                app.reference USING ERRCODE = '23T05';
+        END IF;
+        NEW.recommended_amount_ore := 0;
+    END IF;
+    -- The current assessment stays in the record, superseded by this one.
+    UPDATE tilskot.assessment SET is_current = false
+     WHERE application_id = app.id AND is_current
+    RETURNING id INTO NEW.supersedes;
+    IF app.status IN ('received', 'in_review') THEN
+        UPDATE tilskot.application SET status = 'assessed' WHERE id = app.id;
+    END IF;
+    NEW.assessor := actor;
+    NEW.at := now();
+    NEW.is_current := true;
+    RETURN NEW;
+END
+$$;
+
+-- 0003's assignment rule, and: nobody assigns herself a case that has had a grant. Such a case
+-- holds, or can come to hold, participants (GDPR art. 9), and an assignment gives access to them;
+-- that access is given by a manager (who is recorded as assigned_by and as the audit row's actor),
+-- never taken. The application row is locked first (as before), and a granting decision changes
+-- that row, so a grant committed by another session is seen here, or, under REPEATABLE READ and
+-- SERIALIZABLE, ends this transaction with a serialization failure.
+CREATE OR REPLACE FUNCTION tilskot.assignment_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app tilskot.application := tilskot.lock_application(NEW.application_id, 'assignment');
+BEGIN
+    NEW.caseworker := coalesce(NEW.caseworker, actor);
+    IF NEW.caseworker <> actor AND NOT tilskot.has_budget_authority(actor) THEN
+        RAISE EXCEPTION 'assignment refused: % is not a manager; only a manager can assign a case to someone else', actor
+            USING ERRCODE = '42T01';
+    END IF;
+    IF NOT (tilskot.is_member(NEW.caseworker, 'tilskot_caseworker') OR tilskot.has_budget_authority(NEW.caseworker)) THEN
+        RAISE EXCEPTION 'assignment refused: % is not a caseworker or manager', NEW.caseworker USING ERRCODE = '23T12';
+    END IF;
+    IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = NEW.caseworker) THEN
+        RAISE EXCEPTION 'assignment refused: % is disqualified on % (fvl. §§ 6–10) and cannot handle it',
+            NEW.caseworker, app.reference USING ERRCODE = '23T04';
+    END IF;
+    IF app.status NOT IN ('received', 'in_review', 'assessed', 'appealed') THEN
+        RAISE EXCEPTION 'assignment refused: % is %; only a case that is being handled can be assigned',
+            app.reference, tilskot.status_words(app.status) USING ERRCODE = '23T02';
+    END IF;
+    IF NEW.caseworker = actor AND tilskot.granted_before(app.id, 'infinity') THEN
+        RAISE EXCEPTION 'assignment refused: % has had a grant and may hold participant data (GDPR art. 9), which is given by a manager, not taken; ask a manager to assign it to you (tilskot application assign % --to %)',
+            app.reference, app.reference, actor USING ERRCODE = '42T05';
+    END IF;
+    IF app.status = 'received' THEN
+        UPDATE tilskot.application SET status = 'in_review' WHERE id = app.id;
+    END IF;
+    NEW.assigned_by := actor;
+    NEW.at := now();
+    RETURN NEW;
+END
+$$;
+
+
+-- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
+-- table's own, zz_ last).
+
+-- on tilskot.assessment
+CREATE OR REPLACE TRIGGER assessment_before_insert BEFORE INSERT ON tilskot.assessment FOR EACH ROW EXECUTE FUNCTION tilskot.assessment_before_insert();
+
+-- on tilskot.assignment
+CREATE OR REPLACE TRIGGER assignment_before_insert BEFORE INSERT ON tilskot.assignment FOR EACH ROW EXECUTE FUNCTION tilskot.assignment_before_insert();
+
+-- on tilskot.disqualification
+CREATE OR REPLACE TRIGGER disqualification_before_insert BEFORE INSERT ON tilskot.disqualification FOR EACH ROW EXECUTE FUNCTION tilskot.disqualification_before_insert();
+
+
+-- Who may do what (everything not granted here is refused).
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_participant_owner;
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_participant_steward;
+GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_caseworker;
+GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_manager;
+GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_participant_owner;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_participant_steward;
+GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_caseworker;
+GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_manager;
+GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_caseworker;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_finance;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_participant_owner;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_participant_steward;
+GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_caseworker;
+GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_manager;
+GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_admin;
+REVOKE ALL ON FUNCTION tilskot.assessment_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.assignment_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.disqualification_before_insert() FROM PUBLIC;
