@@ -382,11 +382,7 @@ CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.w
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.acting_user() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.acting_user() TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 REVOKE ALL ON FUNCTION tilskot.audit_log_append_only() FROM PUBLIC;

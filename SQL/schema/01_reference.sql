@@ -115,11 +115,7 @@ CREATE OR REPLACE TRIGGER aa_one_line_name BEFORE INSERT OR UPDATE OF name ON ti
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.municipality_ref TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.municipality_ref TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.municipality_ref TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.municipality_ref TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.municipality_ref TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.municipality_ref TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.bank_account_is_valid(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.bank_account_is_valid(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.one_line_external_ref_check() FROM PUBLIC;

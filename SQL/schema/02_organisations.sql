@@ -50,14 +50,6 @@ CREATE OR REPLACE TRIGGER organisation_before_insert BEFORE INSERT ON tilskot.or
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.organisation TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.organisation TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.organisation TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.organisation TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.organisation TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.organisation TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.organisation TO tilskot_participant_steward;
-GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_caseworker;
-GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_manager;
-GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.organisation TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.organisation_before_insert() FROM PUBLIC;

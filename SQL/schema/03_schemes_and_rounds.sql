@@ -142,31 +142,12 @@ CREATE OR REPLACE TRIGGER scheme_before_insert BEFORE INSERT ON tilskot.scheme F
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.frame_adjustment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.frame_adjustment TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.frame_adjustment TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.frame_adjustment TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.frame_adjustment TO tilskot_manager;
-GRANT INSERT (round_id, amount_ore, reason) ON TABLE tilskot.frame_adjustment TO tilskot_manager;
-GRANT INSERT (round_id, amount_ore, reason) ON TABLE tilskot.frame_adjustment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.round TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.round TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.round TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.round TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.round TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.round TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.round TO tilskot_participant_steward;
-GRANT INSERT (scheme_id, year, opens, closes, initial_frame_ore) ON TABLE tilskot.round TO tilskot_manager;
-GRANT INSERT (scheme_id, year, opens, closes, initial_frame_ore) ON TABLE tilskot.round TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.scheme TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.scheme TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.scheme TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.scheme TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.scheme TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.scheme TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.scheme TO tilskot_participant_steward;
-GRANT INSERT (code, name, goal, target_group, applicant_kinds, reference_prefix, report_account_threshold_ore) ON TABLE tilskot.scheme TO tilskot_manager;
-GRANT INSERT (code, name, goal, target_group, applicant_kinds, reference_prefix, report_account_threshold_ore) ON TABLE tilskot.scheme TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.frame_adjustment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (round_id, amount_ore, reason) ON TABLE tilskot.frame_adjustment TO tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.round TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (scheme_id, year, opens, closes, initial_frame_ore) ON TABLE tilskot.round TO tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.scheme TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (code, name, goal, target_group, applicant_kinds, reference_prefix, report_account_threshold_ore) ON TABLE tilskot.scheme TO tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.frame_adjustment_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.round_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.round_label(bigint) FROM PUBLIC;

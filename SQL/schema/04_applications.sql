@@ -576,21 +576,9 @@ CREATE OR REPLACE TRIGGER application_before_update BEFORE UPDATE ON tilskot.app
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.application TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.application TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.application TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.application TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.application TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.application TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.application TO tilskot_participant_steward;
-GRANT INSERT (round_id, organisation_id, title, amount_applied_ore, received, external_ref, late, late_reason) ON TABLE tilskot.application TO tilskot_caseworker;
-GRANT INSERT (round_id, organisation_id, title, amount_applied_ore, received, external_ref, late, late_reason) ON TABLE tilskot.application TO tilskot_manager;
-GRANT INSERT (round_id, organisation_id, title, amount_applied_ore, received, external_ref, late, late_reason) ON TABLE tilskot.application TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_manager;
+GRANT SELECT ON TABLE tilskot.application TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (round_id, organisation_id, title, amount_applied_ore, received, external_ref, late, late_reason) ON TABLE tilskot.application TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.status_transition TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.application_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.application_before_update() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.import_amount_ore(text) TO tilskot_admin, tilskot_caseworker, tilskot_manager;

@@ -146,36 +146,12 @@ CREATE OR REPLACE TRIGGER disqualification_before_insert BEFORE INSERT ON tilsko
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.assessment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.assessment TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.assessment TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.assessment TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.assessment TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.assessment TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.assessment TO tilskot_participant_steward;
-GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_caseworker;
-GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_manager;
-GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.assignment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.assignment TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.assignment TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.assignment TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.assignment TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.assignment TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.assignment TO tilskot_participant_steward;
-GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_caseworker;
-GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_manager;
-GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_participant_steward;
-GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_caseworker;
-GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_manager;
-GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.assessment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.assignment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.assessment_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.assignment_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.disqualification_before_insert() FROM PUBLIC;

@@ -291,15 +291,8 @@ CREATE CONSTRAINT TRIGGER decision_within_frame AFTER INSERT ON tilskot.decision
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.decision TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.decision TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.decision TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.decision TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.decision TO tilskot_manager;
-GRANT SELECT ON TABLE tilskot.decision TO tilskot_participant_owner;
-GRANT SELECT ON TABLE tilskot.decision TO tilskot_participant_steward;
-GRANT INSERT (application_id, outcome, amount_ore, reasons, conditions, decision_date) ON TABLE tilskot.decision TO tilskot_manager;
-GRANT INSERT (application_id, outcome, amount_ore, reasons, conditions, decision_date) ON TABLE tilskot.decision TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.decision TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+GRANT INSERT (application_id, outcome, amount_ore, reasons, conditions, decision_date) ON TABLE tilskot.decision TO tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.current_grant_ore(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.current_grant_ore(bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 REVOKE ALL ON FUNCTION tilskot.decision_after_insert() FROM PUBLIC;

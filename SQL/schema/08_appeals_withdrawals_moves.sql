@@ -158,29 +158,12 @@ CREATE OR REPLACE TRIGGER withdrawal_before_insert BEFORE INSERT ON tilskot.with
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.appeal TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.appeal TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.appeal TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.appeal TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.appeal TO tilskot_manager;
-GRANT INSERT (application_id, decision_id, received, late, late_reason, grounds) ON TABLE tilskot.appeal TO tilskot_manager;
-GRANT INSERT (application_id, decision_id, received, late, late_reason, grounds) ON TABLE tilskot.appeal TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.round_move TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.round_move TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.round_move TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.round_move TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.round_move TO tilskot_manager;
-GRANT INSERT (application_id, to_round_id, reason) ON TABLE tilskot.round_move TO tilskot_caseworker;
-GRANT INSERT (application_id, to_round_id, reason) ON TABLE tilskot.round_move TO tilskot_manager;
-GRANT INSERT (application_id, to_round_id, reason) ON TABLE tilskot.round_move TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.withdrawal TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.withdrawal TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.withdrawal TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.withdrawal TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.withdrawal TO tilskot_manager;
-GRANT INSERT (application_id, reason) ON TABLE tilskot.withdrawal TO tilskot_caseworker;
-GRANT INSERT (application_id, reason) ON TABLE tilskot.withdrawal TO tilskot_manager;
-GRANT INSERT (application_id, reason) ON TABLE tilskot.withdrawal TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.appeal TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, decision_id, received, late, late_reason, grounds) ON TABLE tilskot.appeal TO tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.round_move TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, to_round_id, reason) ON TABLE tilskot.round_move TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.withdrawal TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, reason) ON TABLE tilskot.withdrawal TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.appeal_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.appeal_decided_by_another() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.round_move_before_insert() FROM PUBLIC;

@@ -295,23 +295,10 @@ CREATE OR REPLACE TRIGGER payment_event_before_insert BEFORE INSERT ON tilskot.p
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.payment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.payment TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.payment TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.payment TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.payment TO tilskot_manager;
-GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_caseworker;
-GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_manager;
-GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_finance;
-GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_manager;
-GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON TABLE tilskot.payment_event TO tilskot_finance;
-GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON TABLE tilskot.payment_event TO tilskot_manager;
-GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON TABLE tilskot.payment_event TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.payment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, amount_ore, due_date, account_number) ON TABLE tilskot.payment TO tilskot_caseworker, tilskot_manager, tilskot_finance, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.payment_event TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (payment_id, kind, paid_on, voucher, reason) ON TABLE tilskot.payment_event TO tilskot_finance, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.payment_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.payment_before_update() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.payment_duties_apart() FROM PUBLIC;

@@ -183,38 +183,14 @@ CREATE OR REPLACE TRIGGER report_review_before_insert BEFORE INSERT ON tilskot.r
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.recipient_report TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.recipient_report TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.recipient_report TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.recipient_report TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.recipient_report TO tilskot_manager;
-GRANT INSERT (application_id, report_date, account_approved, notes) ON TABLE tilskot.recipient_report TO tilskot_caseworker;
-GRANT INSERT (application_id, report_date, account_approved, notes) ON TABLE tilskot.recipient_report TO tilskot_manager;
-GRANT INSERT (application_id, report_date, account_approved, notes) ON TABLE tilskot.recipient_report TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.reminder TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.reminder TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.reminder TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.reminder TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.reminder TO tilskot_manager;
-GRANT INSERT (application_id, sent_on) ON TABLE tilskot.reminder TO tilskot_caseworker;
-GRANT INSERT (application_id, sent_on) ON TABLE tilskot.reminder TO tilskot_manager;
-GRANT INSERT (application_id, sent_on) ON TABLE tilskot.reminder TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.report_duty TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.report_duty TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.report_duty TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.report_duty TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.report_duty TO tilskot_manager;
-GRANT INSERT (application_id, project_end, due_date, account_required) ON TABLE tilskot.report_duty TO tilskot_caseworker;
-GRANT INSERT (application_id, project_end, due_date, account_required) ON TABLE tilskot.report_duty TO tilskot_manager;
-GRANT INSERT (application_id, project_end, due_date, account_required) ON TABLE tilskot.report_duty TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.report_review TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.report_review TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.report_review TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.report_review TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.report_review TO tilskot_manager;
-GRANT INSERT (report_id, outcome, reasons) ON TABLE tilskot.report_review TO tilskot_caseworker;
-GRANT INSERT (report_id, outcome, reasons) ON TABLE tilskot.report_review TO tilskot_manager;
-GRANT INSERT (report_id, outcome, reasons) ON TABLE tilskot.report_review TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.recipient_report TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, report_date, account_approved, notes) ON TABLE tilskot.recipient_report TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.reminder TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, sent_on) ON TABLE tilskot.reminder TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.report_duty TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, project_end, due_date, account_required) ON TABLE tilskot.report_duty TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.report_review TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (report_id, outcome, reasons) ON TABLE tilskot.report_review TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.recipient_report_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.reminder_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.report_duty_before_insert() FROM PUBLIC;

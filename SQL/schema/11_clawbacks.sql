@@ -258,36 +258,14 @@ CREATE OR REPLACE TRIGGER repayment_before_insert BEFORE INSERT ON tilskot.repay
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.clawback TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.clawback TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.clawback TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.clawback TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.clawback TO tilskot_manager;
-GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date) ON TABLE tilskot.clawback TO tilskot_manager;
-GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date) ON TABLE tilskot.clawback TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_manager;
-GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_caseworker;
-GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_manager;
-GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_manager;
-GRANT INSERT (appeal_id, outcome, amount_ore, reasons) ON TABLE tilskot.clawback_resolution TO tilskot_manager;
-GRANT INSERT (appeal_id, outcome, amount_ore, reasons) ON TABLE tilskot.clawback_resolution TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.repayment TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.repayment TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.repayment TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.repayment TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.repayment TO tilskot_manager;
-GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON TABLE tilskot.repayment TO tilskot_finance;
-GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON TABLE tilskot.repayment TO tilskot_manager;
-GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON TABLE tilskot.repayment TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date) ON TABLE tilskot.clawback TO tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (clawback_id, received, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (appeal_id, outcome, amount_ore, reasons) ON TABLE tilskot.clawback_resolution TO tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.repayment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (clawback_id, amount_ore, received_on, voucher) ON TABLE tilskot.repayment TO tilskot_finance, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.clawback_appeal_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.clawback_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.clawback_before_update() FROM PUBLIC;

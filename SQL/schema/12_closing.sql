@@ -66,11 +66,6 @@ CREATE OR REPLACE TRIGGER closing_before_insert BEFORE INSERT ON tilskot.closing
 
 
 -- Who may do what (everything not granted here is refused).
-GRANT SELECT ON TABLE tilskot.closing TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.closing TO tilskot_auditor;
-GRANT SELECT ON TABLE tilskot.closing TO tilskot_caseworker;
-GRANT SELECT ON TABLE tilskot.closing TO tilskot_finance;
-GRANT SELECT ON TABLE tilskot.closing TO tilskot_manager;
-GRANT INSERT (application_id, notes) ON TABLE tilskot.closing TO tilskot_manager;
-GRANT INSERT (application_id, notes) ON TABLE tilskot.closing TO tilskot_admin;
+GRANT SELECT ON TABLE tilskot.closing TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+GRANT INSERT (application_id, notes) ON TABLE tilskot.closing TO tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.closing_before_insert() FROM PUBLIC;

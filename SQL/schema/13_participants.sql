@@ -591,8 +591,7 @@ CREATE OR REPLACE TRIGGER participant_access_log_no_update_delete BEFORE DELETE 
 
 -- Who may do what (everything not granted here is refused).
 GRANT DELETE, SELECT ON TABLE tilskot.participant TO tilskot_participant_steward;
-GRANT SELECT ON TABLE tilskot.participant_access_log TO tilskot_admin;
-GRANT SELECT ON TABLE tilskot.participant_access_log TO tilskot_auditor;
+GRANT SELECT ON TABLE tilskot.participant_access_log TO tilskot_admin, tilskot_auditor;
 REVOKE ALL ON FUNCTION tilskot.check_participant(tilskot.participant,text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.check_participant(tilskot.participant,text) TO tilskot_participant_owner, tilskot_participant_steward;
 REVOKE ALL ON FUNCTION tilskot.granted_before(bigint,timestamp with time zone) FROM PUBLIC;
@@ -622,5 +621,4 @@ REVOKE ALL ON FUNCTION tilskot.participant_update(text,text,date,text,text,text)
 GRANT EXECUTE ON FUNCTION tilskot.participant_update(text,text,date,text,text,text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
 REVOKE ALL ON FUNCTION tilskot.trace_participant_access(text,bigint,text,bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.trace_participant_access(text,bigint,text,bigint[]) TO tilskot_participant_owner, tilskot_participant_steward;
-
 REVOKE CREATE ON SCHEMA tilskot FROM tilskot_participant_owner, tilskot_participant_steward;
