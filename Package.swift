@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -32,18 +31,19 @@ let package = Package(
             name: "TilskotStore",
             dependencies: [
                 "PGClient", "TilskotCore",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             plugins: ["EmbedSQL"]
         ),
-        .target(name: "TilskotReports", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
+        .target(
+            name: "TilskotReports",
+            dependencies: ["TilskotStore", "TilskotCore", "PGClient", .product(name: "CSV", package: "CSV.swift")]
+        ),
         .executableTarget(
             name: "tilskot",
             dependencies: [
                 "TilskotStore", "TilskotReports", "TilskotCore", "PGClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "TilskotTestSupport", dependencies: ["TilskotStore", "PGClient"]),

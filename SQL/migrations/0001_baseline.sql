@@ -1,7 +1,7 @@
 -- tilskot 0.1.0: the baseline. Every table, column, constraint, index and piece of reference data
 -- of the schema, by topic (in the order of SQL/schema/, whose files hold the functions, triggers,
--- views, policies and grants). It replaces the chain of migrations 0001–0053 that built the same
--- schema before 0.1.0 (Tests/…/SchemaCatalogTests compares the two; SQL/catalog.txt is the result).
+-- views, policies and grants). SQL/catalog.txt is the schema this file and SQL/schema build
+-- (SchemaCatalogTests compares); docs/migrations.md tells how the baseline was made.
 -- Versioned: applied once, recorded in public.tilskot_migrations; later changes to tables go in new
 -- numbered files after this one (docs/migrations.md).
 
@@ -60,7 +60,8 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 -- security applies to it (FORCE), so a function reading as the owner still sees only the rows the
 -- calling user may see; tilskot_participant_steward owns the whole-register functions (aggregate
 -- report, purge), which must see every row and return none of them.
--- Codes: 23T12 not found, 23T22 no grant, 23T28 content, 42T03 access (listed in 0010), 23T09 log.
+-- Codes: 23T12 not found, 23T22 no grant, 23T28 content, 42T03 access, 23T09 log
+-- (SQL/schema/README.md lists every code).
 
 DO $$
 DECLARE
@@ -90,17 +91,13 @@ $$;
 -- settings of the group roles are not inherited by their members, and SET ROLE applies none), and
 -- deploy/create-roles.sql sets idle_in_transaction_session_timeout on the database. But these are
 -- user settings: in PostgreSQL 15 anyone may `SET idle_in_transaction_session_timeout = 0` in their
--- own session, open a transaction, register one application and go to lunch. Measured on 8d3dbba:
--- that one open registration holds
---   * the row of tilskot.application_tally for (round, municipality, applicant kind, member-based,
---     external board) — every decision of an application of that group in the round updates it
---     (tally_application_row_update, through decision_before_insert's status change) and waits on
---     the registering transaction's xid ("while inserting index tuple … in relation
---     application_tally"), and
---   * the row of tilskot.reference_counter for (scheme, year) — every registration in the
---     scheme-year waits on it (application_before_insert's upsert; 0049 takes reference numbers
---     without holding that row, after which the tally row is what remains),
--- for as long as the session likes. Only ending the session frees them.
+-- own session, open a transaction, register one application and go to lunch. That one open
+-- registration holds the row of tilskot.application_tally for (round, municipality, applicant
+-- kind, member-based, external board) — every decision of an application of that group in the
+-- round updates it (tally_application_row_update, through decision_before_insert's status change)
+-- and waits on the registering transaction's xid ("while inserting index tuple … in relation
+-- application_tally") — for as long as the session likes (reference numbers come from each round's sequence, which
+-- nobody waits on: 04_applications.sql). Only ending the session frees it.
 --
 -- watchdog_sweep finds, in the current database only, client sessions of casework logins — login
 -- roles that are members of a tilskot group role, and neither superusers nor members of
@@ -129,8 +126,8 @@ $$;
 -- watchdog runs as the local superuser. No SECURITY DEFINER: the owner, tilskot_owner, is not
 -- and must not become a member of pg_signal_backend. EXECUTE only for tilskot_watchdog.
 --
--- The role is made here too when create-roles.sql has not been run again since it learnt of it
--- (an upgrade); it then lacks the two rights and the function says so (42TW1).
+-- The role is made here too when the cluster's roles were made without it (an older
+-- create-roles.sql); it then lacks the two rights and the function says so (42TW1).
 --
 --   42TW1  the watchdog lacks the rights to see or end other sessions
 
@@ -156,12 +153,12 @@ GRANT USAGE ON SCHEMA tilskot TO tilskot_watchdog;
 -- Reasons have words, dates are calendar dates, and two more pairs of duties are kept apart
 -- (issue 14: breach 8 and three of the "also seen").
 --
--- 1. Reasons have words (breach 8). A refusal whose reasons were E'\t\n', a zero-width space
---    (U+200B) or a no-break space (U+00A0) was stored: the checks trimmed only ASCII spaces
---    (btrim). A text the law or a rule requires as reasons — a decision's grunngiving (fvl. §§ 24–25),
+-- 1. Reasons have words (breach 8). Reasons made of E'\t\n', a zero-width space (U+200B) or a
+--    no-break space (U+00A0) are no reasons, though btrim (ASCII spaces only) leaves them. A text
+--    the law or a rule requires as reasons — a decision's grunngiving (fvl. §§ 24–25),
 --    a withdrawal, disqualification (fvl. § 6), move or frame adjustment, an appeal's grounds and a
 --    late appeal's or late application's reason (fvl. § 31), withholding or releasing a payment, a
---    report's rejection, a claw-back, its appeal and the decision on it — now has at least one
+--    report's rejection, a claw-back, its appeal and the decision on it — has at least one
 --    letter (Unicode general category L: Lu, Ll, Lt, Lm, Lo). Removing every space, control and
 --    format character first changes nothing about whether a letter is there, so the rule is simply
 --    "contains a letter": tilskot.has_words(text).
@@ -183,54 +180,53 @@ GRANT USAGE ON SCHEMA tilskot TO tilskot_watchdog;
 --    Held twice, as everywhere in tilskot: a BEFORE INSERT trigger per table, aa_reasons_have_words,
 --    that refuses a text that is there but has no words with one sentence and the SQLSTATE of the
 --    table's rule (a blank text still meets the table's own sentence, "needs a reason"); and the
---    tables' CHECKs, now with has_words, as the last line (dropped and added again under the same
---    names). The trigger function reads no table and is not SECURITY DEFINER; its WHEN clause keeps
+--    tables' CHECKs, with has_words, as the last line. The trigger function reads no table and is not SECURITY DEFINER; its WHEN clause keeps
 --    it from being called at all for a text with words.
 --
--- 2. Dates are calendar dates. A late registration with received = '-infinity' was stored, and every
---    later step on the case failed with PostgreSQL's "cannot subtract infinite dates" (the caseload
---    summary counts days to decision). Every date and timestamp column of every tilskot table now has
---    CHECK (isfinite(col)), named <table>_<column>_finite, except the follow-up summaries (0036:
---    followup_tally, followup_delta, grant_followup), which use 'infinity' on purpose as the key of
+-- 2. Dates are calendar dates. A late registration with received = '-infinity' would make every
+--    later step on the case fail with PostgreSQL's "cannot subtract infinite dates" (the caseload
+--    summary counts days to decision). Every date and timestamp column of every tilskot table has
+--    CHECK (isfinite(col)), named <table>_<column>_finite, except the follow-up summaries
+--    (followup_tally, followup_delta, grant_followup; 14_report_summaries.sql), which use 'infinity' on purpose as the key of
 --    "no reporting due date". Every table a user may insert into also gets a BEFORE INSERT trigger,
 --    aa_finite_dates, that refuses an infinite date with one sentence (23T13, a value's own shape)
 --    before the table's own trigger compares it with anything; its WHEN clause makes it free for
---    finite dates (the bulk import of a million applications calls no function for it). A database
---    that already holds an infinite date keeps its constraint NOT VALID (new rows are still checked)
---    and says so with a WARNING; deploy/check-integrity.sql names those rows.
+--    finite dates (the bulk import of a million applications calls no function for it).
 --
--- 3. Payments: planner, attester and payer (also seen). The same finance user planned, attested and
---    paid one instalment. Bestemmelser om økonomistyring i staten keep the duties apart (punkt 2.5:
+-- 3. Payments: planner, attester and payer (also seen). One finance user must not plan, attest and
+--    pay one instalment. Bestemmelser om økonomistyring i staten keep the duties apart (punkt 2.5:
 --    budget authority and attestation by different people; 5.3.5: no one person alone takes a
---    payment from claim to money out), and 0011 already refuses the decider as attester. Now also:
+--    payment from claim to money out), and payment_event_before_insert (09_payments.sql) refuses
+--    the decider as attester. Also:
 --      - the attester did not plan the instalment: attestation is the control of what the planner
 --        entered — the amount, the due date and above all the bank account number — and a control of
 --        one's own entry is none (the planner could type her own account and attest it);
 --      - the payer did not attest it: paying is approving the payment (betalingsgodkjenning) of what
 --        another person attested.
 --    The planner may pay: between her plan and her payment stands another person's attestation.
---    So one instalment takes two people at least (planner/payer and attester), as 0011's fixture
---    already had for the decider. SQLSTATE 23T21 (four-eyes, to-personskontroll), a NEW trigger,
---    aa_payment_duties, rather than a redefinition of 0011's payment_event_before_insert.
+--    So one instalment takes two people at least (planner/payer and attester). SQLSTATE 23T21
+--    (separate duties, to-personskontroll), held by the trigger aa_payment_duties
+--    (payment_duties_apart, 09_payments.sql).
 --
--- 4. Appeals (also seen): a manager registered an appeal herself and decided the case again. The
---    manager who decides an appeal is not the one who registered it: registering the appeal (and
+-- 4. Appeals (also seen): a manager who registers an appeal herself does not decide the case
+--    again. The manager who decides an appeal is not the one who registered it: registering the appeal (and
 --    judging that it came in time, or why a late one is considered, fvl. §§ 29–31) and deciding it
---    are two pairs of eyes. SQLSTATE 23T03 (four-eyes), a NEW trigger on tilskot.decision,
---    aa_appeal_decided_by_another (0003/0044's decision_before_insert is not redefined). The
+--    are two pairs of eyes. SQLSTATE 23T03 (four-eyes), held by the trigger
+--    aa_appeal_decided_by_another on tilskot.decision (08_appeals_withdrawals_moves.sql). The
 --    manager who made the appealed decision may still decide the appeal: fvl. § 33 has the body that
 --    decided review it first.
 --
 -- Concurrency: the two four-eyes triggers are SECURITY DEFINER (they take row locks the caller has no
 -- right to take) and lock the application row (then the instalment's) before they read, in the lock
--- order of every case rule (0050's guard row, taken by a0_case_guard before them; then the
+-- order of every case rule (the case's guard row, taken by a0_case_guard before them,
+-- 05_case_guard.sql; then the
 -- application; then the instalment). The facts they read — who registered the pending appeal, who
 -- planned and attested an instalment — are written by events that update the same rows (the appeal
 -- moves the application to "appealed"; attesting and releasing update the instalment), so an old
 -- snapshot at REPEATABLE READ or SERIALIZABLE gets 40001 on the lock, and READ COMMITTED waits and
 -- reads what was committed.
 --
--- Trigger names: triggers of one timing fire in name (byte) order. "aa_…" sorts after 0050's
+-- Trigger names: triggers of one timing fire in name (byte) order. "aa_…" sorts after
 -- "a0_case_guard" (so the guard row is taken first) and before the tables' own
 -- "<table>_before_insert" (so these sentences come before anything compares an infinite date or
 -- copies a reason).
@@ -387,7 +383,7 @@ $$;
 -- person). An instalment is planned, then attested by a finance user who did not decide the grant,
 -- then paid (date and voucher); a planned or attested instalment can be withheld with a reason and
 -- released again. Codes: 23T20 money, 23T21 four-eyes, 23T22 no grant, 23T23 payment steps,
--- 42T02 finance only (listed in 0010).
+-- 42T02 finance only.
 --
 -- The sum of payments never exceeds the current grant, whoever writes and however many at once:
 -- every payment trigger first locks the application's row (tilskot.lock_application), so two finance
@@ -1136,8 +1132,8 @@ ALTER TABLE tilskot.application ADD CONSTRAINT application_received_finite CHECK
 -- checker reads with the transaction's snapshot, taken at its first statement, and a lock on the
 -- application row raises a serialization failure (40001) only if that row was *changed* after the
 -- snapshot. Most events leave the row alone (a second assessment, a disqualification, an instalment
--- planned while the case is in follow-up), so a transaction opened before them passed its check on
--- a stale picture and committed:
+-- planned while the case is in follow-up), so with the row lock alone a transaction opened before them
+-- would pass its check on a stale picture and commit:
 --
 --   2. four-eyes: a manager opens a REPEATABLE READ transaction, assesses the case in another
 --      session, and decides it in the first (also SERIALIZABLE against a READ COMMITTED assessment);
@@ -1178,20 +1174,21 @@ ALTER TABLE tilskot.application ADD CONSTRAINT application_received_finite CHECK
 --
 -- Why "a0_": triggers of one timing fire in name order (byte order), and the rules are
 -- `<table>_before_insert` and `aa_*`; "a0_case_guard" sorts before them all, so at READ COMMITTED
--- the wait happens before the rule reads. Other engineers' new BEFORE triggers on these tables
--- should sort after "a0_" (start them with a letter).
+-- the wait happens before the rule reads. A new BEFORE trigger on these tables must sort after
+-- "a0_" (start its name with a letter).
 --
--- Rules that read rows of other cases. The round's frame (grants of a round ≤ its frame, 0044):
+-- Rules that read rows of other cases. The round's frame (grants of a round ≤ its frame,
+-- 07_decisions.sql):
 -- every writer of what it reads already *updates* the round's row — a grant or superseding decision
 -- at COMMIT (decision_within_frame: FOR NO KEY UPDATE, then UPDATE granted_ore), a frame adjustment
 -- (frame_adjustment_before_insert: FOR NO KEY UPDATE, then UPDATE frame_ore) — so the round row is
 -- already the frame's guard: an old snapshot gets 40001 there. A round move changes no grant (only
--- undecided applications move, 0003's application_before_update) and updates the application row,
--- which a decision on the same case locks. IsolationMatrixTests proves both at all three levels;
--- nothing here redefines the frame's functions.
+-- undecided applications move: application_before_update, 04_applications.sql) and updates the
+-- application row, which a decision on the same case locks. IsolationMatrixTests proves both at all
+-- three levels.
 --
--- The participant register (0016) is left out: its writers are functions of another change (issue 14
--- breaches 5–7), and no participant rule is read back by a case rule.
+-- The participant register has no guard trigger: its writers are the SECURITY DEFINER functions of
+-- 13_participants.sql (issue 14, breaches 5–7), and no participant rule is read back by a case rule.
 
 CREATE TABLE tilskot.case_guard (
     application_id bigint PRIMARY KEY,
@@ -1475,11 +1472,11 @@ ALTER TABLE tilskot.report_duty ADD CONSTRAINT report_duty_due_date_finite CHECK
 ALTER TABLE tilskot.report_duty ADD CONSTRAINT report_duty_project_end_finite CHECK (isfinite(project_end));  -- no date is infinite
 
 -- Recipient reports (rapportering) and reminders. A granted application owes a report by its
--- reporting duty's due date (0010); the report is received, then approved or rejected with reasons
+-- reporting duty's due date (10_reporting.sql); the report is received, then approved or rejected with reasons
 -- (a rejected report is answered by a new one). A grant at or above the scheme's threshold needs an
 -- auditor-checked account before its report can be approved. Reminders are recorded, and nobody is
 -- reminded twice in the same ISO week: a unique index holds that even for two reminder runs at once.
--- Codes: 23T22 no grant, 23T24 reporting, 23T25 reminders (listed in 0010).
+-- Codes: 23T22 no grant, 23T24 reporting, 23T25 reminders.
 
 CREATE TABLE tilskot.recipient_report (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -1665,14 +1662,16 @@ CREATE INDEX repayment_clawback_idx ON tilskot.repayment (clawback_id);
 --   tilskot.grant_followup   the figures each grant last contributed (one row per grant that has had
 --                            a follow-up step; a grant without one contributes nothing).
 --
--- The number of grants and the sum granted come from 0032's application tally; net is granted minus
--- clawed back, as in tilskot.grant_money (0015), whose definitions this follows exactly.
+-- The number of grants and the sum granted come from the application tally; net is granted minus
+-- clawed back, as in the view tilskot.grant_money (14_report_summaries.sql), whose definitions this
+-- follows exactly.
 --
 -- A follow-up step (payment plan, attestation, payment or withholding — which update the payment —
 -- claw-back, its resolution, repayment, reporting duty, report, review) recounts the grants it
 -- touched from the rows and notes the difference in tilskot.followup_delta, which a deferred trigger
 -- adds to the rounds' rows at COMMIT (so steps on different grants of one round do not queue). The
--- grant itself cannot change once follow-up has started (0003 refuses appeals then, and only an appeal brings a new
+-- grant itself cannot change once follow-up has started (appeal_before_insert,
+-- 08_appeals_withdrawals_moves.sql, refuses appeals then, and only an appeal brings a new
 -- decision), so decisions need no trigger here.
 --
 -- Kept by statement-level triggers with transition tables, upserts in key order, SECURITY DEFINER
@@ -1800,8 +1799,8 @@ REVOKE CREATE ON SCHEMA tilskot FROM tilskot_participant_owner, tilskot_particip
 -- Exactly what `report summary`, `trend`, `geography` and `applicants` count from the rows.
 --
 -- Kept by statement-level triggers with transition tables on application and decision: one set-based
--- upsert per statement, whether it registers one application or imports a million (0030's bulk
--- insert is one statement), so the tally costs the import one aggregate, not a trigger per row.
+-- upsert per statement, whether it registers one application or imports a million (the bulk
+-- import's insert is one statement), so the tally costs the import one aggregate, not a trigger per row.
 -- Nobody writes the tally but those triggers (SECURITY DEFINER, no grants); everyone who reads the
 -- lifecycle may read it. Tests/TilskotStoreTests/ImportSummaryTests.swift compares it with the
 -- plain aggregate after a random mix of lifecycle steps.
@@ -1827,10 +1826,11 @@ CREATE TABLE tilskot.application_tally (
 );
 
 -- Two more summaries for the year reports (issue 7), kept in the same transaction as every change
--- like 0032's application tally, so that `report applicants` and `report caseload` read a few
+-- like the application tally, so that `report applicants` and `report caseload` read a few
 -- hundred summary rows per year instead of every application of the year (some 80 000 at a million).
 --
--- report applicants: everything but the number of distinct organisations comes from 0032's tally.
+-- report applicants: everything but the number of distinct organisations comes from the
+-- application tally.
 --   tilskot.round_applicant   how many applications each organisation has in each round (a
 --                             reference count, never read by the report)
 --   tilskot.applicant_tally   per round and applicant profile (kind, member-based, external board),
@@ -1992,42 +1992,37 @@ CREATE UNLOGGED TABLE tilskot.followup_fold_due (
 
 CREATE INDEX followup_fold_due_tx_idx ON tilskot.followup_fold_due (tx);
 
--- 0035's caseload histogram recounted once per touched case, at COMMIT, instead of once per statement.
+-- The caseload histogram recounted once per touched case, at COMMIT, not once per statement: a
+-- recount per statement would cost a decision as much as the rest of it (docs/performance.md).
 --
--- Measured (`tilskot dev race`, track_functions = 'all'): 0035's statement triggers cost a decision
--- about 450 µs — caseload_recount ran twice (for the application's status change and again for the
--- decision row, ~127 µs each), the application's statement trigger ~216 µs with its transition
--- tables, the decision's ~130 µs, and the fold at COMMIT ~101 µs: as much as the rest of the decision.
---
--- Now a change to a row a case's figures come from only notes the case in tilskot.caseload_touched
+-- A change to a row a case's figures come from only notes the case in tilskot.caseload_touched
 -- (one row per transaction and case; a second note of the same case is a no-op), and the fold at
 -- COMMIT recounts the noted cases from the rows, once each, and adds the difference together with
--- the import's deltas (tilskot.caseload_delta) to the histogram in one upsert. The recount is the
--- same query as 0035's, so the figures are exactly 0035's; it is still correct whatever changed
--- and in whichever order, since it reads the rows as they are at COMMIT.
+-- the import's deltas (tilskot.caseload_delta) to the histogram in one upsert. The recount is
+-- correct whatever changed and in whichever order, since it reads the rows as they are at COMMIT.
 --
---   * The application's updates fire row triggers, each only when its columns change (WHEN, as 0045
---     did for 0032's tally): a change of round, status or received date notes the case; a change of
+--   * The application's updates fire row triggers, each only when its columns change (WHEN, as for
+--     the application tally): a change of round, status or received date notes the case; a change of
 --     round or organisation moves the reference counts. Applications change one row per statement
 --     (lifecycle triggers), so this skips the transition tables. A case without an
 --     application_caseload row contributes what its application was when registered; the first
 --     note of such a case in a transaction keeps the application's round and status from before the
 --     change (old_round_id, old_status), which is what the histogram holds for it.
---   * A decision notes its case only when it can be the first (supersedes is null; 0044's
+--   * A decision notes its case only when it can be the first (supersedes is null;
 --     decision_before_insert always sets it): only the first changes the days to decision.
 --     decision_before_insert has changed the application's status already, so on that path the
 --     note is the status change's and this one is a no-op.
---   * Assignments, assessments and appeals keep statement triggers (set-based, and off the decision
+--   * Assignments, assessments and appeals have statement triggers (set-based, and off the decision
 --     path) that note their cases instead of recounting them.
---   * Registration (and the bulk import's one INSERT) still writes deltas in one set-based pass.
+--   * Registration (and the bulk import's one INSERT) writes deltas in one set-based pass.
 --
--- The fold runs as a deferred constraint trigger on the note (and on 0035's marker for the import's
+-- The fold runs as a deferred constraint trigger on the note (and on the marker for the import's
 -- deltas). On the decision path the note is written by the status change inside
--- decision_before_insert, before the decision row exists, so its event is queued before 0044's
--- decision_within_frame: the fold runs first at COMMIT and never under the round's row lock
--- (FrameAtCommitTests checks the order). Whether a fold is due no longer depends on a setting a
--- session could change (0035's tilskot.caseload_pending): every note and marker queues its own
--- fold, and a fold finding nothing left does nothing. Nobody writes the notes but these SECURITY
+-- decision_before_insert, before the decision row exists, so its event is queued before
+-- decision_within_frame (07_decisions.sql): the fold runs first at COMMIT and never under the
+-- round's row lock (FrameAtCommitTests checks the order). Whether a fold is due does not depend on
+-- a setting a session could change: every note and marker queues its own fold, and a fold finding
+-- nothing left does nothing. Nobody writes the notes but these SECURITY
 -- DEFINER triggers (no grants), and a note can only cause a recount from the rows.
 
 CREATE UNLOGGED TABLE tilskot.caseload_touched (

@@ -98,15 +98,11 @@ $$;
 
 -- Who acts, and whether they may, at the cost of a cached plan.
 --
--- Measured (docs/performance.md, `tilskot dev race` with track_functions = 'all'): 0040's
--- acting_user() cost about 58 µs a call and is_member() about 62 µs. Both are SQL functions with a
--- SET clause, which PostgreSQL can neither inline nor cache: every call parses and plans its query
--- over the pg_roles view again. A decision calls acting_user() six times and is_member() four times
--- (the service layer's early check, the decision trigger, one audit row per changed row), so the
--- two were a third of the database's time per decision.
---
--- The same functions in PL/pgSQL keep their plans for the session. The semantics are 0040's and
--- 0002's exactly (DefenceAttackTests checks them):
+-- PL/pgSQL, not SQL: a SQL function with a SET clause can be neither inlined nor cached, so every
+-- call would parse and plan its query over the pg_roles view again, and a decision calls
+-- acting_user() six times and is_member() four times (the service layer's early check, the decision
+-- trigger, one audit row per changed row). PL/pgSQL keeps the plans for the session
+-- (docs/performance.md). What they answer (DefenceAttackTests checks it):
 --   acting_user(): without SET ROLE (the `role` setting is 'none') the login acts — the fast path,
 --     no catalog lookup at all; after SET ROLE the chosen role acts only when it can log in (a
 --     person), otherwise (a group role, the schema owner) the login still acts.
@@ -166,11 +162,48 @@ BEGIN
 END
 $$;
 
+-- The steps only managers (budget authority) or finance may take, each with its one sentence:
+-- raised by the step's own trigger, and asked for by the CLI before it writes (a non-manager's
+-- INSERT meets the table's privileges first, and "permission denied" says less). 42T01 for a
+-- manager's step, 42T02 for finance's.
+CREATE OR REPLACE FUNCTION tilskot.require_role(step text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+BEGIN
+    IF step IN ('decision', 'round', 'frame adjustment', 'scheme', 'appeal', 'claw-back', 'resolution', 'closing') THEN
+        IF NOT tilskot.has_budget_authority(actor) THEN
+            RAISE EXCEPTION '% refused: % is not a manager; only members of tilskot_manager %', step, actor,
+                CASE step WHEN 'decision' THEN 'can decide applications' WHEN 'round' THEN 'can open rounds'
+                          WHEN 'frame adjustment' THEN 'can adjust a frame' WHEN 'scheme' THEN 'can create schemes'
+                          WHEN 'appeal' THEN 'can register appeals' WHEN 'claw-back' THEN 'can demand repayment'
+                          WHEN 'resolution' THEN 'decide claw-back appeals' ELSE 'close a grant' END
+                USING ERRCODE = '42T01';
+        END IF;
+    ELSIF step IN ('attestation', 'payment') THEN
+        IF NOT tilskot.is_member(actor, 'tilskot_finance') THEN
+            RAISE EXCEPTION '% refused: % is not in finance; only members of tilskot_finance attest and pay', step, actor
+                USING ERRCODE = '42T02';
+        END IF;
+    ELSIF step IN ('withholding', 'release', 'repayment') THEN
+        IF NOT (tilskot.is_member(actor, 'tilskot_finance') OR tilskot.has_budget_authority(actor)) THEN
+            RAISE EXCEPTION '% refused: % is neither in finance nor a manager; only they %', step, actor,
+                CASE step WHEN 'repayment' THEN 'record money received' ELSE 'withhold or release payments' END
+                USING ERRCODE = '42T02';
+        END IF;
+    ELSE
+        -- A caller's mistake, never a user's: every step above is spelled as its trigger spells it.
+        RAISE EXCEPTION 'tilskot.require_role: "%" is not a step it knows', step USING ERRCODE = '22023';
+    END IF;
+END
+$$;
+
 -- The frame's sentence at the cost of cached plans. Once a round's frame is used up, most grants in
--- a busy round are refused, and each refusal names the round and three amounts: round_label() (0003)
--- and format_kr() (0017) are SQL functions with a SET clause, which PostgreSQL plans again on every
--- call — measured at 117 µs and 43 µs a call in `tilskot dev race`, a quarter of a millisecond per
--- refusal. The same expressions in PL/pgSQL keep their plans; the words are unchanged.
+-- a busy round are refused, and each refusal names the round and three amounts. round_label()
+-- (03_schemes_and_rounds.sql) and format_kr() are PL/pgSQL because PostgreSQL plans a SQL
+-- function with a SET clause again on every call; PL/pgSQL keeps the plans (docs/performance.md).
 CREATE OR REPLACE FUNCTION tilskot.format_kr(ore bigint) RETURNS text
     LANGUAGE plpgsql IMMUTABLE STRICT
     SET search_path = tilskot, pg_temp
@@ -219,6 +252,11 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- The order matters: a0_case_guard (05_case_guard.sql) takes the case's guard row before any rule
+-- reads; the aa_ checks here refuse a value's own shape (an infinite date, reasons without words)
+-- with their sentence before the table's own trigger compares or copies it. zz_audit sorts after
+-- the table's own AFTER triggers; a refusal anywhere rolls its line back with the step, so that
+-- order is for reading, not for correctness.
 
 -- on tilskot.appeal
 CREATE OR REPLACE TRIGGER aa_finite_dates BEFORE INSERT ON tilskot.appeal FOR EACH ROW WHEN ((NOT (COALESCE(isfinite(new.received), true) AND COALESCE(isfinite(new.registered_at), true) AND COALESCE(isfinite(new.resolved_at), true)))) EXECUTE FUNCTION tilskot.finite_dates_refusal('received', 'registered_at', 'resolved_at');
@@ -390,6 +428,8 @@ REVOKE ALL ON FUNCTION tilskot.audit_row() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.finite_dates_refusal() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.format_kr(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.format_kr(bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.require_role(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.require_role(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 REVOKE ALL ON FUNCTION tilskot.has_budget_authority(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.has_budget_authority(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 REVOKE ALL ON FUNCTION tilskot.has_words(text) FROM PUBLIC;

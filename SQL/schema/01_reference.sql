@@ -6,8 +6,8 @@
 
 -- Names, titles and references are one line of printable text, at most 500 characters.
 --
--- Found by the bad-input corpus (Tests/Fixtures/bad-input/names.tsv): an organisation name with a
--- line break, a bell, a tab or a right-to-left override (U+202E) was stored as given. A line break
+-- The bad-input corpus (Tests/Fixtures/bad-input/names.tsv) tries names with a line break, a bell,
+-- a tab or a right-to-left override (U+202E), none of which a name may hold. A line break
 -- splits the one-line outputs (tables, the audit list, a letter's address line); a bidi override
 -- makes a name display as something else than it is ("Trojan Source" spoofing) in letters and
 -- reports; a 10 MB name is no name. Any Unicode letter stays welcome: Sámi and Kven names such as
@@ -51,16 +51,15 @@ BEGIN
 END
 $$;
 
--- 0041's one-line rule on application titles and external references, without the JSON, and out of
+-- The one-line rule on application titles and external references, without the JSON, and out of
 -- the bulk import's way.
 --
--- Measured (docs/performance.md): aa_one_line_title and aa_one_line_external_ref each built
--- to_jsonb(NEW) to find their column by name, about 6 µs a row each plus two PL/pgSQL trigger calls:
--- some 20 s of a million-row import. Each now has its own small function that reads its column
--- directly (the rule itself is still tilskot.one_line_text_problem, so the sentences are 0041's),
--- and fires on UPDATE only when its column actually changes.
+-- Each has its own small function that reads its column directly rather than building
+-- to_jsonb(NEW) to find it by name, which would cost a million-row import seconds
+-- (docs/performance.md); the rule is still tilskot.one_line_text_problem, so the sentences are
+-- the same as for names. Each fires on UPDATE only when its column actually changes.
 --
--- The import (tilskot.import_applications, 0030/0031) checks titles set-based before it inserts —
+-- The import (tilskot.import_applications, 04_applications.sql) checks titles set-based before it inserts —
 -- control characters, line breaks, reordering characters and more than 500 characters, reported as
 -- `line N: title: …` — so the title trigger steps aside for it exactly as the registration trigger
 -- does: only when the statement runs as the schema owner (current_user inside that SECURITY DEFINER
@@ -100,6 +99,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- The order matters: aa_one_line_* refuse a name, title or reference with a line break (23T13)
+-- before the table's own trigger (02_organisations.sql, 04_applications.sql) uses the value.
 
 -- on tilskot.application
 CREATE OR REPLACE TRIGGER aa_one_line_external_ref BEFORE INSERT ON tilskot.application FOR EACH ROW WHEN (((new.external_ref IS NOT NULL) AND ((CURRENT_USER <> 'tilskot_owner'::name) OR (current_setting('tilskot.bulk_import'::text, true) IS DISTINCT FROM 'on'::text) OR (length(new.external_ref) > 500)))) EXECUTE FUNCTION tilskot.one_line_external_ref_check();

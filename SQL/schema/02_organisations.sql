@@ -44,6 +44,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- organisation_before_insert runs after aa_one_line_name (01_reference.sql), so a name with a
+-- line break is refused for its shape before registration reads it.
 
 -- on tilskot.organisation
 CREATE OR REPLACE TRIGGER organisation_before_insert BEFORE INSERT ON tilskot.organisation FOR EACH ROW WHEN (((CURRENT_USER <> 'tilskot_owner'::name) OR (current_setting('tilskot.bulk_import'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION tilskot.organisation_before_insert();

@@ -35,10 +35,7 @@ DECLARE
     actor text := tilskot.acting_user();
     scheme_name text;
 BEGIN
-    IF NOT tilskot.has_budget_authority(actor) THEN
-        RAISE EXCEPTION 'round refused: % is not a manager; only members of tilskot_manager can open rounds', actor
-            USING ERRCODE = '42T01';
-    END IF;
+    PERFORM tilskot.require_role('round');  -- who may (00_foundation.sql)
     SELECT name INTO scheme_name FROM tilskot.scheme WHERE id = NEW.scheme_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'round refused: there is no scheme with id %', NEW.scheme_id USING ERRCODE = '23T12';
@@ -72,10 +69,7 @@ DECLARE
     r tilskot.round;
     new_frame bigint;
 BEGIN
-    IF NOT tilskot.has_budget_authority(actor) THEN
-        RAISE EXCEPTION 'frame adjustment refused: % is not a manager; only members of tilskot_manager can adjust a frame', actor
-            USING ERRCODE = '42T01';
-    END IF;
+    PERFORM tilskot.require_role('frame adjustment');  -- who may (00_foundation.sql)
     -- NO KEY UPDATE rather than UPDATE: it queues deciders and adjusters on the round but does not
     -- block new applications, whose foreign key to the round only takes KEY SHARE.
     SELECT * INTO r FROM tilskot.round WHERE id = NEW.round_id FOR NO KEY UPDATE;
@@ -129,6 +123,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- One trigger per table and timing here, so their order among themselves does not matter; each
+-- runs after the aa_ shape checks on its table (00_foundation.sql, 01_reference.sql).
 
 -- on tilskot.frame_adjustment
 CREATE OR REPLACE TRIGGER frame_adjustment_before_insert BEFORE INSERT ON tilskot.frame_adjustment FOR EACH ROW EXECUTE FUNCTION tilskot.frame_adjustment_before_insert();

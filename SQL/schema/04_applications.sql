@@ -52,14 +52,12 @@ $$;
 
 -- Bulk import, third step: the rows are parsed while they stream in.
 --
--- Measured at 200 000 rows (docs/performance.md): COPY of the file into the staging table took
--- 1.7 s, bound by the client's CSV parsing while the server mostly waited; then the statement that
--- parsed every row (amounts, dates, spaces in numbers, round keys) took 2.9 s on the server alone.
--- The staging table now computes those values itself, as stored generated columns, so the server
--- parses each row while it waits for the next, and import_applications starts from parsed values.
--- The rules and the messages are those of 0030/0031 unchanged (same checks, same sentences); only
--- where the parsing happens moved. A client that fills the staging table some other way gains
--- nothing: the generated columns cannot be written, only computed.
+-- COPY is bound by the client's CSV parsing while the server mostly waits, so the staging table
+-- computes the parsed values (amounts, dates, spaces in numbers, round keys) itself, as stored
+-- generated columns: the server parses each row while it waits for the next, and
+-- import_applications starts from parsed values (docs/performance.md). The checks and their
+-- sentences are import_applications' (below). A client that fills the staging table some other way
+-- gains nothing: the generated columns cannot be written, only computed.
 
 -- "3 400 000,50" → 340000050 øre; NULL when it is not an amount of kroner with at most two decimals
 -- (empty, negative or not a number: import_applications says which).
@@ -130,7 +128,7 @@ BEGIN
         org_kind         text,
         org_municipality text,
         -- Parsed by the server while COPY streams the file in: the client's CSV parsing is the slow
-        -- side of COPY, so these cost the import no time of their own (0037). NULL where a value
+        -- side of COPY, so these cost the import no time of their own. NULL where a value
         -- does not parse; import_applications says why, line by line.
         round_key        text GENERATED ALWAYS AS (nullif(upper(btrim(round)), '')) STORED,
         orgnr_digits     text GENERATED ALWAYS AS (translate(coalesce(orgnr, ''), E' \t\u00a0\u202f', '')) STORED,
@@ -157,20 +155,20 @@ $$;
 -- that one open transaction could keep from everyone else (issue 14, breaches 1 and 9).
 --
 -- 1. The bulk import's staging tables. import_applications runs as the owner and works on
---    pg_temp.application_import and pg_temp.application_import_error. It checked only that they
---    existed, so a caller who skipped import_begin and made look-alikes with a TRUNCATE trigger had
---    that trigger run as the owner — on the embedded cluster, before issue 14, a superuser. Now
---    (a) nobody but the owner may create temporary tables at all (deploy/create-roles.sql, run on the
---    embedded cluster too, revokes TEMP from PUBLIC), and (b) the import uses a staging table only
+--    pg_temp.application_import and pg_temp.application_import_error. Were it only to check that
+--    they exist, a caller who skipped import_begin and made look-alikes with a TRUNCATE trigger would
+--    have that trigger run as the owner. So (a) nobody but the owner may create temporary tables at
+--    all (deploy/create-roles.sql, run on the embedded cluster too, revokes TEMP from PUBLIC), and
+--    (b) the import uses a staging table only
 --    when it is the one a definer function made: in this session's own temporary schema, owned by
 --    the function's owner (a caller can neither create such a table nor alter one), an ordinary
 --    table with no trigger, rule or policy of its own.
 --
--- 2. Reference numbers. A registration took the next number by updating its scheme-year's row of
---    reference_counter, and held that row until COMMIT, so one caseworker's open transaction stopped
---    every registration and import of the scheme-year. Each round now draws from a sequence of its
---    own, which is not transactional: nothing waits, and a registration that is rolled back leaves a
---    gap in the numbers (JS-2021-0007 may be followed by JS-2021-0009). The numbers stay unique
+-- 2. Reference numbers. Each round draws from a sequence of its own, not from a counter row that a
+--    registration would hold until COMMIT (one caseworker's open transaction would then stop every
+--    registration and import of the scheme-year). A sequence is not transactional: nothing waits,
+--    and a registration that is rolled back leaves a gap in the numbers (JS-2021-0007 may be
+--    followed by JS-2021-0009). The numbers stay unique
 --    (application_reference_unique) and in order of registration within a round.
 
 
@@ -255,7 +253,8 @@ REVOKE ALL ON FUNCTION tilskot.registration_kind_problem(text, text[], text, tex
     tilskot.registration_received_problem(date, date, date, text, boolean, text),
     tilskot.registration_external_ref_problem(text, text) FROM PUBLIC;
 
--- Registration one by one (0003's rule, unchanged but for where the number comes from).
+-- Registration one by one: the rules shared with the bulk import (the functions above), who may
+-- register outside the round's window, and the reference number.
 CREATE OR REPLACE FUNCTION tilskot.application_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
@@ -322,7 +321,7 @@ BEGIN
 END
 $$;
 
--- The bulk import (0037's, unchanged but for the staging check and the numbers).
+-- The bulk import: the same rules as registration one by one, checked set-based, line by line.
 CREATE OR REPLACE FUNCTION tilskot.import_applications(p_round text, p_municipalities text[], p_dry_run boolean)
     RETURNS TABLE (rows_read bigint, imported bigint, already_registered bigint,
                    organisations_created bigint, rounds bigint, invalid_rows bigint, errors bigint)
@@ -569,6 +568,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- application_before_insert runs after the aa_ shape checks (00_foundation.sql, 01_reference.sql),
+-- so a value's own shape is refused with its sentence before registration reads it.
 
 -- on tilskot.application
 CREATE OR REPLACE TRIGGER application_before_insert BEFORE INSERT ON tilskot.application FOR EACH ROW WHEN (((CURRENT_USER <> 'tilskot_owner'::name) OR (current_setting('tilskot.bulk_import'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION tilskot.application_before_insert();

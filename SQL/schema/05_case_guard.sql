@@ -39,6 +39,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- The order matters: a0_case_guard sorts before every other trigger of its timing, so the case's
+-- guard row is taken before any rule reads other rows (see the top of this file).
 
 -- on tilskot.appeal
 CREATE OR REPLACE TRIGGER a0_case_guard BEFORE INSERT ON tilskot.appeal FOR EACH ROW EXECUTE FUNCTION tilskot.case_guard_touch('application_id');

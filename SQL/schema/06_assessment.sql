@@ -88,11 +88,12 @@ BEGIN
 END
 $$;
 
--- 0003's assignment rule, and: nobody assigns herself a case that has had a grant. Such a case
--- holds, or can come to hold, participants (GDPR art. 9), and an assignment gives access to them;
--- that access is given by a manager (who is recorded as assigned_by and as the audit row's actor),
--- never taken. The application row is locked first (as before), and a granting decision changes
--- that row, so a grant committed by another session is seen here, or, under REPEATABLE READ and
+-- Who may be assigned a case (a manager assigns others; nobody disqualified; only a case being
+-- handled), and: nobody assigns herself a case that has had a grant. Such a case holds, or can come
+-- to hold, participants (GDPR art. 9), and an assignment gives access to them; that access is given
+-- by a manager (who is recorded as assigned_by and as the audit row's actor), never taken. The
+-- application row is locked first (the lock order of every case rule), and a granting decision
+-- changes that row, so a grant committed by another session is seen here, or, under REPEATABLE READ and
 -- SERIALIZABLE, ends this transaction with a serialization failure.
 CREATE OR REPLACE FUNCTION tilskot.assignment_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -134,6 +135,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- One trigger per table and timing here; each runs after a0_case_guard (05_case_guard.sql) and
+-- the aa_ shape checks (00_foundation.sql), so it reads under the case's guard row.
 
 -- on tilskot.assessment
 CREATE OR REPLACE TRIGGER assessment_before_insert BEFORE INSERT ON tilskot.assessment FOR EACH ROW EXECUTE FUNCTION tilskot.assessment_before_insert();

@@ -30,16 +30,18 @@ $$;
 -- reporting duty (rapporteringsplikt) and the step granted → in_follow_up.
 --
 -- When does an application go from granted to in_follow_up? At the first follow-up act on it:
--- normally the payment plan (0011), else a reporting duty set by hand or a report received (0012).
--- That act also gives the grant its default reporting duty. Until then a decided application can
--- still be appealed (0003 refuses appeals once follow-up has started).
+-- normally the payment plan (09_payments.sql), else a reporting duty set by hand or a report
+-- received (10_reporting.sql). That act also gives the grant its default reporting duty. Until then
+-- a decided application can still be appealed (08_appeals_withdrawals_moves.sql refuses appeals
+-- once follow-up has started).
 --
 -- The refusals of follow-up, one sentence each, with an SQLSTATE that says which rule (the "T" as
--- third character marks our own codes, as in 0003):
+-- third character marks our own codes; SQL/schema/README.md lists them all):
 --
 --   23T20  money: payments over the grant, a claw-back over what was paid, a repayment over the
 --          claw-back
---   23T21  four-eyes (to-personskontroll): the attester decided the grant
+--   23T21  separate duties (to-personskontroll): the attester decided the grant or planned the
+--          instalment, the payer attested it
 --   23T22  no grant: the application is rejected, dismissed, withdrawn, undecided, under appeal or
 --          closed, so there is nothing to pay or follow up
 --   23T23  payments: the step does not fit the payment's status, or a voucher, reason, date or
@@ -69,30 +71,30 @@ $$;
 
 -- The frame's row lock held for the commit only, not for the whole decision.
 --
--- Measured (docs/performance.md, `tilskot dev race`): deciders of one round queue on the round's row,
--- and 0003 took that lock in the middle of the decision trigger and held it to COMMIT: through the
--- status change, three audit rows, the tally, the decision row's own indexes, foreign keys and
--- AFTER triggers, the round trip back to the client and the client's COMMIT. Four managers in one
--- round were one queue of all that; pgbench's tpcb-like holds its hot branch row only for its last
--- two statements and the commit.
+-- Deciders of one round queue on the round's row. Taken in the middle of the decision trigger, that
+-- lock would be held to COMMIT: through the status change, three audit rows, the tally, the decision
+-- row's own indexes, foreign keys and AFTER triggers, the round trip back to the client and the
+-- client's COMMIT, and all managers of one round would be one queue of all that
+-- (docs/performance.md). pgbench's tpcb-like holds its hot branch row only for its last two
+-- statements and the commit, and so does this.
 --
--- Now the decision trigger checks everything else as before, and checks the frame against the
--- round as last committed, without a lock: a grant that already does not fit is refused at once,
--- with 0003's sentence. The check that counts is a constraint trigger deferred to COMMIT
--- (decision_within_frame): it locks the round's row (FOR NO KEY UPDATE, as before), adds the
+-- So the decision trigger checks everything else, and checks the frame against the round as last
+-- committed, without a lock: a grant that already does not fit is refused at once, with the frame's
+-- sentence. The check that counts is a constraint trigger deferred to COMMIT
+-- (decision_within_frame): it locks the round's row (FOR NO KEY UPDATE), adds the
 -- decision's change to the round's granted sum, refuses with the same sentence and SQLSTATE 23T01
 -- if that goes over the frame, and writes the new sum. So deciders of one round still queue, and
 -- each still sees every grant committed before it (two sessions can never both take the last
 -- million), but they queue only for that one row update and the commit itself. Decisions that do
--- not change the granted sum (a rejection or dismissal of an undecided application) no longer
--- touch the round at all.
+-- not change the granted sum (a rejection or dismissal of an undecided application) do not touch
+-- the round at all.
 --
--- What a client sees: in autocommit the INSERT fails as before; in an explicit transaction a grant
+-- What a client sees: in autocommit the INSERT fails; in an explicit transaction a grant
 -- that lost the race is refused by the COMMIT (same sentence, same SQLSTATE, nothing written), which
 -- Session.transaction turns into the same refusal for the service layer. Within the transaction
 -- that made it, round.granted_ore counts a decision only from COMMIT on. The CHECK that granted_ore
--- never exceeds frame_ore stays the last line (0002). Lock order is unchanged: the application's
--- row (taken by the decision trigger), then the round's.
+-- never exceeds frame_ore (round_granted_within_frame, 0001_baseline.sql) is the last line. Lock
+-- order: the application's row (taken by the decision trigger), then the round's.
 
 CREATE OR REPLACE FUNCTION tilskot.decision_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -122,10 +124,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'decision refused: there is no application with id %', NEW.application_id USING ERRCODE = '23T12';
     END IF;
-    IF NOT tilskot.has_budget_authority(actor) THEN
-        RAISE EXCEPTION 'decision refused: % is not a manager; only members of tilskot_manager can decide applications', actor
-            USING ERRCODE = '42T01';
-    END IF;
+    PERFORM tilskot.require_role('decision');  -- who may (00_foundation.sql)
     -- A new statement, so a new snapshot: it sees whatever was committed while we waited for the row.
     SELECT EXISTS (SELECT 1 FROM tilskot.disqualification q WHERE q.application_id = app.id AND q.person = actor),
            EXISTS (SELECT 1 FROM tilskot.assessment s WHERE s.application_id = app.id AND s.assessor = actor),
@@ -167,15 +166,13 @@ BEGIN
             app.reference, tainted USING ERRCODE = '23T04';
     END IF;
 
-    -- Full or partial is the database's to say, not the client's: a grant (written 'granted' or
-    -- 'partially_granted') of the whole amount applied for is a full grant, of less a partial one;
-    -- a grant above it keeps what was written and is refused below. A grant without an amount is
-    -- of the whole amount; a rejection or dismissal without one is of 0 kr.
+    -- Full or partial is the database's to say, not the client's: a grant ('granted') of less than
+    -- the amount applied for is a partial grant, and needs reasons below; without an amount it is
+    -- of the whole amount. A client that calls the whole amount partial is refused below. A
+    -- rejection or dismissal without an amount is of 0 kr.
     NEW.amount_ore := coalesce(NEW.amount_ore, CASE WHEN NEW.outcome = 'granted' THEN app.amount_applied_ore ELSE 0 END);
-    IF NEW.outcome IN ('granted', 'partially_granted') AND NEW.amount_ore < app.amount_applied_ore THEN
+    IF NEW.outcome = 'granted' AND NEW.amount_ore < app.amount_applied_ore THEN
         NEW.outcome := 'partially_granted';
-    ELSIF NEW.outcome IN ('granted', 'partially_granted') AND NEW.amount_ore = app.amount_applied_ore THEN
-        NEW.outcome := 'granted';
     END IF;
 
     -- Content (fvl. §§ 24–25; a grant is never more than was applied for).
@@ -191,6 +188,9 @@ BEGIN
         RAISE EXCEPTION 'decision refused: % applied for %, and a grant cannot exceed the amount applied for (% given)',
             app.reference, tilskot.format_kr(app.amount_applied_ore), tilskot.format_kr(NEW.amount_ore)
             USING ERRCODE = '23T05';
+    ELSIF NEW.outcome = 'partially_granted' AND NEW.amount_ore = app.amount_applied_ore THEN
+        RAISE EXCEPTION 'decision refused: % is the whole amount applied for by %, which makes it a full grant, not a partial one',
+            tilskot.format_kr(NEW.amount_ore), app.reference USING ERRCODE = '23T05';
     ELSIF NEW.outcome = 'partially_granted' AND NEW.amount_ore = 0 THEN
         RAISE EXCEPTION 'decision refused: a partial grant of 0 kr to % is a rejection; reject it instead', app.reference
             USING ERRCODE = '23T05';
@@ -282,6 +282,10 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- decision_before_insert runs after a0_case_guard (05_case_guard.sql) and aa_appeal_decided_by_another
+-- (08_appeals_withdrawals_moves.sql). decision_within_frame is deferred: its event is queued after the
+-- caseload fold's (14_report_summaries.sql), so the fold runs first at COMMIT, never under the round's
+-- row lock (FrameAtCommitTests checks the order).
 
 -- on tilskot.decision
 CREATE OR REPLACE TRIGGER decision_after_insert AFTER INSERT ON tilskot.decision FOR EACH ROW EXECUTE FUNCTION tilskot.decision_after_insert();

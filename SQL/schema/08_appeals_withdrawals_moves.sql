@@ -143,6 +143,9 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- aa_appeal_decided_by_another sorts after a0_case_guard (05_case_guard.sql), so the guard row is
+-- taken first, and before decision_before_insert (07_decisions.sql), so its four-eyes sentence (23T03)
+-- comes before the decision changes anything.
 
 -- on tilskot.appeal
 CREATE OR REPLACE TRIGGER appeal_before_insert BEFORE INSERT ON tilskot.appeal FOR EACH ROW EXECUTE FUNCTION tilskot.appeal_before_insert();

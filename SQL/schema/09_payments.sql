@@ -122,13 +122,8 @@ BEGIN
     label := tilskot.payment_label(p, app.reference);
     NEW.application_id := app.id;
 
-    IF NEW.kind IN ('attest', 'pay') AND NOT tilskot.is_member(actor, 'tilskot_finance') THEN
-        RAISE EXCEPTION '% refused: % is not in finance; only members of tilskot_finance attest and pay', step, actor
-            USING ERRCODE = '42T02';
-    END IF;
-    IF NEW.kind IN ('withhold', 'release') AND NOT (tilskot.is_member(actor, 'tilskot_finance') OR tilskot.has_budget_authority(actor)) THEN
-        RAISE EXCEPTION '% refused: % is neither in finance nor a manager; only they withhold or release payments', step, actor
-            USING ERRCODE = '42T02';
+    IF NEW.kind IN ('attest', 'pay', 'withhold', 'release') THEN
+        PERFORM tilskot.require_role(step);  -- who may (00_foundation.sql)
     END IF;
     grant_ore := tilskot.require_grant(app, step);
 
@@ -284,6 +279,9 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- aa_payment_duties sorts after a0_case_guard (05_case_guard.sql), so the guard row is taken first,
+-- and before payment_event_before_insert, so the separate-duties refusal (23T21) comes before the
+-- event changes the instalment.
 
 -- on tilskot.payment
 CREATE OR REPLACE TRIGGER payment_before_insert BEFORE INSERT ON tilskot.payment FOR EACH ROW EXECUTE FUNCTION tilskot.payment_before_insert();

@@ -168,6 +168,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- One trigger per table and timing here; each runs after a0_case_guard (05_case_guard.sql), so it
+-- reads under the case's guard row.
 
 -- on tilskot.recipient_report
 CREATE OR REPLACE TRIGGER recipient_report_before_insert BEFORE INSERT ON tilskot.recipient_report FOR EACH ROW EXECUTE FUNCTION tilskot.recipient_report_before_insert();

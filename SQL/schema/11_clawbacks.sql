@@ -23,10 +23,7 @@ DECLARE
     paid bigint;
     demanded bigint;
 BEGIN
-    IF NOT tilskot.has_budget_authority(actor) THEN
-        RAISE EXCEPTION 'claw-back refused: % is not a manager; only members of tilskot_manager can demand repayment', actor
-            USING ERRCODE = '42T01';
-    END IF;
+    PERFORM tilskot.require_role('claw-back');  -- who may (00_foundation.sql)
     PERFORM tilskot.require_grant(app, 'claw-back');
     IF btrim(coalesce(NEW.reasons, '')) = '' THEN
         RAISE EXCEPTION 'claw-back refused: a demand for repayment from % must state its reasons (fvl. §§ 24–25)', app.reference
@@ -124,10 +121,7 @@ DECLARE
     repaid bigint;
     label text;
 BEGIN
-    IF NOT tilskot.has_budget_authority(actor) THEN
-        RAISE EXCEPTION 'resolution refused: % is not a manager; only members of tilskot_manager decide claw-back appeals', actor
-            USING ERRCODE = '42T01';
-    END IF;
+    PERFORM tilskot.require_role('resolution');  -- who may (00_foundation.sql)
     SELECT ca.clawback_id INTO cb_id FROM tilskot.clawback_appeal ca WHERE ca.id = NEW.appeal_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'resolution refused: there is no claw-back appeal with id %', NEW.appeal_id USING ERRCODE = '23T12';
@@ -183,10 +177,7 @@ DECLARE
     repaid bigint;
     label text;
 BEGIN
-    IF NOT (tilskot.is_member(actor, 'tilskot_finance') OR tilskot.has_budget_authority(actor)) THEN
-        RAISE EXCEPTION 'repayment refused: % is neither in finance nor a manager; only they record money received', actor
-            USING ERRCODE = '42T02';
-    END IF;
+    PERFORM tilskot.require_role('repayment');  -- who may (00_foundation.sql)
     SELECT application_id INTO app_id FROM tilskot.clawback WHERE id = NEW.clawback_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'repayment refused: there is no claw-back with id %', NEW.clawback_id USING ERRCODE = '23T12';
@@ -242,6 +233,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- One trigger per table and event here; each runs after a0_case_guard (05_case_guard.sql), so it
+-- reads under the case's guard row.
 
 -- on tilskot.clawback
 CREATE OR REPLACE TRIGGER clawback_before_insert BEFORE INSERT ON tilskot.clawback FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_before_insert();

@@ -14,10 +14,7 @@ DECLARE
     open_payment tilskot.payment;
     open_clawback record;
 BEGIN
-    IF NOT tilskot.has_budget_authority(actor) THEN
-        RAISE EXCEPTION 'closing refused: % is not a manager; only members of tilskot_manager close a grant', actor
-            USING ERRCODE = '42T01';
-    END IF;
+    PERFORM tilskot.require_role('closing');  -- who may (00_foundation.sql)
     IF app.status <> 'in_follow_up' THEN
         RAISE EXCEPTION 'closing refused: % is %; only an application in follow-up can be closed', app.reference,
             tilskot.status_words(app.status) USING ERRCODE = '23T02';
@@ -60,6 +57,8 @@ $$;
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- closing_before_insert runs after a0_case_guard (05_case_guard.sql), so it reads under the case's
+-- guard row.
 
 -- on tilskot.closing
 CREATE OR REPLACE TRIGGER closing_before_insert BEFORE INSERT ON tilskot.closing FOR EACH ROW EXECUTE FUNCTION tilskot.closing_before_insert();

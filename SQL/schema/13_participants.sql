@@ -132,7 +132,7 @@ ALTER FUNCTION tilskot.participant_purge(date) OWNER TO tilskot_participant_stew
 -- Personal data (GDPR art. 9): traces a rollback cannot remove, suppression that holds against
 -- insiders, need-to-know given and not taken (issue 14, breaches 5, 6 and 7).
 --
--- 5. Every participant function that reads or changes the register now also writes one line to the
+-- 5. Every participant function that reads or changes the register also writes one line to the
 --    server log (RAISE LOG) before it returns a row or checks a stored value: who acted (the caller
 --    the function records, not the definer), the login, the application name, the client address,
 --    the backend, the case and the participant ids. A server log line is written when it is raised,
@@ -140,9 +140,9 @@ ALTER FUNCTION tilskot.participant_purge(date) OWNER TO tilskot_participant_stew
 --    string cannot take it back, as they take back the access-log row. log_min_messages is a
 --    superuser setting, and LOG passes the cluster's `log_min_messages = warning`, so no user can
 --    silence it. User-controlled text (application_name, references, codes) is JSON-encoded, so it
---    cannot forge a second log line. Error messages no longer name a stored personal value: a
---    refused update no longer shows the stored start date (or birth year, or municipality).
--- 6. participant_report's secondary suppression runs twice: once as before (against an outsider),
+--    cannot forge a second log line. Error messages never name a stored personal value: a refused
+--    update does not show the stored start date (or birth year, or municipality).
+-- 6. participant_report's secondary suppression runs twice: once against an outsider,
 --    then against what the caller may read. Cells of projects the caller may read count as known;
 --    the total row is replaced by what remains once they are subtracted; and cells are hidden
 --    until no line (row or column) of that remainder has exactly one hidden cell. The report hides
@@ -157,7 +157,7 @@ ALTER FUNCTION tilskot.participant_purge(date) OWNER TO tilskot_participant_stew
 --    manager as actor and assigned_by.
 --
 -- Codes: 42T05 need to know is given (self-assignment of a case with personal data); the others as
--- in 0016.
+-- in SQL/schema/README.md (23T12, 23T22, 23T28, 42T03, 23T09).
 
 
 -- One line in the server log for an access to the register. Not SECURITY DEFINER: RAISE needs no
@@ -184,7 +184,7 @@ BEGIN
 END
 $$;
 
--- The access-log entry, now preceded by its line in the server log: the entry can be rolled back
+-- The access-log entry, preceded by its line in the server log: the entry can be rolled back
 -- with the caller's transaction, the line cannot.
 CREATE OR REPLACE FUNCTION tilskot.log_participant_access(action text, application_id bigint, query text, ids bigint[], row_count integer)
     RETURNS void
@@ -344,7 +344,8 @@ ALTER FUNCTION tilskot.participant_update(text,text,date,text,text,text) OWNER T
 -- A line with exactly one hidden entry and nothing left to hide (every other entry known, hidden
 -- or zero: a remainder of 0 in the total row) gives that entry away, so it counts as known from
 -- then on and its other line is looked at again. Repeated until no line has exactly one. With
--- nothing known this is 0016's rule (there, an entry alone in its line always has a candidate).
+-- nothing known this is the rule against an outsider (there, an entry alone in its line always has
+-- a candidate).
 CREATE OR REPLACE FUNCTION tilskot.participant_suppression(v integer[], nrows integer, known boolean[], hidden boolean[])
     RETURNS boolean[]
     LANGUAGE plpgsql IMMUTABLE
@@ -407,7 +408,7 @@ $$;
 -- The aggregate report of a round: per project, participants by outcome (at the end, or 6 or 12
 -- months after), with row and column totals. Cells of 1–4 persons show as "<5". Then two passes
 -- of secondary suppression ("x"), whose union is hidden:
---   * against an outsider (0016's rule): until no row or column has exactly one hidden entry;
+--   * against an outsider: until no row or column has exactly one hidden entry;
 --   * against the caller: the projects she may read (a participant reader, or a caseworker of the
 --     case) are known to her, so they are taken out — their cells count neither as hidden nor as
 --     candidates, and the total row becomes what is left once they are subtracted (a remainder of
@@ -548,8 +549,8 @@ $$;
 -- The case's caseworkers, whose need to know was given, not taken: who registered the application;
 -- who assessed it before it had a grant; who was assigned it by someone else (a manager), or took
 -- it herself before it had a grant (the case's own caseworker, who then follows it up) — unless
--- disqualified. An appeal's assessor, or someone who took a granted case (possible until 0051, so
--- old rows may show it), reads nothing by that alone.
+-- disqualified. An appeal's assessor, or someone who took a granted case (assignment_before_insert,
+-- 06_assessment.sql, refuses that; this rule does not rely on it), reads nothing by that alone.
 CREATE OR REPLACE FUNCTION tilskot.is_case_caseworker(person text, application_id bigint) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path = tilskot, pg_temp
@@ -583,6 +584,8 @@ CREATE POLICY participant_steward_purges ON tilskot.participant FOR DELETE TO ti
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- The two append-only triggers fire on different events (TRUNCATE; UPDATE or DELETE), so their
+-- order does not matter.
 
 -- on tilskot.participant_access_log
 CREATE OR REPLACE TRIGGER participant_access_log_no_truncate BEFORE TRUNCATE ON tilskot.participant_access_log FOR EACH STATEMENT EXECUTE FUNCTION tilskot.participant_access_log_append_only();

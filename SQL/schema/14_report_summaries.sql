@@ -168,7 +168,8 @@ END
 $$;
 
 -- A change of round or organisation moves the application's reference count from old to new, and
--- an organisation in or out of the profiles' counts (as 0035, for one row, in key order).
+-- an organisation in or out of the profiles' counts (as report_tallies_application_insert does for
+-- new applications; here for one row, in key order).
 CREATE OR REPLACE FUNCTION tilskot.applicant_application_moved() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
@@ -229,19 +230,17 @@ BEGIN
 END
 $$;
 
--- The follow-up summary's fold at COMMIT (0036) no longer trusts a session setting.
+-- The follow-up summary's fold at COMMIT does not trust a session setting.
 --
--- Found while reviewing 0038, which closed the same hole in the caseload histogram: 0036 queued a
--- transaction's fold only while the setting tilskot.followup_pending was not 'yes', and the fold ran
--- only while it was 'yes'. Anyone may set a tilskot.* setting, so a finance user with psql could
--- `SET tilskot.followup_pending = 'yes'` before her payments (no fold queued) or set it to 'no'
--- before COMMIT (the fold skipped): her changes then never reached tilskot.followup_tally, and
--- `report followup` would disagree with the payments for good.
+-- Anyone may set a tilskot.* setting. Were the fold queued or run by tilskot.followup_pending alone,
+-- a finance user with psql could `SET tilskot.followup_pending = 'yes'` before her payments (no fold
+-- queued) or set it to 'no' before COMMIT (the fold skipped): her changes would never reach
+-- tilskot.followup_tally, and `report followup` would disagree with the payments for good.
 --
--- Now a statement trigger on the delta table queues the fold whenever the transaction has written
+-- So a statement trigger on the delta table queues the fold whenever the transaction has written
 -- deltas and has no fold queued (the queue is the marker table, which only these SECURITY DEFINER
 -- functions write), and the fold folds whatever deltas the transaction has, whatever the setting
--- says. The trigger also sets the old setting, so 0036's recount does not queue a second marker.
+-- says. The trigger also sets the setting, so followup_recount does not queue a second marker.
 -- ReportSummaryTallyTests "a session that sets tilskot.followup_pending …" attacks it.
 
 CREATE OR REPLACE FUNCTION tilskot.followup_fold() RETURNS trigger
@@ -290,24 +289,23 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM tilskot.followup_fold_due WHERE tx = txid_current()) THEN
         INSERT INTO tilskot.followup_fold_due DEFAULT VALUES;
     END IF;
-    -- 0036's recount queues a marker while this is not 'yes'; one marker is enough.
+    -- followup_recount queues a marker while this is not 'yes'; one marker is enough.
     PERFORM set_config('tilskot.followup_pending', 'yes', true);
     RETURN NULL;
 END
 $$;
 
--- The tally (0032) kept per row for the changes that come one row at a time.
+-- The application tally kept per row for the changes that come one row at a time.
 --
--- Measured (`tilskot dev race`, track_functions = 'all'): 0032's statement-level triggers cost a
--- decision about 90 µs for the application's status change and 125 µs for the decision row — each
--- builds transition tables and runs a grouping upsert for what is, on these paths, always one row:
--- a status changes only inside a lifecycle trigger (one UPDATE per application), and a decision is
--- superseded one at a time. The same deltas are now added by row triggers that upsert the one tally
--- row directly (and skip when nothing the tally counts has changed). Registration keeps 0032's
--- statement trigger, so the bulk import still pays one aggregate for a million rows.
+-- A statement-level trigger builds transition tables and runs a grouping upsert, which on these
+-- paths is always for one row: a status changes only inside a lifecycle trigger (one UPDATE per
+-- application), and a decision is superseded one at a time. So status changes and decisions add
+-- their deltas by row triggers that upsert the one tally row directly (and skip when nothing the
+-- tally counts has changed; docs/performance.md). Registration keeps the statement trigger
+-- (tally_application_insert), so the bulk import pays one aggregate for a million rows.
 --
--- What is counted is exactly 0032's (ImportSummaryTests compares the tally with the plain aggregate
--- after random lifecycle steps): per round and applicant profile, applications, requested amount,
+-- What is counted is the same either way (ImportSummaryTests compares the tally with the plain
+-- aggregate after random lifecycle steps): per round and applicant profile, applications, requested amount,
 -- withdrawn, pending (received, in review, assessed), appealed, and by the current decision's
 -- outcome granted, partially granted, rejected, dismissed and the sum granted.
 
@@ -377,7 +375,7 @@ BEGIN
                 appealed = t.appealed + EXCLUDED.appealed;
         END IF;
     ELSE
-        -- Two tally rows: in key order, as 0032 upserts them.
+        -- Two tally rows: in key order, as tally_application_insert upserts them.
         IF (OLD.round_id, OLD.organisation_id) < (NEW.round_id, NEW.organisation_id) THEN
             PERFORM tilskot.tally_add(OLD.round_id, OLD.organisation_id, -1, -OLD.amount_applied_ore,
                                       -old_withdrawn, -old_pending, -old_appealed, 0, 0, 0, 0, 0);
@@ -439,20 +437,18 @@ BEGIN
 END
 $$;
 
--- The caseload fold at COMMIT once per transaction in time, not once per case (0038).
+-- The caseload fold at COMMIT: once per transaction in time, though queued once per noted case.
 --
--- Found by profiling `tilskot dev race`'s preparation and `dev generate`'s status mix (perf, 2026-11-25):
--- 0038 queues one deferred fold per noted case. The first fold of a transaction deletes and folds
--- every note; each of the others then ran `DELETE … WHERE tx = txid_current()`, which walks the
--- index entries and heap versions of all the notes the first one deleted — still there, dead only
--- to this transaction. A transaction touching N cases (an assessment or assignment of many
--- applications in one statement, a chunk of the synthetic status mix) cost O(N²): 20 000 cases
--- took most of a minute in heap_hot_search_buffer and _bt_checkkeys.
+-- The first fold of a transaction deletes and folds every note. Were each of the others to run
+-- `DELETE … WHERE tx = txid_current()`, it would walk the index entries and heap versions of all
+-- the notes the first one deleted — still there, dead only to this transaction — and a transaction
+-- touching N cases (an assessment or assignment of many applications in one statement, a chunk of
+-- the synthetic status mix) would cost O(N²) (docs/performance.md).
 --
--- Now a fold first looks up its own note by the primary key (tx, application_id) and does nothing
--- when an earlier fold took it. The figures are unchanged: the fold that runs still takes and
--- recounts every note of the transaction, as 0038's did (CaseloadAtCommitTests,
--- ReportSummaryTallyTests compare the histogram with the plain aggregate).
+-- So a fold first looks up its own note by the primary key (tx, application_id) and does nothing
+-- when an earlier fold took it. The fold that runs takes and recounts every note of the
+-- transaction (CaseloadAtCommitTests, ReportSummaryTallyTests compare the histogram with the plain
+-- aggregate).
 
 CREATE OR REPLACE FUNCTION tilskot.caseload_fold() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -581,16 +577,16 @@ BEGIN
 END
 $$;
 
--- One caseload fold per transaction for new applications too (0038 queued one per INSERT statement).
+-- One caseload fold per transaction for new applications too, not one per INSERT statement.
 --
--- The same O(N²) as 0047, on the registration path: every INSERT into tilskot.application wrote a
--- marker, and each marker's fold at COMMIT deleted the transaction's markers and deltas again,
--- walking every one the first fold had deleted. Registering applications one statement at a time in
--- one transaction (a script, psql) measured 0.28 s for 1 000, 0.63 s for 2 000 and 1.70 s for 4 000.
--- Now a statement writes the marker only when the transaction has none (as 0039 does for the
--- follow-up summary); the one fold takes every delta, as before. The marker table is written only
--- by these SECURITY DEFINER functions, and a fold that finds its marker gone still folds what is
--- there, so nothing a session can do keeps deltas out of the histogram.
+-- A marker per INSERT into tilskot.application would give each marker's fold at COMMIT the
+-- transaction's markers and deltas to delete again, walking every one the first fold had deleted:
+-- the same O(N²) as above, for registrations made one statement at a time in one transaction (a
+-- script, psql; docs/performance.md). So a statement writes the marker only when the transaction
+-- has none (as followup_fold_queue does for the follow-up summary); the one fold takes every
+-- delta. The marker table is written only by these SECURITY DEFINER functions, and a fold that
+-- finds its marker gone still folds what is there, so nothing a session can do keeps deltas out of
+-- the histogram.
 
 CREATE OR REPLACE FUNCTION tilskot.report_tallies_application_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -707,6 +703,8 @@ COMMENT ON VIEW tilskot.round_money IS
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- zz_ sorts these AFTER triggers after the tables' own; a refusal anywhere rolls the summaries back
+-- with the step, and each writes its own summary, so among themselves their order does not matter.
 
 -- on tilskot.appeal
 CREATE OR REPLACE TRIGGER zz_report_tallies_insert AFTER INSERT ON tilskot.appeal REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tilskot.report_tallies_case_touched();

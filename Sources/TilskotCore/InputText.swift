@@ -42,7 +42,7 @@ extension Unicode.Scalar {
 }
 
 /// Text that must give reasons (a refusal's grounds, a withdrawal, a withheld payment, …), read the
-/// way the database reads it (SQL/migrations/0052, tilskot.has_words): it has words when it holds at
+/// way the database reads it (tilskot.has_words, SQL/migrations/0001_baseline.sql): it has words when it holds at
 /// least one letter — a scalar of Unicode general category L (Lu, Ll, Lt, Lm, Lo). Tabs, line breaks,
 /// no-break spaces, zero-width spaces and other invisible characters alone are no reasons.
 public enum ReasonText {

@@ -5,11 +5,18 @@
 extension Money {
     /// "3 400 000 kr", "3 400 000,50 kr", "-25 000 kr": for tables, letters and messages.
     /// `Money.parse(m.formattedKroner, allowNegative: true) == m` for every amount.
-    public var formattedKroner: String {
+    public var formattedKroner: String { kronerNumber + " kr" }
+
+    /// "3 400 000", "3 400 000,50": the amount in kroner without the unit, for running text such as
+    /// "3 400 000 kroner" or "NOK 3 400 000".
+    public var kronerNumber: String { kronerNumber(groupSeparator: " ", decimalMark: ",") }
+
+    /// The kroner number with other marks: `(",", ".")` gives English "3,400,000.50".
+    public func kronerNumber(groupSeparator: String, decimalMark: String) -> String {
         let (kroner, ore) = ore.magnitude.quotientAndRemainder(dividingBy: 100)
-        var text = (isNegative ? "-" : "") + grouped(kroner)
-        if ore != 0 { text += "," + twoDigits(ore) }
-        return text + " kr"
+        var text = (isNegative ? "-" : "") + groupedDigits(kroner, separator: groupSeparator)
+        if ore != 0 { text += decimalMark + twoDigits(ore) }
+        return text
     }
 
     /// "135,3 mill. kr", "25 mill. kr": millions with one decimal, rounded half up (away from zero),
@@ -17,12 +24,15 @@ extension Money {
     public var formattedMillions: String { millionsNumber + " mill. kr" }
 
     /// "135,3": the number of millions alone, for running text such as "135,3 mill. kroner".
-    public var millionsNumber: String {
+    public var millionsNumber: String { millionsNumber(groupSeparator: " ", decimalMark: ",") }
+
+    /// The number of millions with other marks: `(",", ".")` gives English "1,500.5".
+    public func millionsNumber(groupSeparator: String, decimalMark: String) -> String {
         // Tenths of a million kroner = units of 100 000 kr = 10 000 000 øre.
         let (tenthsRounded, _) = (ore.magnitude + 5_000_000).quotientAndRemainder(dividingBy: 10_000_000)
         let (millions, tenth) = tenthsRounded.quotientAndRemainder(dividingBy: 10)
-        var text = (isNegative && tenthsRounded != 0 ? "-" : "") + grouped(millions)
-        if tenth != 0 { text += ",\(tenth)" }
+        var text = (isNegative && tenthsRounded != 0 ? "-" : "") + groupedDigits(millions, separator: groupSeparator)
+        if tenth != 0 { text += decimalMark + String(tenth) }
         return text
     }
 
@@ -38,17 +48,6 @@ extension Money {
         let (kroner, ore) = ore.magnitude.quotientAndRemainder(dividingBy: 100)
         return (isNegative ? "-" : "") + String(kroner) + "." + twoDigits(ore)
     }
-}
-
-/// 3400000 → "3 400 000".
-private func grouped(_ value: UInt64) -> String {
-    let digits = Array(String(value))
-    var text = ""
-    for (offset, digit) in digits.enumerated() {
-        if offset > 0 && (digits.count - offset) % 3 == 0 { text.append(" ") }
-        text.append(digit)
-    }
-    return text
 }
 
 private func twoDigits(_ value: UInt64) -> String {

@@ -152,10 +152,30 @@ struct ConnectionTests {
         #expect(error.message.contains("/nonexistent/socket"))
     }
 
-    @Test("passwords are redacted from connection strings shown to people")
+    @Test("passwords are redacted from connection strings shown to people (libpq reads the string and names the secrets)")
     func redaction() {
-        #expect(ConnectionString.redacted("postgresql://alice:s3cret@db.example/tilskot") == "postgresql://alice:***@db.example/tilskot")
-        #expect(ConnectionString.redacted("host=db password=s3cret dbname=x") == "host=db password=*** dbname=x")
-        #expect(ConnectionString.redacted("postgresql://db/x?user=a&password=s3cret&sslmode=require") == "postgresql://db/x?user=a&password=***&sslmode=require")
+        #expect(ConnectionString.redacted("postgresql://alice:s3cret@db.example/tilskot") == "user=alice password=*** dbname=tilskot host=db.example")
+        #expect(ConnectionString.redacted("host=db password=s3cret dbname=x") == "password=*** dbname=x host=db")
+        #expect(ConnectionString.redacted("postgresql://db/x?user=a&password=s3cret&sslmode=require") == "user=a password=*** dbname=x host=db sslmode=require")
+        // Forms a hand parser has to know: percent-encoded, quoted with escapes, sslpassword,
+        // spaces around "=", and a "password" that is a value, not a key.
+        for conninfo in ["postgresql://alice:s3%63ret@db/x", "host=db password = 's3c\\'ret x' dbname=x",
+                         "host=db sslpassword=s3cret", "postgresql://db/x?sslpassword=s3cret&password=s3cret"] {
+            let shown = ConnectionString.redacted(conninfo)
+            #expect(!shown.contains("s3c") && shown.contains("***"), "\(conninfo) → \(shown)")
+        }
+        #expect(ConnectionString.redacted("host=db application_name=password dbname=x") == "dbname=x host=db application_name=password")
+        #expect(ConnectionString.redacted("host='a b' dbname=x") == "dbname=x host='a b'")
+        // What libpq cannot parse is not shown at all; its message keeps keywords, not the input.
+        #expect(ConnectionString.redacted("postgresql://u:s3cret@[::1/x") == "a connection string libpq cannot parse")
+        #expect(ConnectionString.scrubbed(#"invalid percent-encoded token: "s3%zzret""#, conninfo: "postgresql://u:s3%zzret@h/x")
+                == #"invalid percent-encoded token: "…""#)
+        #expect(ConnectionString.scrubbed(#"missing "=" after "dbname" in connection info string"#, conninfo: "password = s3cret dbname")
+                == #"missing "=" after "dbname" in connection info string"#)
+        #expect(ConnectionString.scrubbed(#"missing "=" after "s3cret" in connection info string"#, conninfo: "host=h s3cret")
+                == #"missing "=" after "…" in connection info string"#)
+        // A string libpq read: the password as libpq decoded it is what a later message could hold.
+        #expect(ConnectionString.scrubbed(#"FATAL: password "s3cret" for user "u""#, conninfo: "postgresql://u:s3%63ret@h/x")
+                == #"FATAL: password "***" for user "u""#)
     }
 }

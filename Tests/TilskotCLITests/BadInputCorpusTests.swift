@@ -255,7 +255,7 @@ struct BadInputCorpusTests {
         let orgs = try CLIRunner.run(["org", "list", "--format", "csv"], database: db)
         #expect(orgs.stdout.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\")\"") && orgs.stdout.contains("'@import"), "\(orgs.stdout)")
         let json = try CLIRunner.run(["org", "show", "988077917", "--format", "json"], database: db)
-        #expect(json.stdout.contains("\"name\": \"=HYPERLINK(\\\"http://example.invalid\\\")\""), "\(json.stdout)")
+        #expect(json.stdout.contains("\"name\" : \"=HYPERLINK(\\\"http://example.invalid\\\")\""), "\(json.stdout)")
     }
 
     @Test("HTML outputs escape everything from data: the decision letter and the equality section")

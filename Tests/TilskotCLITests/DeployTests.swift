@@ -113,7 +113,7 @@ struct DeployTests {
                 UNION ALL SELECT proowner::regrole::text FROM pg_proc WHERE pronamespace = 'tilskot'::regnamespace
                 UNION ALL SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'tilskot') s
             """])
-        // The participant register (0016) has two owners of its own, NOLOGIN as well, so that row-level
+        // The participant register (13_participants.sql) has two owners of its own, NOLOGIN as well, so that row-level
         // security binds even its SECURITY DEFINER functions.
         #expect(owners.output.trimmingCharacters(in: .whitespacesAndNewlines)
                 == "tilskot_owner,tilskot_participant_owner,tilskot_participant_steward")

@@ -13,7 +13,7 @@ struct FollowUpCLITests {
     static let other = "fucli_ola"
     static let manager = "fucli_mona"
     static let finance = "fucli_fia"
-    /// Pays what `finance` attested: the payer is not the attester (SQL/migrations/0052).
+    /// Pays what `finance` attested: the payer is not the attester (SQL/schema/09_payments.sql).
     static let payer = "fucli_finn"
     static let admin = "fucli_adm"
     static let auditor = "fucli_aud"
@@ -70,14 +70,14 @@ struct FollowUpCLITests {
             (["payment", "attest", "999", "--as", finance], "there is no payment with id 999"),
             (["payment", "pay", "2", "--voucher", "V", "--as", finance], "only after it is attested"),
             (["payment", "pay", "1", "--voucher", "V", "--as", payer], "is paid"),
-            (["payment", "withhold", "2", "--reason", " ", "--as", finance], "is missing"),
+            (["payment", "withhold", "2", "--reason", " ", "--as", finance], "needs a reason"),
             (["payment", "list", "--status", "approved"], "not one of the allowed values"),
         ]),
         ("reports and closing", [
             (["followup", "receive", "JS-2021-0003", "--report-date", "2022-03-01"], "was rejected, so it has no grant"),
             (["followup", "receive", "JS-2021-0001", "--report-date", "2099-01-01"], "is in the future"),
             (["followup", "approve", "JS-2021-0001"], "has no report waiting for review"),
-            (["followup", "approve", "JS-2021-0001", "--reject"], "is missing"),
+            (["followup", "approve", "JS-2021-0001", "--reject"], "has no report waiting for review"),
             (["followup", "duty", "JS-2021-0001", "--no-account-required"], "at or above the scheme's threshold of 400 000 kr"),
             (["followup", "due", "--within", "soon"], "not a number of days"),
             (["followup", "reminders", "--date", "2099-01-01"], "in the future"),
@@ -173,7 +173,7 @@ struct FollowUpCLITests {
         #expect(try ok(["followup", "due", "--within", "30d", "--as-of", "2022-03-15", "--round", "JS/2022", "--format", "csv"])
             .stdout.split(separator: "\r\n").count == 1)
         let first = try ok(["followup", "reminders", "--format", "json", "--as", k])
-        #expect(first.stdout.contains("\"reference\": \"JS-2021-0001\"") && first.stdout.contains("\"recorded\": true"))
+        #expect(first.stdout.contains("\"reference\" : \"JS-2021-0001\"") && first.stdout.contains("\"recorded\" : true"))
         let second = try ok(["followup", "reminders", "--as", k])
         #expect(second.stdout.hasPrefix("0 reminders recorded"))
 

@@ -5,8 +5,9 @@ import TilskotCore
 import TilskotStore
 import TilskotTestSupport
 
-/// The follow-up summary (0036) is folded at COMMIT whatever a session's settings say (0039): 0036
-/// queued and ran the fold by the setting tilskot.followup_pending, which any session may set.
+/// The follow-up summary is folded at COMMIT whatever a session's settings say (followup_fold_queue,
+/// SQL/schema/14_report_summaries.sql): the setting tilskot.followup_pending, which any session may
+/// set, neither queues nor skips the fold.
 @Suite("the follow-up summary's fold at COMMIT")
 struct FollowupFoldTests {
     @Test("a session that sets tilskot.followup_pending cannot keep its payments out of the follow-up summary")
@@ -42,14 +43,14 @@ struct FollowupFoldTests {
             try owner.queryValue("SELECT coalesce(sum(planned_ore), 0)::bigint FROM tilskot.followup_tally", as: Int64.self) ?? -1
         }
 
-        // 'yes' before the change: 0036 then queued no fold at all.
+        // 'yes' before the change: a fold queued by the setting alone would not be queued at all.
         try caseworker.connection.execute("SET tilskot.followup_pending = 'yes'")
         _ = try Payments.plan(granted[0], instalments: try InstalmentSpec.parseList("100%:2021-05-01"), account: account,
                               session: caseworker)
         #expect(try planned() == 100_000_000)
         #expect(try ReportSummaryTallyTests.tableMismatches(owner).isEmpty)
 
-        // 'no' just before COMMIT: 0036's fold then returned without folding.
+        // 'no' just before COMMIT: a fold run by the setting alone would return without folding.
         let other = try db.session(as: ReportSummaryTallyTests.caseworker)
         try other.transaction {
             _ = try Payments.plan(granted[1], instalments: try InstalmentSpec.parseList("50%:2021-05-01,50%:2021-09-01"),

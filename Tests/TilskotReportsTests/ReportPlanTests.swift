@@ -80,8 +80,8 @@ struct ReportPlanTests {
         let plan = try Self.nodes(sql, parameters, c)
         let described = plan.map { "\($0.type) \($0.relation ?? "") \($0.index ?? "")" }.joined(separator: "; ")
         #expect(!plan.contains { $0.type == "Seq Scan" && $0.relation == "application" }, "\(name): \(described)")
-        // Year reports read a summary kept with every change (0032's application tally, 0035's
-        // applicant and caseload tallies, 0036's follow-up tally) or reach the year's applications
+        // Year reports read a summary kept with every change (the application, applicant, caseload and
+        // follow-up tallies of SQL/schema/14_report_summaries.sql) or reach the year's applications
         // through the round index, never the applications of every year.
         let summaries: Set<String> = ["application_tally", "applicant_tally", "caseload_tally", "followup_tally"]
         #expect(plan.contains { ($0.index ?? "").hasPrefix("application_round") || summaries.contains($0.relation ?? "") },

@@ -6,8 +6,8 @@ import TilskotReports
 import TilskotStore
 import TilskotTestSupport
 
-/// The summaries `report applicants`, `report caseload` and `report followup` read (migrations 0035
-/// and 0036) give exactly what the reports gave when they aggregated the rows themselves: after a long
+/// The summaries `report applicants`, `report caseload` and `report followup` read (SQL/schema/
+/// 14_report_summaries.sql) give exactly what the reports gave when they aggregated the rows themselves: after a long
 /// random mix of lifecycle and follow-up steps through the service layer, after plain SQL from
 /// logins with psql, after the bulk import and after the synthetic data set's set-based statements,
 /// each report's query returns the same columns and the same text in every cell as the plain query
@@ -20,9 +20,9 @@ struct ReportSummaryTallyTests {
     static let appealManager = "rst_per"
     static let finance = "rst_fia"
     static let auditor = "rst_aud"
-    /// Pays what `finance` attested: the payer is not the attester (SQL/migrations/0052).
+    /// Pays what `finance` attested: the payer is not the attester (SQL/schema/09_payments.sql).
     static let payer = "rst_finn"
-    /// Registers the appeals: the manager who registered an appeal does not decide it (0052), so the
+    /// Registers the appeals: the manager who registered an appeal does not decide it (08_appeals_withdrawals_moves.sql), so the
     /// deciders are others.
     static let appealRegistrar = "rst_ida"
     static func users(_ db: TestDatabase) throws {

@@ -5,9 +5,10 @@ import TilskotCore
 import TilskotStore
 import TilskotTestSupport
 
-/// 0038: the caseload histogram (0035) recounted once per touched case at COMMIT. The figures
-/// themselves are compared with the plain queries in ReportSummaryTallyTests; these check what the
-/// move to COMMIT could break: the order against 0044's frame, and that no session can skip it.
+/// The caseload histogram recounted once per touched case at COMMIT (14_report_summaries.sql). The
+/// figures themselves are compared with the plain queries in ReportSummaryTallyTests; these check
+/// what the fold at COMMIT could break: the order against the frame's check (07_decisions.sql), and
+/// that no session can skip it.
 @Suite("the caseload histogram recounted at commit (0038)")
 struct CaseloadAtCommitTests {
     /// Histogram rows that differ from the plain aggregate over the cases (zero rows aside).
@@ -100,7 +101,7 @@ struct CaseloadAtCommitTests {
         #expect(try Lifecycle.count(db, "caseload_touched") == 0)
     }
 
-    /// 0047 and 0048 fold a transaction once however many cases it touches (each fold after the first
+    /// A transaction is folded once however many cases it touches (each fold after the first
     /// finds its note gone; a statement writes a marker only when the transaction has none). What
     /// that could break: a fold forced mid-way must not stop later changes being folded, and a
     /// marker rolled back with a savepoint must not leave the deltas after it unfolded.

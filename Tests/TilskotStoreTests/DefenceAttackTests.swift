@@ -28,7 +28,7 @@ struct DefenceAttackTests {
         defer { db.drop() }
         let app = try id(db, try Lifecycle.register(db))
         let mona = try db.connect(asLogin: Lifecycle.mona)
-        // Assess under the group's name, then decide as herself: still her own assessment (fixed in 0040).
+        // Assess under the group's name, then decide as herself: still her own assessment (acting_user, 00_foundation.sql).
         try mona.execute("SET ROLE tilskot_manager")
         try mona.execute("INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES ($1, 5, 'grant')", [app])
         try mona.execute("RESET ROLE")
@@ -99,7 +99,7 @@ struct DefenceAttackTests {
         }
         // The lifecycle is still whole.
         #expect(try tables(db) == all)
-        // Even the owner cannot empty the case record or the audit log (0042, 0003): TRUNCATE fires no
+        // Even the owner cannot empty the case record or the audit log (00_foundation.sql): TRUNCATE fires no
         // row trigger, so each has a statement trigger; CASCADE reaches them too.
         let owner = try db.connect()
         let protected = try owner.query("""

@@ -118,7 +118,7 @@ struct DefenceRaceTests {
         defer { db.drop() }
         let owner = try db.connect()
         // fia plans (and may pay what she planned), frid attests: the attester is neither the planner
-        // nor a payer (SQL/migrations/0052), so the racers fia and finn may both pay what frid attested.
+        // nor a payer (SQL/schema/09_payments.sql), so the racers fia and finn may both pay what frid attested.
         let fia = try db.connect(asLogin: FollowUp.fia)
         let frid = try db.connect(asLogin: FollowUp.frid)
         var last: [Int64] = [], overAttested: [(Int64, Int64)] = []

@@ -87,7 +87,7 @@ struct DefenceStateMachineTests {
             case .failure(let error):
                 refused += 1
                 // Ours (23T…, 42T…: e.g. 42T05, a self-assignment of a case that has had a grant,
-                // SQL/migrations/0051) or PostgreSQL's own rule and input classes.
+                // SQL/schema/06_assessment.sql) or PostgreSQL's own rule and input classes.
                 if !["23", "42", "22"].contains(String(error.sqlState.prefix(2))) {
                     unexpected.append("step \(step) (seed \(seed)), \(person): \(sql.prefix(60)) → \(error)")
                 }

@@ -35,7 +35,7 @@ struct DefinerInventoryTests {
             #expect(path.last == "pg_temp", "\(name): search_path \(path) does not end with pg_temp")
             #expect(path.allSatisfy { ["tilskot", "pg_catalog", "pg_temp"].contains($0) }, "\(name): search_path \(path)")
             // Every temporary relation a definer function names is one it creates itself in the same
-            // call, or the import's staging, which it first proves to be the import's own (0049).
+            // call, or the import's staging, which it first proves to be the import's own (import_require_own_staging, 04_applications.sql).
             let source = try f.string("prosrc")
             let named = Set(matches(of: #"pg_temp\.([a-z_]+)"#, in: source))
             let created = Set(matches(of: #"CREATE TEMPORARY TABLE (?:IF NOT EXISTS )?([a-z_]+)"#, in: source))
@@ -155,8 +155,8 @@ struct DefinerInventoryTests {
         #expect(try kari.queryValue(insert, [round, stavanger, "Earlier"], as: String.self) == "JS-2021-0002")
         try kari.execute("BEGIN")
         #expect(try kari.queryValue(insert, [round, oslo, "Open"], as: String.self) == "JS-2021-0003")
-        // kari stays in her transaction; ola must not wait for her (before 0049 he waited on the
-        // scheme-year's reference_counter row until she ended).
+        // kari stays in her transaction; ola must not wait for her (reference numbers come from the
+        // round's sequence, which holds no lock until COMMIT: 04_applications.sql).
         try ola.execute("SET lock_timeout = '2s'")
         #expect(try ola.queryValue(insert, [round, stavanger, "Second"], as: String.self) == "JS-2021-0004")
         try kari.execute("ROLLBACK")

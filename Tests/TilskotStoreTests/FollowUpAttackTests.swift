@@ -66,7 +66,7 @@ struct FollowUpAttackTests {
         try owner.executeScript("SET session_replication_role = origin")
         let first = try #require(try owner.queryValue("SELECT id FROM tilskot.payment WHERE application_id = $1 AND instalment = 1", [app], as: Int64.self))
         // fia planned the first instalment, so finn attests it (the attester is not the planner) and
-        // fia, the planner, pays it (the payer is not the attester): SQL/migrations/0052.
+        // fia, the planner, pays it (the payer is not the attester): SQL/schema/09_payments.sql.
         let finn = try db.connect(asLogin: FollowUp.finn)
         try finn.execute("INSERT INTO tilskot.payment_event (payment_id, kind) VALUES ($1, 'attest')", [first])
         expectSQLError("23T20", "would bring the payments on \(reference) to 1 200 000 kr, 200 000 kr over its grant") {

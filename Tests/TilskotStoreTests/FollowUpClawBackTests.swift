@@ -13,7 +13,7 @@ struct FollowUpClawBackTests {
         defer { db.drop() }
         let reference = try FollowUp.granted(db, amount: "1 000 000")
         let planned = try FollowUp.plan(db, reference)
-        // fia attests, finn pays (the payer is not the attester, SQL/migrations/0052).
+        // fia attests, finn pays (the payer is not the attester, SQL/schema/09_payments.sql).
         _ = try Payments.attest([planned[0].id], session: try db.session(as: FollowUp.fia))
         _ = try Payments.pay([planned[0].id], voucher: "B-1", date: try CalendarDate("2021-05-03"), session: try db.session(as: FollowUp.finn))
         let mona = try db.session(as: FollowUp.mona)
@@ -21,7 +21,7 @@ struct FollowUpClawBackTests {
         expectRefused("is not a manager") {
             _ = try ClawBacks.demand(reference, amount: Money(kroner: 1), reasons: "x", due: due, session: try db.session(as: FollowUp.kari))
         }
-        expectRefused("statement of reasons for demanding repayment from \(reference) is missing") {
+        expectRefused("a demand for repayment from \(reference) must state its reasons") {
             _ = try ClawBacks.demand(reference, amount: Money(kroner: 1), reasons: " ", due: due, session: mona)
         }
         expectRefused("has been paid 500 000 kr") {

@@ -100,7 +100,7 @@ enum FollowUp {
     }
 
     /// Plans the whole grant in one instalment (kari), attests it (fia) and pays it (finn: the payer
-    /// is not the attester, SQL/migrations/0052).
+    /// is not the attester, SQL/schema/09_payments.sql).
     static func paidInFull(_ db: TestDatabase, _ reference: ApplicationReference) throws -> PaymentRecord {
         let planned = try plan(db, reference, "100%:2021-05-01")
         _ = try Payments.attest(planned.map(\.id), session: try db.session(as: fia))

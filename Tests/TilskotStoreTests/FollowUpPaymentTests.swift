@@ -101,7 +101,7 @@ struct FollowUpPaymentTests {
         let run = try Payments.run(date: try CalendarDate("2021-05-01"), session: try db.session(as: FollowUp.fia))
         #expect(run.map(\.paymentReference) == ["\(byPer)/1"])
         #expect(try Payments.run(date: try CalendarDate("2021-04-30"), session: try db.session(as: FollowUp.fia)).isEmpty)
-        // The attester does not approve the payment of what she attested (SQL/migrations/0052); finn pays.
+        // The attester does not approve the payment of what she attested (SQL/schema/09_payments.sql); finn pays.
         expectRefused("fu_fia attested instalment 1 of \(byPer) (150 000 kr, due 2021-05-01) and cannot also approve its payment") {
             _ = try Payments.pay([planned[0].id], voucher: "B-1", date: try CalendarDate("2021-05-03"), session: try db.session(as: FollowUp.fia))
         }
@@ -146,7 +146,7 @@ struct FollowUpPaymentTests {
         let planned = try FollowUp.plan(db, reference)
         let fia = try db.session(as: FollowUp.fia)
         _ = try Payments.attest([planned[1].id], session: fia)
-        expectRefused("the reason for withholding payment \(planned[1].id) is missing") { _ = try Payments.withhold(planned[1].id, reason: " ", session: fia) }
+        expectRefused("withholding instalment 2 of \(reference) (500 000 kr, due 2021-09-01) needs a reason") { _ = try Payments.withhold(planned[1].id, reason: " ", session: fia) }
         expectRefused("neither in finance nor a manager") {
             _ = try Payments.withhold(planned[1].id, reason: "rapport manglar", session: try db.session(as: FollowUp.kari))
         }

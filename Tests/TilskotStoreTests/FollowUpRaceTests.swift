@@ -83,7 +83,7 @@ struct FollowUpRaceTests {
         // slipped in with triggers off (so both fit no plan check): only one of them may be attested.
         let owner = try db.connect()
         // fia plans the first instalment and frid attests it (the attester is not the planner,
-        // SQL/migrations/0052); the racers fia and finn planned none of the slipped-in ones.
+        // SQL/schema/09_payments.sql); the racers fia and finn planned none of the slipped-in ones.
         let fia = try db.connect(asLogin: FollowUp.fia)
         let frid = try db.connect(asLogin: FollowUp.frid)
         var pairs: [(Int64, Int64)] = []

@@ -181,7 +181,7 @@ struct FollowUpReportTests {
         let fia = try db.session(as: FollowUp.fia)
         _ = try Payments.attest([planned[0].id], session: fia)
         expectRefused("is still attested") { _ = try Closing.close(reference, session: mona) }
-        // finn pays what fia attested (the payer is not the attester, SQL/migrations/0052).
+        // finn pays what fia attested (the payer is not the attester, SQL/schema/09_payments.sql).
         _ = try Payments.pay([planned[0].id], voucher: "B-1", date: try CalendarDate("2021-05-03"), session: try db.session(as: FollowUp.finn))
         _ = try Payments.withhold(planned[1].id, reason: "Prosjektet brukte mindre", session: fia)
         expectRefused("is not a manager") { _ = try Closing.close(reference, session: kari) }

@@ -5,9 +5,10 @@ import TilskotCore
 import TilskotStore
 import TilskotTestSupport
 
-/// The frame checked under the round's row lock at COMMIT (SQL/migrations/0044), the tally kept per
-/// row (0045), the cheaper one-line triggers (0046) and the race that measures them: what changed
-/// for speed must hold every rule it held before.
+/// The frame checked under the round's row lock at COMMIT (decision_within_frame,
+/// SQL/schema/07_decisions.sql), the tally kept per row (14_report_summaries.sql), the one-line
+/// triggers that read their column directly (01_reference.sql) and the race that measures them:
+/// what is built for speed must hold every rule.
 @Suite("the frame at commit, the per-row tally and the one-line triggers (issue 7, deciders)")
 struct FrameAtCommitTests {
     func id(_ db: TestDatabase, _ reference: ApplicationReference) throws -> Int64 {

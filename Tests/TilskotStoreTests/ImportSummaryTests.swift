@@ -7,7 +7,7 @@ import TilskotTestSupport
 
 /// The sums the database maintains so that reports at a million applications read one row instead
 /// of the history — round.granted_ore (kept by the decision trigger), round.frame_ore (kept by the
-/// frame-adjustment trigger) and the application tally (0032) — stay equal to the plain aggregates over the rows they summarise,
+/// frame-adjustment trigger) and the application tally (14_report_summaries.sql) — stay equal to the plain aggregates over the rows they summarise,
 /// after a long random mix of imports, assessments, decisions, appeals, withdrawals, moves and frame
 /// adjustments, refusals included.
 @Suite("maintained summaries at scale")
@@ -17,7 +17,7 @@ struct ImportSummaryTests {
     static let manager = "sum_mona"
     static let appealManager = "sum_per"
     /// Registers the appeals, so that both managers may decide them: the manager who registered an
-    /// appeal does not decide it (SQL/migrations/0052).
+    /// appeal does not decide it (SQL/schema/08_appeals_withdrawals_moves.sql).
     static let appealRegistrar = "sum_ida"
     struct Mismatch: Error, CustomStringConvertible {
         var description: String
@@ -60,7 +60,7 @@ struct ImportSummaryTests {
         }
     }
 
-    /// Tally rows (0032) that differ from the plain aggregate over applications and current decisions.
+    /// Tally rows (application_tally) that differ from the plain aggregate over applications and current decisions.
     static func tallyMismatches(_ c: Connection) throws -> [String] {
         try c.query("""
             WITH plain AS (

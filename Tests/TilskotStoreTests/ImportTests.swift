@@ -126,7 +126,7 @@ struct ImportTests {
                 && text.contains("line 3: external_ref: Q-1 is also on line 2")
                 && text.contains("line 4: orgnr: Jobbsjansen 2021 accepts applications from municipality only, and Laget (988077917) is given as voluntary")
                 && text.contains("line 4: amount: the amount applied for cannot be negative (-5)")
-                && text.contains("line 4: received: 2022-02-01 is outside the window of Jobbsjansen 2021 (2021-01-04 to 2021-03-01)")
+                && text.contains("line 4: received: Jobbsjansen 2021 takes applications from 2021-01-04 to 2021-03-01, and 2022-02-01 is outside that window")
                 && text.contains("line 5: org_name: organisation 123456785 is not registered")
                 && !text.contains("line 2:")
         }
@@ -134,7 +134,7 @@ struct ImportTests {
         #expect(try referenceNumbersDrawn(db) == numbersBefore)
     }
 
-    /// How far each round's reference sequence has gone (0049): a refused or dry import draws none.
+    /// How far each round's reference sequence has gone (03_schemes_and_rounds.sql): a refused or dry import draws none.
     func referenceNumbersDrawn(_ db: TestDatabase) throws -> [String] {
         let c = try db.connect()
         let sequences = try c.query("SELECT relname FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace AND relname ~ '^round_[0-9]+_reference$' ORDER BY 1")

@@ -67,7 +67,7 @@ struct IntegrityCheckTests {
             "reports: the application summary (summary, trend, geography) is what its applications and decisions add up to",
             "reports: the caseload histogram (caseload) is what the cases add up to",
             "reports: the follow-up summary (followup) is what the payments, claw-backs and reports add up to",
-            // lc_fia planned, attested (and the instalment is paid): the duties kept apart (0052).
+            // lc_fia planned, attested (and the instalment is paid): the duties kept apart (09_payments.sql).
             "payments: no instalment is attested by its decider or planner, or paid by its attester",
         ], "\(tampered.output)")
         #expect(tampered.output.contains("\(decided): 600000000 øre out of 500000000"))

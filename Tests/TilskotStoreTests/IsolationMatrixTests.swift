@@ -23,7 +23,7 @@ import TilskotTestSupport
 /// (or rounds) afterwards, holds. All 14 races run at once on one database, each on its own thread
 /// with its own scheme, rounds and cases, so the 126 runs take a few seconds.
 ///
-/// The guard of 0050 is what makes the stale-snapshot orders fail. To see the attacks succeed
+/// The case guard (SQL/schema/05_case_guard.sql) is what makes the stale-snapshot orders fail. To see the attacks succeed
 /// without it, run the suite with TILSKOT_ISOLATION_WITHOUT_GUARD=1: the test database then has the
 /// a0_case_guard triggers disabled, and the breach rows fail (that is the "seen to fail" proof; the
 /// frame, appeal and move rows pass either way, because their writers already change a shared row).
@@ -36,7 +36,7 @@ struct IsolationMatrixTests {
         let db = try FollowUp.database()
         defer { db.drop() }
         if ProcessInfo.processInfo.environment["TILSKOT_ISOLATION_WITHOUT_GUARD"] == "1" {
-            // The control run: the same races without 0050's guard (see the suite's comment).
+            // The control run: the same races without the case guard (see the suite's comment).
             try db.connect().executeScript("""
                 DO $$ DECLARE t regclass; BEGIN
                   FOR t IN SELECT tgrelid::regclass FROM pg_trigger WHERE tgname = 'a0_case_guard' LOOP
@@ -91,7 +91,7 @@ struct IsolationMatrixTests {
              ORDER BY 1
             """)
         let tables = try rows.map { try $0.string("tbl") }
-        // Participants (0016) are written only by their own functions, and no case rule reads them.
+        // Participants (13_participants.sql) are written only by their own functions, and no case rule reads them.
         let exempt: Set<String> = ["participant"]
         #expect(tables.count >= 12, "\(tables)")
         for row in rows where !exempt.contains(try row.string("tbl")) {

@@ -229,7 +229,7 @@ struct LifecycleAttackTests {
             expectSQLError("42501") { try c.execute("INSERT INTO tilskot.withdrawal (application_id, reason) VALUES ($1, 'x')", [app]) }
             expectSQLError("42501") { try c.execute("INSERT INTO tilskot.scheme (code, name, applicant_kinds, reference_prefix) VALUES ('XX', 'x', '{other}', 'XX')") }
         }
-        // The rounds' reference sequences (0049) are the owner's alone: nobody draws, rewinds or reads one.
+        // The rounds' reference sequences (03_schemes_and_rounds.sql) are the owner's alone: nobody draws, rewinds or reads one.
         let sequence = try #require(try db.connect().queryValue(
             "SELECT relname::text FROM pg_class WHERE relnamespace = 'tilskot'::regnamespace AND relname ~ '^round_[0-9]+_reference$' LIMIT 1",
             as: String.self))

@@ -45,7 +45,7 @@ struct LifecycleServiceTests {
         #expect(again.alreadyRegistered)
         #expect(again.reference == "JS-2021-0001")
         #expect(try Lifecycle.count(db, "application") == before)
-        expectRefused("already registered as JS-2021-0001 for organisation 958935420") {
+        expectRefused("external reference PORTAL-1 is already registered as JS-2021-0001") {
             _ = try Applications.register(
                 .init(round: Lifecycle.round, organisation: Lifecycle.stavanger, title: "x", amount: Money(kroner: 1),
                       received: try CalendarDate("2021-02-02"), externalRef: "PORTAL-1"), session: try db.session(as: Lifecycle.kari))
@@ -216,7 +216,7 @@ struct LifecycleServiceTests {
         expectRefused("only members of tilskot_manager can register appeals") {
             _ = try Appeals.register(reference, received: try CalendarDate("2021-04-10"), grounds: "x", session: try db.session(as: Lifecycle.kari))
         }
-        // per registers the appeal, so per may not decide it (four-eyes, SQL/migrations/0052); mona, who
+        // per registers the appeal, so per may not decide it (four-eyes, SQL/schema/08_appeals_withdrawals_moves.sql); mona, who
         // made the appealed decision, may (fvl. § 33: the body that decided reviews it first).
         let per = try db.session(as: Lifecycle.per)
         let appeal = try Appeals.register(reference, received: try CalendarDate("2021-05-02"), grounds: "For lite",
@@ -246,7 +246,7 @@ struct LifecycleServiceTests {
         defer { db.drop() }
         let kari = try db.session(as: Lifecycle.kari)
         let reference = try Lifecycle.assessed(db)
-        expectRefused("the reason for withdrawing \(reference) is missing") { _ = try Applications.withdraw(reference, reason: "  ", session: kari) }
+        expectRefused("withdrawing \(reference) needs a reason") { _ = try Applications.withdraw(reference, reason: "  ", session: kari) }
         let item = try Applications.withdraw(reference, reason: "Søkjar trekte søknaden 2021-03-02", session: kari)
         #expect(item.status == .withdrawn)
         expectRefused("was withdrawn and cannot be decided") {

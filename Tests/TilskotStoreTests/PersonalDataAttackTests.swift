@@ -8,7 +8,7 @@ import TilskotTestSupport
 /// Issue 14, breaches 5–7, through psql as the people the rules constrain: reads of participant
 /// data leave a trace no rollback removes, refusals name no stored value, the aggregate report
 /// cannot be undone by subtracting what the caller may read, and need to know is given by a
-/// manager, never taken (SQL/migrations/0051_personal_data_traced_and_given.sql).
+/// manager, never taken (SQL/schema/13_participants.sql, 06_assessment.sql).
 @Suite("personal data: traces a rollback cannot remove, suppression against insiders, need to know given not taken")
 struct PersonalDataAttackTests {
     struct Seeded: RandomNumberGenerator {

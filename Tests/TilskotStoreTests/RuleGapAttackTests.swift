@@ -6,7 +6,8 @@ import TilskotStore
 import TilskotTestSupport
 
 /// Issue 14: breach 8 and the "also seen" gaps, attacked through plain SQL as the person who would
-/// break each rule (SQL/migrations/0052). Each was seen to succeed on 8d3dbba's code.
+/// break each rule (has_words in SQL/migrations/0001_baseline.sql; 00_foundation.sql, 08, 09).
+/// Each was seen to succeed on 8d3dbba's code.
 @Suite("rule gaps under attack: reasons without words, payment and appeal four-eyes, infinite dates, audit reasons")
 struct RuleGapAttackTests {
     /// Texts that are there but are no reasons: a tab and line break, a zero-width space, a no-break

@@ -8,7 +8,7 @@ import TilskotStore
 /// board on which people with immigrant background are represented; `neither` rows with grants show
 /// where that needs checking.
 public enum ApplicantsQuery {
-    /// Read from the summaries kept with every change (SQL/migrations/0032 and 0035), not from the
+    /// Read from the summaries kept with every change (SQL/schema/14_report_summaries.sql), not from the
     /// applications: application_tally gives the applications, grants and sums per round and applicant
     /// profile, applicant_tally how many organisations of each profile applied in each round. A round
     /// is one scheme-year, so a scheme's rounds of the year have no applicant counted twice.

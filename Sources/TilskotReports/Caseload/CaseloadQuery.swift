@@ -8,7 +8,7 @@ import TilskotStore
 /// A case belongs to the caseworker of its latest assignment, else to the author of its assessment in
 /// force, else to "(unassigned)".
 ///
-/// Read from tilskot.caseload_tally (SQL/migrations/0035), kept with every change: per round,
+/// Read from tilskot.caseload_tally (SQL/schema/14_report_summaries.sql), kept with every change: per round,
 /// caseworker, status and days to the first decision, how many cases and their appeals. A median
 /// does not add up, so it is read off the histogram: with n decided cases ordered by days, the
 /// values at positions ⌊(n−1)/2⌋ and ⌈(n−1)/2⌉ (0-based, found by the cumulative counts) and

@@ -62,7 +62,7 @@ extension EqualitySection {
             columns: words.schemeTableColumns,
             numeric: [false, true, true, true, true, true],
             rows: figures.schemes.map { s in
-                [s.name, money(s.frameOre), String(s.applications), String(s.granted + s.partiallyGranted),
+                [s.name, money(s.frameOre), language.count(s.applications), language.count(s.granted + s.partiallyGranted),
                  money(s.grantedOre), s.frameOre == 0 ? "" : language.shortPercent(Double(s.grantedOre) * 100 / Double(s.frameOre))]
             })
         let counties = figures.counties.filter { $0.applications > 0 }
@@ -71,7 +71,7 @@ extension EqualitySection {
             columns: words.countyTableColumns,
             numeric: [false, true, true, true],
             rows: counties.map { c in
-                [words.countyLabel(c), String(c.applications), String(c.grants), money(c.grantedOre)]
+                [words.countyLabel(c), language.count(c.applications), language.count(c.grants), money(c.grantedOre)]
             })
         self.tables = [schemeTable, countyTable]
         self.charts = [

@@ -89,45 +89,46 @@ struct EqualityWords {
 
     func outcomes(_ s: EqualityQuery.SchemeFigures) -> String {
         let n = s.applications
+        let c = language.count
         switch language {
         case .nn:
             if n == 0 { return "\(funder) fekk ingen søknader i \(year)." }
-            let received = "\(funder) fekk \(n) \(n == 1 ? "søknad" : "søknader")"
+            let received = "\(funder) fekk \(c(n)) \(n == 1 ? "søknad" : "søknader")"
             if s.granted == n { return n == 1 ? "\(received), og han vart innvilga." : "\(received), og alle vart innvilga." }
             let parts = [
-                s.granted > 0 ? "\(s.granted) vart innvilga" : nil,
-                s.partiallyGranted > 0 ? "\(s.partiallyGranted) vart delvis innvilga" : nil,
-                s.rejected > 0 ? "\(s.rejected) fekk avslag" : nil,
-                s.dismissed > 0 ? "\(s.dismissed) vart \(s.dismissed == 1 ? "avvist" : "avviste")" : nil,
-                s.withdrawn > 0 ? "\(s.withdrawn) vart \(s.withdrawn == 1 ? "trekt" : "trekte")" : nil,
-                s.pending > 0 ? "\(s.pending) er ikkje \(s.pending == 1 ? "avgjord" : "avgjorde") enno" : nil,
+                s.granted > 0 ? "\(c(s.granted)) vart innvilga" : nil,
+                s.partiallyGranted > 0 ? "\(c(s.partiallyGranted)) vart delvis innvilga" : nil,
+                s.rejected > 0 ? "\(c(s.rejected)) fekk avslag" : nil,
+                s.dismissed > 0 ? "\(c(s.dismissed)) vart \(s.dismissed == 1 ? "avvist" : "avviste")" : nil,
+                s.withdrawn > 0 ? "\(c(s.withdrawn)) vart \(s.withdrawn == 1 ? "trekt" : "trekte")" : nil,
+                s.pending > 0 ? "\(c(s.pending)) er ikkje \(s.pending == 1 ? "avgjord" : "avgjorde") enno" : nil,
             ].compactMap { $0 }
             return "\(received): \(language.list(parts))."
         case .nb:
             if n == 0 { return "\(funder) fikk ingen søknader i \(year)." }
-            let received = "\(funder) fikk \(n) \(n == 1 ? "søknad" : "søknader")"
+            let received = "\(funder) fikk \(c(n)) \(n == 1 ? "søknad" : "søknader")"
             if s.granted == n { return n == 1 ? "\(received), og den ble innvilget." : "\(received), og alle ble innvilget." }
             let parts = [
-                s.granted > 0 ? "\(s.granted) ble innvilget" : nil,
-                s.partiallyGranted > 0 ? "\(s.partiallyGranted) ble delvis innvilget" : nil,
-                s.rejected > 0 ? "\(s.rejected) fikk avslag" : nil,
-                s.dismissed > 0 ? "\(s.dismissed) ble avvist" : nil,
-                s.withdrawn > 0 ? "\(s.withdrawn) ble trukket" : nil,
-                s.pending > 0 ? "\(s.pending) er ikke avgjort ennå" : nil,
+                s.granted > 0 ? "\(c(s.granted)) ble innvilget" : nil,
+                s.partiallyGranted > 0 ? "\(c(s.partiallyGranted)) ble delvis innvilget" : nil,
+                s.rejected > 0 ? "\(c(s.rejected)) fikk avslag" : nil,
+                s.dismissed > 0 ? "\(c(s.dismissed)) ble avvist" : nil,
+                s.withdrawn > 0 ? "\(c(s.withdrawn)) ble trukket" : nil,
+                s.pending > 0 ? "\(c(s.pending)) er ikke avgjort ennå" : nil,
             ].compactMap { $0 }
             return "\(received): \(language.list(parts))."
         case .en:
             if n == 0 { return "\(funder) received no applications in \(year)." }
-            let received = "\(funder) received \(n) \(n == 1 ? "application" : "applications")"
+            let received = "\(funder) received \(c(n)) \(n == 1 ? "application" : "applications")"
             if s.granted == n { return n == 1 ? "\(received), and it was granted." : "\(received), and all were granted." }
             let verb = { (k: Int) in k == 1 ? "was" : "were" }
             let parts = [
-                s.granted > 0 ? "\(s.granted) \(verb(s.granted)) granted" : nil,
-                s.partiallyGranted > 0 ? "\(s.partiallyGranted) \(verb(s.partiallyGranted)) partly granted" : nil,
-                s.rejected > 0 ? "\(s.rejected) \(verb(s.rejected)) rejected" : nil,
-                s.dismissed > 0 ? "\(s.dismissed) \(verb(s.dismissed)) dismissed" : nil,
-                s.withdrawn > 0 ? "\(s.withdrawn) \(verb(s.withdrawn)) withdrawn" : nil,
-                s.pending > 0 ? "\(s.pending) \(s.pending == 1 ? "is" : "are") not yet decided" : nil,
+                s.granted > 0 ? "\(c(s.granted)) \(verb(s.granted)) granted" : nil,
+                s.partiallyGranted > 0 ? "\(c(s.partiallyGranted)) \(verb(s.partiallyGranted)) partly granted" : nil,
+                s.rejected > 0 ? "\(c(s.rejected)) \(verb(s.rejected)) rejected" : nil,
+                s.dismissed > 0 ? "\(c(s.dismissed)) \(verb(s.dismissed)) dismissed" : nil,
+                s.withdrawn > 0 ? "\(c(s.withdrawn)) \(verb(s.withdrawn)) withdrawn" : nil,
+                s.pending > 0 ? "\(c(s.pending)) \(s.pending == 1 ? "is" : "are") not yet decided" : nil,
             ].compactMap { $0 }
             return "\(received): \(language.list(parts))."
         }

@@ -11,10 +11,10 @@ public enum ReportLanguage: String, CaseIterable, Sendable {
         let millions = money.ore.magnitude >= 100_000_000
         switch self {
         case .nn, .nb:
-            return millions ? money.millionsNumber + " mill. kroner" : String(money.formattedKroner.dropLast(3)) + " kroner"
+            return millions ? money.millionsNumber + " mill. kroner" : money.kronerNumber + " kroner"
         case .en:
-            return millions ? "NOK " + money.millionsNumber.replacingOccurrences(of: ",", with: ".") + " million"
-                            : "NOK " + String(money.formattedKroner.dropLast(3)).replacingOccurrences(of: " ", with: ",")
+            return millions ? "NOK " + money.millionsNumber(groupSeparator: ",", decimalMark: ".") + " million"
+                            : "NOK " + money.kronerNumber(groupSeparator: ",", decimalMark: ".")
         }
     }
 
@@ -23,11 +23,16 @@ public enum ReportLanguage: String, CaseIterable, Sendable {
         let millions = money.ore.magnitude >= 100_000_000
         switch self {
         case .nn, .nb:
-            return millions ? money.formattedMillions : String(money.formattedKroner.dropLast(3)) + " kr"
+            return millions ? money.formattedMillions : money.formattedKroner
         case .en:
-            return millions ? "NOK " + money.millionsNumber.replacingOccurrences(of: ",", with: ".") + "m"
-                            : "NOK " + String(money.formattedKroner.dropLast(3)).replacingOccurrences(of: " ", with: ",")
+            return millions ? "NOK " + money.millionsNumber(groupSeparator: ",", decimalMark: ".") + "m"
+                            : "NOK " + money.kronerNumber(groupSeparator: ",", decimalMark: ".")
         }
+    }
+
+    /// A count in running text and tables: "12 345" (nn, nb), "12,345" (en).
+    public func count(_ n: Int) -> String {
+        groupedDigits(n, separator: self == .en ? "," : " ")
     }
 
     /// "99,7 prosent" / "99.7 per cent".

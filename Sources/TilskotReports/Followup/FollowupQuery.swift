@@ -7,8 +7,8 @@ import TilskotStore
 ///
 /// Built on the follow-up module (issue 5), with the definitions of its view tilskot.grant_money (one
 /// row per current grant) and the tables report_duty and recipient_report, but read from the
-/// summaries kept with every change: the grants and the sum granted from application_tally (0032),
-/// the money after the decision and the reports from followup_tally (0036), whose open reports are
+/// summaries kept with every change: the grants and the sum granted from application_tally,
+/// the money after the decision and the reports from followup_tally (both SQL/schema/14_report_summaries.sql), whose open reports are
 /// split into due and overdue by their due date here, because that depends on the day. A database
 /// without the follow-up module gets a sentence saying so instead of a report.
 public enum FollowupQuery {

@@ -6,7 +6,7 @@ import TilskotStore
 /// applications, grants and amounts per county or municipality.
 ///
 /// An organisation's kommunenummer is placed in the chosen county division through the reference
-/// table of migration 0021 (tilskot.municipality_ref, the same rows as TilskotCore's
+/// table tilskot.municipality_ref (SQL/migrations/0001_baseline.sql, the same rows as TilskotCore's
 /// MunicipalityTable): 2021 data in the 2024 division puts 3005 Drammen (30 Viken) in 33 Buskerud,
 /// 3807 Skien (38 Vestfold og Telemark) in 40 Telemark, 5401 Tromsø (54 Troms og Finnmark) in 55 Troms.
 /// The mapping is by municipality, never by county, because Viken, Vestfold og Telemark and Troms og

@@ -1,3 +1,4 @@
+import Foundation
 import TilskotCore
 import TilskotStore
 
@@ -5,7 +6,7 @@ import TilskotStore
 ///
 /// Organisation ids are `NO-BRC-<organisation number>` (Brønnøysundregistrene, org-id.guide);
 /// grant ids are the funder's 360Giving prefix and the application reference. Amounts are kroner
-/// (NOK) as numbers. `amountDisbursed` appears when payments have been made.
+/// (NOK) as exact numbers. Written through `JSONOutput` (keys sorted, as in every JSON tilskot writes). `amountDisbursed` appears when payments have been made.
 public struct Giving360Export: Sendable {
     public struct Funder: Sendable, Equatable {
         public var orgnr: String
@@ -38,44 +39,82 @@ public struct Giving360Export: Sendable {
         self.funder = funder
     }
 
-    /// Kroner as a JSON number: "4800000", or "4800000.50" when there are øre.
+    /// Kroner as text for the CSV: "4800000", or "4800000.50" when there are øre.
     static func number(_ ore: Int64) -> String {
         let money = Money(ore: ore)
         return ore % 100 == 0 ? String(ore / 100) : money.decimalKroner
     }
 
+    /// Kroner as an exact JSON number (4800000, 4800000.5): øre / 100 as a Decimal, never a Double.
+    static func kroner(_ ore: Int64) -> Decimal { Decimal(ore) / 100 }
+
     func description(_ g: Giving360Query.Grant) -> String {
         "\(g.title). Tilskot frå \(g.schemeName) \(g.year) til \(g.organisation)."
     }
 
-    func grant(_ g: Giving360Query.Grant) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("id", .string("\(funder.idPrefix)-\(g.reference)")),
-            ("title", .string(g.title)),
-            ("description", .string(description(g))),
-            ("currency", .string("NOK")),
-            ("amountAppliedFor", .number(Self.number(g.appliedOre))),
-            ("amountAwarded", .number(Self.number(g.grantedOre))),
-        ]
-        if let paid = g.paidOre, paid > 0 { pairs.append(("amountDisbursed", .number(Self.number(paid)))) }
-        pairs += [
-            ("awardDate", .string(g.awardDate)),
-            ("recipientOrganization", .array([.object([
-                ("id", .string("NO-BRC-\(g.orgnr)")), ("name", .string(g.organisation)),
-            ] + (g.municipalityName.map { [("addressLocality", JSONValue.string($0)), ("addressCountry", .string("Norway"))] } ?? []))])),
-            ("fundingOrganization", .array([.object([("id", .string("NO-BRC-\(funder.orgnr)")), ("name", .string(funder.name))])])),
-            ("grantProgramme", .array([.object([("code", .string(g.scheme)), ("title", .string("\(g.schemeName) \(g.year)"))]
-                                               + (g.schemeGoal.map { [("description", JSONValue.string($0))] } ?? []))])),
-        ]
-        if let code = g.municipality, let name = g.municipalityName {
-            var location: [(String, JSONValue)] = [("id", .string("NO-KOMMUNE-\(code)")), ("name", .string(name)),
-                                                   ("countryCode", .string("NO")), ("geoCode", .string(code)),
-                                                   ("geoCodeType", .string("kommunenummer (SSB 131)"))]
-            if let county = g.countyName { location.append(("description", .string("\(name) kommune, \(county)"))) }
-            pairs.append(("beneficiaryLocation", .array([.object(location)])))
+    /// A grant package of the standard: `{"grants": [...], "version": "1.4"}`.
+    struct Package: Encodable {
+        var grants: [Grant]
+        var version = "1.4"
+    }
+
+    /// One grant with the standard's field names. An optional that is nil is left out, as the
+    /// standard wants for a field that does not apply (no `amountDisbursed` before a payment).
+    struct Grant: Encodable {
+        struct Organisation: Encodable {
+            var id: String
+            var name: String
+            var addressLocality: String?
+            var addressCountry: String?
         }
-        pairs.append(("dateModified", .string(g.modified)))
-        return .object(pairs)
+
+        struct Programme: Encodable {
+            var code: String
+            var title: String
+            var description: String?
+        }
+
+        struct Location: Encodable {
+            var id: String
+            var name: String
+            var countryCode: String
+            var geoCode: String
+            var geoCodeType: String
+            var description: String?
+        }
+
+        var id: String
+        var title: String
+        var description: String
+        var currency = "NOK"
+        var amountAppliedFor: Decimal
+        var amountAwarded: Decimal
+        var amountDisbursed: Decimal?
+        var awardDate: String
+        var recipientOrganization: [Organisation]
+        var fundingOrganization: [Organisation]
+        var grantProgramme: [Programme]
+        var beneficiaryLocation: [Location]?
+        var dateModified: String
+    }
+
+    func grant(_ g: Giving360Query.Grant) -> Grant {
+        var location: [Grant.Location]?
+        if let code = g.municipality, let name = g.municipalityName {
+            location = [Grant.Location(id: "NO-KOMMUNE-\(code)", name: name, countryCode: "NO", geoCode: code,
+                                       geoCodeType: "kommunenummer (SSB 131)",
+                                       description: g.countyName.map { "\(name) kommune, \($0)" })]
+        }
+        return Grant(
+            id: "\(funder.idPrefix)-\(g.reference)", title: g.title, description: description(g),
+            amountAppliedFor: Self.kroner(g.appliedOre), amountAwarded: Self.kroner(g.grantedOre),
+            amountDisbursed: g.paidOre.flatMap { $0 > 0 ? Self.kroner($0) : nil }, awardDate: g.awardDate,
+            recipientOrganization: [Grant.Organisation(id: "NO-BRC-\(g.orgnr)", name: g.organisation,
+                                                       addressLocality: g.municipalityName,
+                                                       addressCountry: g.municipalityName == nil ? nil : "Norway")],
+            fundingOrganization: [Grant.Organisation(id: "NO-BRC-\(funder.orgnr)", name: funder.name)],
+            grantProgramme: [Grant.Programme(code: g.scheme, title: "\(g.schemeName) \(g.year)", description: g.schemeGoal)],
+            beneficiaryLocation: location, dateModified: g.modified)
     }
 
     static let csvColumns = [
@@ -97,27 +136,40 @@ public struct Giving360Export: Sendable {
                 .text(g.modified)]
     }
 
-    /// The text of a package, in pieces: what comes before the first grant, each grant (with the
-    /// separator before it), and what closes the package. Together they are exactly what
-    /// `JSONValue.render` makes of the whole package, so streaming changes no byte of the file.
+    /// The text of a package, in pieces: what comes before the first grant, each batch of grants
+    /// (with the separator before it), and what closes the package. Together they are exactly what
+    /// `JSONOutput` makes of the whole `Package`, so streaming changes no byte of the file
+    /// (Giving360Tests proves it for every batch size).
+    static let jsonOpening = "{\n  \"grants\" : [\n"
+    static let jsonClosing = "\n  ],\n  \"version\" : \"1.4\"\n}"
+
     func opening(_ format: Format) -> String {
-        format == .json ? "{\n  \"version\": \"1.4\",\n  \"grants\": [\n" : DataTable.csvHeader(Self.csvColumns)
+        format == .json ? Self.jsonOpening : DataTable.csvHeader(Self.csvColumns)
     }
 
-    func item(_ g: Giving360Query.Grant, first: Bool, _ format: Format) -> String {
-        format == .json ? (first ? "" : ",\n") + "    " + grant(g).render(indent: 4) : DataTable.csvLine(csvRow(g))
+    /// A batch of grants. In JSON: the batch encoded as a package of its own, less that package's
+    /// opening and closing, which leaves the grants at their depth in the whole package (keys
+    /// sorted, so "grants" comes before "version"); one encoder per batch, no re-indenting.
+    func items(_ grants: some Collection<Giving360Query.Grant>, first: Bool, _ format: Format) -> String {
+        guard !grants.isEmpty else { return "" }
+        guard format == .json else { return CSVText.records(grants.map { CSVText.fields(csvRow($0)) }) }
+        let package = JSONOutput.text(Package(grants: grants.map(grant)))
+        precondition(package.hasPrefix(Self.jsonOpening) && package.hasSuffix(Self.jsonClosing),
+                     "JSONOutput's package no longer opens and closes as Giving360Export streams it")
+        let inner = package.dropFirst(Self.jsonOpening.count).dropLast(Self.jsonClosing.count)
+        return (first ? "" : ",\n") + inner
     }
 
     func closing(_ format: Format) -> String {
-        format == .json ? "\n  ]\n}\n" : ""
+        format == .json ? Self.jsonClosing + "\n" : ""
     }
 
     /// Grants held in memory as one package (tests, and anything that has the grants already).
     public func render(_ grants: [Giving360Query.Grant], _ format: Format) -> String {
-        guard !grants.isEmpty else {
-            return format == .json ? JSONValue.object([("version", .string("1.4")), ("grants", .array([]))]).render() + "\n" : opening(.csv)
+        switch format {
+        case .json: return JSONOutput.text(Package(grants: grants.map(grant))) + "\n"
+        case .csv: return opening(.csv) + items(grants, first: true, .csv)
         }
-        return opening(format) + grants.enumerated().map { item($1, first: $0 == 0, format) }.joined() + closing(format)
     }
 
     /// Streams the year's grants into `sink` as one package, a batch at a time (memory stays flat
@@ -127,12 +179,9 @@ public struct Giving360Export: Sendable {
                       to sink: (String) throws(TilskotError) -> Void) throws(TilskotError) -> Int {
         var written = 0
         try Giving360Query.stream(year: year, session: session, batchSize: batchSize) { batch in
-            var text = written == 0 ? opening(format) : ""
-            for g in batch {
-                text += item(g, first: written == 0, format)
-                written += 1
-            }
-            try sink(text)
+            guard !batch.isEmpty else { return }
+            try sink((written == 0 ? opening(format) : "") + items(batch, first: written == 0, format))
+            written += batch.count
         }
         if written > 0 { try sink(closing(format)) }
         return written

@@ -23,7 +23,7 @@ public enum LetterLanguage: String, CaseIterable, Sendable {
     public func amount(_ money: Money) -> String {
         switch self {
         case .nn, .nb: return money.formattedKroner
-        case .en: return "NOK " + String(money.formattedKroner.dropLast(3))
+        case .en: return "NOK " + money.kronerNumber
         }
     }
 }

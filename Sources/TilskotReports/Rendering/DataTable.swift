@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 
 /// Rows of data with named columns, rendered as a terminal table, JSON, CSV or Markdown. Every
@@ -78,61 +79,59 @@ public struct DataTable: Sendable, Equatable {
 
     // MARK: - JSON
 
-    /// A JSON array of objects keyed by column name; numbers stay numbers.
+    /// A JSON array of objects keyed by column name, through `JSONOutput` (keys sorted); numbers
+    /// stay numbers.
     public func renderJSON() -> String {
-        "[" + rows.map { jsonObject($0) }.joined(separator: ",\n ") + "]\n"
+        JSONOutput.text(rows.map { JSONRow(columns: columns, cells: $0) }) + "\n"
     }
 
     /// The first row as one JSON object (for commands that show one thing).
     public func renderJSONObject() -> String {
-        (rows.first.map { jsonObject($0) } ?? "{}") + "\n"
+        JSONOutput.text(JSONRow(columns: rows.isEmpty ? [] : columns, cells: rows.first ?? [])) + "\n"
     }
 
-    func jsonObject(_ row: [Cell]) -> String {
-        "{" + zip(columns, row).map { "\(JSONText.quote($0)): \(jsonValue($1))" }.joined(separator: ", ") + "}"
-    }
+    /// One row as a JSON object: each column name a key, each cell its value.
+    struct JSONRow: Encodable {
+        let columns: [String]
+        let cells: [Cell]
 
-    func jsonValue(_ cell: Cell) -> String {
-        switch cell {
-        case .text(let s): return JSONText.quote(s)
-        case .integer(let i): return String(i)
-        case .decimal(let d): return d.isFinite ? String(format: "%.2f", d) : "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .null: return "null"
+        struct Key: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (column, cell) in zip(columns, cells) { try container.encode(cell, forKey: Key(stringValue: column)) }
         }
     }
 
     // MARK: - CSV
 
-    /// RFC 4180 CSV. Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a
-    /// leading apostrophe, so an applicant's name cannot become a command on a caseworker's PC.
+    /// RFC 4180 CSV (CRLF after every record) through CSV.swift's CSVWriter. Text that a
+    /// spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe,
+    /// so an applicant's name cannot become a command on a caseworker's PC.
     public func renderCSV() -> String {
-        var out = Self.csvHeader(columns)
-        for row in rows { out += Self.csvLine(row) }
-        return out
+        CSVText.records([columns] + rows.map(CSVText.fields))
     }
 
     /// The header line of a CSV file; with `csvLine`, what a streamed export writes.
     public static func csvHeader(_ columns: [String]) -> String {
-        columns.map(CSVText.field).joined(separator: ",") + "\r\n"
+        CSVText.records([columns])
     }
 
     /// One CSV record, text neutralised against formulas.
     public static func csvLine(_ row: [Cell]) -> String {
-        row.map { cell -> String in
-            switch cell {
-            case .text(let s): return CSVText.field(CSVText.neutralised(s))
-            default: return CSVText.field(cell.display)
-            }
-        }.joined(separator: ",") + "\r\n"
+        CSVText.records([CSVText.fields(row)])
     }
 
     // MARK: - Markdown
 
+    /// A GitHub table; text from data through `Markdown.escape`, so a name cannot become markup.
     public func renderMarkdown() -> String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-        }
+        let escape = Markdown.escape
         let numericColumns = columns.indices.map { i in !rows.isEmpty && rows.allSatisfy { $0[i].isNumeric || $0[i] == .null } }
         var out = "| " + columns.map(escape).joined(separator: " | ") + " |\n"
         out += "|" + numericColumns.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
@@ -142,32 +141,73 @@ public struct DataTable: Sendable, Equatable {
     }
 }
 
-/// JSON string quoting (RFC 8259).
-public enum JSONText {
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
+extension DataTable.Cell: Encodable {
+    /// Text as a string, integers and booleans as themselves, a decimal as a number with at most
+    /// two decimals (a share in per cent: 99.7), and empty or non-finite as null.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let s): try container.encode(s)
+        case .integer(let i): try container.encode(i)
+        case .decimal(let d) where d.isFinite: try container.encode(Decimal(string: String(format: "%.2f", d)) ?? Decimal(d))
+        case .decimal, .null: try container.encodeNil()
+        case .bool(let b): try container.encode(b)
         }
-        return out + "\""
     }
 }
 
-/// CSV field quoting and formula-injection neutralisation.
+/// CSV records through CSV.swift's CSVWriter, and formula-injection neutralisation.
 public enum CSVText {
-    public static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// The records, each ended by CRLF. A field holding `"`, `,`, `;`, CR or LF is quoted: `;`
+    /// because Norwegian spreadsheets split on it when they open a CSV file, and the decision is
+    /// made here on Unicode scalars because CSVWriter's own test compares Characters, so `,` or `"`
+    /// followed by a combining mark (`,\u{301}`) would stay bare and split the field.
+    public static func records(_ records: [[String]]) -> String {
+        guard !records.isEmpty else { return "" }
+        let stream = OutputStream.toMemory()
+        do {
+            let writer = try CSVWriter(stream: stream, delimiter: ",", newline: .crlf)
+            for record in records {
+                let fields = record.map(quoteStandsAlone)
+                try writer.write(row: fields, quotedAtIndex: { needsQuotes(fields[$0]) })
+            }
+            // CSVWriter writes the line break before each record after the first; the last one
+            // ends with a line break too, as RFC 4180 files and the streamed exports do.
+            let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+            return withExtendedLifetime(writer) { String(decoding: data, as: UTF8.self) + "\r\n" }
+        } catch {
+            // A memory stream neither fails to open nor refuses a write.
+            preconditionFailure("CSVText: writing CSV to memory failed: \(error)")
         }
-        return s
+    }
+
+    /// `field` with a zero-width space (U+200B) between a `"` and combining marks after it.
+    /// CSVWriter doubles quotes by Character, so `"` + U+0301 (one Character) would stay single and
+    /// close the quoted field early: what follows would become a field of its own, and could be a
+    /// formula (`x"\u{301},=cmd…`). U+200B breaks the Character, so the quote is doubled; every
+    /// other field passes unchanged.
+    static func quoteStandsAlone(_ field: String) -> String {
+        guard field.unicodeScalars.contains("\"") else { return field }
+        var out = String.UnicodeScalarView()
+        for character in field {
+            let scalars = character.unicodeScalars
+            out.append(contentsOf: scalars.prefix(1))
+            if scalars.first == "\"" && scalars.count > 1 { out.append("\u{200B}") }
+            out.append(contentsOf: scalars.dropFirst())
+        }
+        return String(out)
+    }
+
+    static func needsQuotes(_ field: String) -> Bool {
+        field.unicodeScalars.contains { $0 == "\"" || $0 == "," || $0 == ";" || $0 == "\r" || $0 == "\n" }
+    }
+
+    /// A row's cells as CSV fields: text neutralised against formulas, the rest as displayed.
+    public static func fields(_ row: [DataTable.Cell]) -> [String] {
+        row.map { cell in
+            if case .text(let s) = cell { return neutralised(s) }
+            return cell.display
+        }
     }
 
     public static func neutralised(_ s: String) -> String {

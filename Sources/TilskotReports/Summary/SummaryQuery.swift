@@ -3,7 +3,7 @@ import TilskotStore
 
 /// `report summary --year Y`: per round of the year, its frame, applications by outcome, the amount
 /// requested and granted. One query over the year's rounds and their rows in the application tally
-/// (SQL/migrations/0032_application_tally.sql), which the database keeps in the same transaction as
+/// (SQL/schema/14_report_summaries.sql), which the database keeps in the same transaction as
 /// every registration and decision, so the report costs the same at a million applications.
 ///
 /// Outcomes count the decision in force, so an application in follow-up or closed counts as granted,

@@ -20,7 +20,7 @@ public enum DevDataLoader {
     public static let appealManager = "dev_manager2"
     public static let finance = "dev_finance"
     /// Pays what dev_finance attested: the payer is not the attester (to-personskontroll,
-    /// SQL/migrations/0052), so a paid instalment takes two finance users.
+    /// SQL/schema/09_payments.sql), so a paid instalment takes two finance users.
     public static let payer = "dev_payer"
 
     /// Applications per chunk of lifecycle work: one transaction each.
@@ -238,7 +238,7 @@ public enum DevDataLoader {
 
     /// Grants of past years are paid and reported on: most get one instalment of the whole grant,
     /// planned by the caseworker, attested by finance (who decided and planned nothing) and paid by
-    /// another finance user (who did not attest it: SQL/migrations/0052), and a report received and
+    /// another finance user (who did not attest it: SQL/schema/09_payments.sql), and a report received and
     /// approved.
     static let paidGrant = """
         \(fate)

@@ -2,7 +2,7 @@ import PGClient
 import TilskotCore
 
 // What the follow-up services share: the recipient's bank account, instalment specifications, and
-// early refusals in the database's own words. The rules themselves are in SQL/migrations/0010–0016;
+// early refusals in the database's own words. The rules themselves are in SQL/schema/07–13;
 // these only say so before any work is done, or read input the database never sees as typed.
 
 /// A Norwegian bank account number (kontonummer): 11 digits, written "8601 11 17947" or
@@ -169,24 +169,6 @@ extension Session {
     func followUpRead<T>(_ body: () throws -> T) throws(TilskotError) -> T {
         try lifecycleRead(body)
     }
-}
-
-/// Refuses early, in the trigger's words, when the acting user is not in finance (attesting and paying).
-func requireFinance(_ step: String, _ connection: Connection) throws {
-    guard let row = try connection.queryRow(
-        "SELECT tilskot.acting_user() AS actor, tilskot.is_member(tilskot.acting_user(), 'tilskot_finance') AS allowed"),
-        try row.bool("allowed") == false else { return }
-    throw TilskotError.refused("\(step) refused: \(try row.string("actor")) is not in finance; only members of tilskot_finance attest and pay")
-}
-
-/// Refuses early, in the trigger's words, when the acting user is neither in finance nor a manager
-/// (withholding and releasing instalments, recording repayments).
-func requireFinanceOrManager(_ step: String, only: String, _ connection: Connection) throws {
-    guard let row = try connection.queryRow("""
-        SELECT tilskot.acting_user() AS actor,
-               tilskot.is_member(tilskot.acting_user(), 'tilskot_finance') OR tilskot.has_budget_authority(tilskot.acting_user()) AS allowed
-        """), try row.bool("allowed") == false else { return }
-    throw TilskotError.refused("\(step) refused: \(try row.string("actor")) is neither in finance nor a manager; only they \(only)")
 }
 
 /// The application's current grant, or the database's sentence for why there is none to follow up.

@@ -3,7 +3,7 @@ import PGClient
 import TilskotCore
 
 /// The money of grants: per application from the view tilskot.grant_money
-/// (SQL/migrations/0015_grant_money.sql), per round from the summaries kept with every change —
+/// (SQL/schema/14_report_summaries.sql), per round from the summaries kept with every change —
 /// granted, planned, paid, clawed back, repaid, and net = granted − clawed back.
 public struct GrantMoneyRecord: Sendable, Equatable {
     /// An application reference, or a round ("JS/2021") in a round summary.

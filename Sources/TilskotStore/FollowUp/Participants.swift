@@ -79,9 +79,9 @@ public enum FollowUpPoint: String, FixedVocabulary {
 }
 
 /// The participant register (GDPR art. 9 data). Every read and change goes through the database's
-/// SECURITY DEFINER functions (SQL/migrations/0016_participant_register.sql), which check need to
-/// know (participant readers and the case's caseworkers, whose access a manager gives: 0051), apply
-/// row-level security and write the access log and a server-log line no rollback removes (0051);
+/// SECURITY DEFINER functions (SQL/schema/13_participants.sql), which check need to
+/// know (participant readers and the case's caseworkers, whose access a manager gives), apply
+/// row-level security and write the access log and a server-log line no rollback removes;
 /// nothing here reads the table itself.
 public enum Participants {
     public static func add(_ reference: ApplicationReference, _ p: NewParticipant,

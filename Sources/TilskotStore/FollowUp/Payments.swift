@@ -30,7 +30,7 @@ public struct PaymentRecord: Sendable, Equatable {
 
 /// Payments of grants: the plan of instalments, attestation by a finance user who is not the decider
 /// (to-personskontroll), payment with a voucher, withholding with a reason, and the payment run.
-/// Every rule is held by the database (SQL/migrations/0011_payments.sql) under the application's row
+/// Every rule is held by the database (SQL/schema/09_payments.sql) under the application's row
 /// lock, so two finance users at once cannot pay more than the grant.
 public enum Payments {
     public struct Filter: Sendable {
@@ -102,11 +102,10 @@ public enum Payments {
     /// Records attested instalments as paid on `date` (default today) with the voucher of the payment.
     public static func pay(_ ids: [Int64], voucher: String, date: CalendarDate? = nil,
                            session: Session) throws(TilskotError) -> [PaymentRecord] {
-        let voucher = try requiredText(voucher, "the voucher number (bilagsnummer)", hint: "give it with --voucher")
-        if let date, date > CalendarDate.today() {
-            throw .refused("the payment date \(date) is in the future; record a payment when it has been made")
-        }
-        return try event("pay", ids: ids, reason: "payment \(voucher)", session: session) { id, c in
+        // A missing voucher and a payment date in the future (by the server's clock) are the
+        // database's to refuse (payment_event_before_insert).
+        let voucher = optionalText(voucher)
+        return try event("pay", ids: ids, reason: voucher.map { "payment \($0)" }, session: session) { id, c in
             try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, paid_on, voucher) VALUES ($1, 'pay', $2, $3)",
                           [id, date?.description, voucher])
         }
@@ -114,7 +113,8 @@ public enum Payments {
 
     /// Withholds a planned or attested instalment (e.g. a report is missing), with a reason.
     public static func withhold(_ id: Int64, reason: String, session: Session) throws(TilskotError) -> PaymentRecord {
-        let reason = try requiredReasons(reason, "the reason for withholding payment \(id)", hint: "give it with --reason, e.g. --reason \"rapport for 2021 manglar\"")
+        // A blank reason reaches the database, which says that withholding needs one.
+        let reason = try optionalReasons(reason, "the reason for withholding payment \(id)", hint: "give it in words with --reason, e.g. --reason \"rapport for 2021 manglar\"")
         return try event("withhold", ids: [id], reason: reason, session: session) { id, c in
             try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES ($1, 'withhold', $2)", [id, reason])
         }[0]
@@ -122,7 +122,8 @@ public enum Payments {
 
     /// Puts a withheld instalment back in the plan; it is attested anew before it is paid.
     public static func release(_ id: Int64, reason: String, session: Session) throws(TilskotError) -> PaymentRecord {
-        let reason = try requiredReasons(reason, "the reason for releasing payment \(id)", hint: "give it with --reason")
+        // A blank reason reaches the database, which says that releasing needs one.
+        let reason = try optionalReasons(reason, "the reason for releasing payment \(id)", hint: "give it in words with --reason")
         return try event("release", ids: [id], reason: reason, session: session) { id, c in
             try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES ($1, 'release', $2)", [id, reason])
         }[0]
@@ -138,14 +139,13 @@ public enum Payments {
         }
     }
 
-    static func event(_ kind: String, ids: [Int64], reason: String, session: Session,
+    static func event(_ kind: String, ids: [Int64], reason: String?, session: Session,
                       _ insert: @escaping (Int64, Connection) throws -> Void) throws(TilskotError) -> [PaymentRecord] {
         guard !ids.isEmpty else { throw .refused("no payment given; name one or more payment ids (see `tilskot payment list`)") }
         let step = ["attest": "attestation", "pay": "payment", "withhold": "withholding", "release": "release"][kind] ?? kind
         return try session.followUpChange(reason: reason) {
             let c = session.connection
-            if kind == "attest" || kind == "pay" { try requireFinance(step, c) }
-            if kind == "withhold" || kind == "release" { try requireFinanceOrManager(step, only: "withhold or release payments", c) }
+            try requireRole(step, c)
             for id in ids {
                 guard try c.queryValue("SELECT 1 FROM tilskot.payment WHERE id = $1", [id], as: Int.self) != nil else {
                     throw TilskotError.refused("\(step) refused: there is no payment with id \(id); see `tilskot payment list`")

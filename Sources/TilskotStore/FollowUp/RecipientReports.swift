@@ -43,7 +43,7 @@ public struct ReportDueItem: Sendable, Equatable {
 
 /// Recipient reports: reporting duties, reports received and reviewed, and what is due or overdue.
 /// The rules (a report needs a grant; one waits for review at a time; approval needs the auditor-checked
-/// account where the duty says so) are held by SQL/migrations/0012_recipient_reports.sql.
+/// account where the duty says so) are held by SQL/schema/10_reporting.sql.
 public enum RecipientReports {
     /// Sets the reporting duty of a granted application (superseding the current one, which is kept).
     /// Unset values take the defaults: the project ends 31 December of the round's year, the report
@@ -51,9 +51,7 @@ public enum RecipientReports {
     /// threshold (it can also be required of a smaller grant, never waived for a larger one).
     public static func setDuty(_ reference: ApplicationReference, projectEnd: CalendarDate? = nil, due: CalendarDate? = nil,
                                accountRequired: Bool? = nil, session: Session) throws(TilskotError) -> ReportDutyRecord {
-        if let projectEnd, let due, due < projectEnd {
-            throw .refused("the report on \(reference) would be due \(due), before its project ends (\(projectEnd)); give a due date on or after the project end")
-        }
+        // A due date before the project's end is the database's to refuse (report_duty_before_insert).
         return try session.followUpChange(reason: "reporting duty") {
             let c = session.connection
             let app = try Lookup.application(reference, c)
@@ -75,9 +73,7 @@ public enum RecipientReports {
     /// Records that a report reached the directorate on `date` (default today).
     public static func receive(_ reference: ApplicationReference, date: CalendarDate? = nil, accountApproved: Bool = false,
                                notes: String? = nil, session: Session) throws(TilskotError) -> RecipientReportRecord {
-        if let date, date > CalendarDate.today() {
-            throw .refused("the report date \(date) is in the future; give the date the report reached the directorate")
-        }
+        // A report date in the future (by the server's clock) is the database's to refuse.
         return try session.followUpChange(reason: "report received") {
             let c = session.connection
             let app = try Lookup.application(reference, c)
@@ -97,14 +93,15 @@ public enum RecipientReports {
     }
 
     /// Rejects the report that waits for review, with reasons; the recipient then sends a new one.
-    public static func reject(_ reference: ApplicationReference, reasons: String, session: Session) throws(TilskotError) -> RecipientReportRecord {
-        let reasons = try requiredReasons(reasons, "a reason for rejecting the report of \(reference)", hint: "give it with --reasons, so the recipient knows what to send again")
+    public static func reject(_ reference: ApplicationReference, reasons: String?, session: Session) throws(TilskotError) -> RecipientReportRecord {
+        // A blank reason reaches the database, which says that a rejection needs reasons.
+        let reasons = try optionalReasons(reasons, "the reasons for rejecting the report of \(reference)", hint: "give them in words with --reasons, so the recipient knows what to send again")
         return try review(reference, outcome: "rejected", reasons: reasons, session: session)
     }
 
     static func review(_ reference: ApplicationReference, outcome: String, reasons: String?,
                        session: Session) throws(TilskotError) -> RecipientReportRecord {
-        try session.followUpChange(reason: reasons ?? "report approved") {
+        try session.followUpChange(reason: reasons ?? (outcome == "approved" ? "report approved" : nil)) {
             let c = session.connection
             let app = try Lookup.application(reference, c)
             guard let id = try c.queryValue(

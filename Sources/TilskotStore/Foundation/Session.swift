@@ -1,4 +1,3 @@
-import Logging
 import PGClient
 
 /// A connection set up for tilskot: our schema on the search path and, with `--as`, the acting user
@@ -6,19 +5,16 @@ import PGClient
 public final class Session {
     public let connection: Connection
     public let target: DatabaseTarget
-    public let logger: Logger
 
-    public init(connection: Connection, target: DatabaseTarget, logger: Logger) {
+    public init(connection: Connection, target: DatabaseTarget) {
         self.connection = connection
         self.target = target
-        self.logger = logger
     }
 
     /// Connects to `target`, acting as `actAs` when given.
     public static func open(
         _ target: DatabaseTarget,
-        actAs: String? = nil,
-        logger: Logger = Logger(label: "tilskot")
+        actAs: String? = nil
     ) throws(TilskotError) -> Session {
         let connection: Connection
         do {
@@ -26,7 +22,7 @@ public final class Session {
         } catch {
             throw unreachable(target, error)
         }
-        let session = Session(connection: connection, target: target, logger: logger)
+        let session = Session(connection: connection, target: target)
         do {
             try connection.executeScript("SET search_path = tilskot, public")
         } catch {

@@ -3,7 +3,7 @@ import PGClient
 
 /// `tilskot db watchdog`: ends casework sessions that sit idle inside a transaction, or block other
 /// sessions, for longer than allowed (issue 14, breach 9). The rules are in the database function
-/// tilskot.watchdog_sweep (SQL/migrations/0053_casework_sessions_bounded.sql), which also writes a
+/// tilskot.watchdog_sweep (SQL/schema/15_sessions.sql), which also writes a
 /// LOG line to the server log for every session it ends; this is the client that calls it and
 /// reports what it did.
 ///

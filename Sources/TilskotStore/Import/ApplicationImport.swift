@@ -5,7 +5,7 @@ import TilskotCore
 /// Bulk registration of applications from a CSV file (`tilskot application import`).
 ///
 /// The file streams through COPY FROM STDIN into a staging table; the database then checks every
-/// row and registers them all in set-based SQL (SQL/migrations/0030_bulk_import.sql) — the same
+/// row and registers them all in set-based SQL (SQL/schema/04_applications.sql) — the same
 /// rules as registering one by one, without a round trip per row. All or nothing: one bad row and
 /// nothing is registered. Rows whose external reference is registered already are skipped, so
 /// importing the same file twice registers it once.

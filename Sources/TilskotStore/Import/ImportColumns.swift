@@ -2,7 +2,7 @@ import Foundation
 
 /// The columns an application import file may have (the options of `application register`, plus
 /// what registers an unknown applicant organisation), in the order of the staging table that
-/// SQL/migrations/0030_bulk_import.sql makes.
+/// SQL/schema/04_applications.sql (import_begin) makes.
 public enum ImportColumn: String, CaseIterable, Sendable {
     case round
     case orgnr

@@ -23,42 +23,26 @@ public struct AppealRecord: Sendable, Equatable {
 }
 
 public enum Appeals {
-    /// The appeal deadline counted the simple way the database counts it: the decision date plus
-    /// three weeks (fvl. § 29 counts from when the notice reached the party, which is not recorded).
-    public static func deadline(forDecisionOn date: CalendarDate) -> CalendarDate { date.adding(days: 21) }
-
     /// Registers an appeal (managers and admins) with the date it reached the directorate. A late
     /// one is accepted with `late` and a reason (fvl. § 31); the application moves to `appealed`.
     public static func register(_ reference: ApplicationReference, received: CalendarDate, grounds: String,
                                 late: Bool = false, lateReason: String? = nil,
                                 session: Session) throws(TilskotError) -> AppealRecord {
+        // Only the texts' form is read here; whether there is a decision to appeal, an appeal
+        // pending, the received date (against the server's clock), the deadline and a late appeal's
+        // reason are the database's to judge (appeal_before_insert), in its own words.
         let grounds = try requiredReasons(grounds, "the grounds of the appeal on \(reference)", hint: "give them with --grounds")
-        if received > CalendarDate.today() {
-            throw .refused("the appeal's received date \(received) is in the future; give the date it reached the directorate")
-        }
         let lateReason = try optionalReasons(lateReason, "the reason for considering the late appeal on \(reference)", hint: "give it in words with --reason (fvl. § 31)")
-        if late && lateReason == nil {
-            throw .refused("a late appeal on \(reference) needs a reason for considering it (fvl. § 31); give it with --reason")
-        }
         return try session.lifecycleChange(reason: lateReason) {
             let c = session.connection
-            try requireBudgetAuthority("appeal", "register appeals", c)
+            try requireRole("appeal", c)
             let app = try Lookup.application(reference, c)
-            guard let current = try Decisions.all(applicationID: app.id, c).first(where: \.isCurrent) else {
-                throw TilskotError.refused("appeal refused: \(reference) has not been decided; only a decision can be appealed")
-            }
-            if let pending = try all(applicationID: app.id, c).first(where: \.isPending) {
-                throw TilskotError.refused("appeal refused: \(reference) already has an appeal pending, received \(pending.received); decide that one first")
-            }
-            let deadline = deadline(forDecisionOn: current.decisionDate)
-            if received > deadline && !late {
-                throw TilskotError.refused("appeal refused: it reached the directorate on \(received), after the deadline of \(deadline) (3 weeks from the decision of \(current.decisionDate)); register it with --late --reason if it is to be considered (fvl. § 31)")
-            }
+            // The decision appealed is the current one: the database fills it in.
             let row = try c.queryRow("""
-                INSERT INTO tilskot.appeal (application_id, decision_id, received, late, late_reason, grounds)
-                VALUES ($1, $2, $3::date, $4, $5, $6)
+                INSERT INTO tilskot.appeal (application_id, received, late, late_reason, grounds)
+                VALUES ($1, $2::date, $3, $4, $5)
                 RETURNING \(columns)
-                """, [app.id, current.id, received.description, late, lateReason, grounds])
+                """, [app.id, received.description, late, lateReason, grounds])
             guard let row else { throw TilskotError.refused("the appeal on \(reference) was not recorded") }
             return try decode(row)
         }

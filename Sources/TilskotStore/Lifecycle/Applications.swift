@@ -92,47 +92,31 @@ public enum Applications {
     /// Registers an application and gives it its reference (JS-2021-0007). Registering the same
     /// external reference again registers nothing and returns the application that has it.
     public static func register(_ new: NewApplication, session: Session) throws(TilskotError) -> Registration {
+        // Only the input's form is read here; the round's window, the applicant's kind, the amount,
+        // the received date (against the server's clock), a late registration's reason and who may
+        // make it are the database's to judge (application_before_insert), in the same words for
+        // the CLI, psql and the bulk import.
         let title = try requiredText(new.title, "the application's title", hint: "give it with --title")
-        guard !new.amount.isNegative else {
-            throw .refused("the amount applied for cannot be negative (\(new.amount.formattedKroner))")
-        }
-        let received = new.received ?? CalendarDate.today()
-        if received > CalendarDate.today() {
-            throw .refused("the received date \(received) is in the future; give the date the application reached the directorate")
-        }
         let externalRef = optionalText(new.externalRef)
         let lateReason = try optionalReasons(new.lateReason, "the reason for registering it late", hint: "give it in words with --reason")
         return try session.lifecycleChange(reason: lateReason) {
             let c = session.connection
             let round = try Lookup.round(new.round, c)
             let organisation = try Lookup.organisation(new.organisation, c)
-            if let externalRef, let existing = try c.queryRow("""
-                SELECT a.reference, o.orgnr FROM tilskot.application a JOIN tilskot.organisation o ON o.id = a.organisation_id
-                WHERE a.scheme_id = $1 AND a.external_ref = $2
-                """, [round.schemeID, externalRef]) {
-                let reference = try existing.string("reference")
-                guard try existing.string("orgnr") == new.organisation.digits else {
-                    throw TilskotError.refused("external reference \(externalRef) is already registered as \(reference) for organisation \(try existing.string("orgnr")); check the reference")
-                }
-                return Registration(application: try summary(reference: reference, c), alreadyRegistered: true)
-            }
-            guard round.applicantKinds.contains(organisation.kind) else {
-                throw TilskotError.refused("\(round.label) accepts applications from \(round.applicantKinds.joined(separator: ", ")) only, and \(organisation.name) (\(new.organisation)) is registered as \(organisation.kind)")
-            }
-            if received < round.opens || received > round.closes {
-                guard new.late else {
-                    throw TilskotError.refused("\(round.label) takes applications from \(round.opens) to \(round.closes), and \(received) is outside that window; a manager can register it with --late --reason")
-                }
-                guard lateReason != nil else {
-                    throw TilskotError.refused("a late application to \(round.label) needs a reason; give it with --reason")
-                }
+            // The same external reference for the same applicant again registers nothing (an
+            // idempotent retry); for another applicant the database refuses it.
+            if let externalRef, let existing = try c.queryValue("""
+                SELECT a.reference FROM tilskot.application a
+                 WHERE a.scheme_id = $1 AND a.external_ref = $2 AND a.organisation_id = $3
+                """, [round.schemeID, externalRef, organisation.id], as: String.self) {
+                return Registration(application: try summary(reference: existing, c), alreadyRegistered: true)
             }
             guard let reference = try c.queryValue("""
                 INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received,
                                                  external_ref, late, late_reason)
                 VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8)
                 RETURNING reference
-                """, [round.id, organisation.id, title, new.amount.ore, received.description, externalRef,
+                """, [round.id, organisation.id, title, new.amount.ore, new.received?.description, externalRef,
                       new.late, lateReason], as: String.self) else {
                 throw TilskotError.refused("the application was not registered")
             }
@@ -188,7 +172,8 @@ public enum Applications {
 
     /// Withdraws an application that has not been decided (trekt av søkjar), with a reason.
     public static func withdraw(_ reference: ApplicationReference, reason: String, session: Session) throws(TilskotError) -> ApplicationSummary {
-        let reason = try requiredReasons(reason, "the reason for withdrawing \(reference)", hint: "give it with --reason")
+        // A blank reason reaches the database, which says that withdrawing needs one.
+        let reason = try optionalReasons(reason, "the reason for withdrawing \(reference)", hint: "give it in words with --reason")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)

@@ -34,23 +34,8 @@ public enum Assessments {
         return try session.lifecycleChange {
             let c = session.connection
             let app = try Lookup.application(reference, c)
-            switch recommendation {
-            case .grant:
-                if let amount, amount != app.applied {
-                    throw TilskotError.refused("recommending a full grant of \(reference) means the \(app.applied.formattedKroner) applied for; recommend partial for \(amount.formattedKroner)")
-                }
-            case .partial:
-                guard let amount else {
-                    throw TilskotError.refused("a partial recommendation for \(reference) needs an amount; give --amount below the \(app.applied.formattedKroner) applied for")
-                }
-                guard !amount.isZero, amount < app.applied else {
-                    throw TilskotError.refused("a partial grant of \(reference) must be above 0 kr and below the \(app.applied.formattedKroner) applied for; \(amount.formattedKroner) is not")
-                }
-            case .reject:
-                if let amount, !amount.isZero {
-                    throw TilskotError.refused("recommending rejection of \(reference) grants nothing, so it takes no amount")
-                }
-            }
+            // Whether the amount fits the recommendation (full: the amount applied for; partial: above
+            // 0 kr and below it; reject: none) is the database's to judge (assessment_before_insert).
             let row = try c.queryRow("""
                 INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore, notes)
                 VALUES ($1, $2, $3, $4, $5)

@@ -33,10 +33,10 @@ public enum Decisions {
     /// Decides an application as the acting user, who must be a manager who did not assess it and is
     /// not disqualified. A grant counts against the round's frame; concurrent deciders queue on the
     /// round in the database, so the frame holds whoever decides at the same time. A grant that lost
-    /// that race is refused at commit (SQL/migrations/0044), with the same sentence.
+    /// that race is refused at commit (decision_within_frame, SQL/schema/07_decisions.sql), with the same sentence.
     ///
     /// On its own (not inside a caller's transaction) a decision is two round trips: the manager
-    /// check with the lookup, then one INSERT that is its own transaction — the decision, the status
+    /// check (the database's) with the lookup, then one INSERT that is its own transaction — the decision, the status
     /// change, the audit rows, the tally and the frame (at its commit) are all the database's work in
     /// that one statement, so nothing is lost by leaving out BEGIN and COMMIT, and four deciders
     /// share half the round trips. The lookup only lets the service refuse early in its own words;
@@ -44,20 +44,22 @@ public enum Decisions {
     public static func decide(_ reference: ApplicationReference, _ request: DecisionRequest,
                               reasons: String? = nil, conditions: String? = nil, date: CalendarDate? = nil,
                               session: Session) throws(TilskotError) -> DecisionRecord {
+        // Only the reasons' form is read here (a text given without words); whether reasons are
+        // required, the amount, full or partial and the date (by the server's clock) are the
+        // database's to judge (decision_before_insert), so the CLI and psql read the same sentence.
+        // Who may decide: managerAndApplication asks the database (tilskot.require_role, which the
+        // trigger also calls) before the INSERT, which a non-manager's privileges would refuse first.
         let reasons = try optionalReasons(reasons, "the reasons", hint: "state the reasons in words with --reasons (fvl. §§ 24–25)")
-        if let date, date > CalendarDate.today() {
-            throw .refused("the decision date \(date) is in the future; give the date the decision is made")
-        }
         let c = session.connection
         if c.isInTransaction {
             return try session.lifecycleChange(reason: reasons) {
                 let app = try managerAndApplication(reference, c)
-                let (outcome, amount) = try decision(request, on: reference, applied: app.applied, reasons: reasons)
+                let (outcome, amount) = row(request)
                 return try insert(app.id, outcome, amount, reasons, conditions, date, reference, c)
             }
         }
         let app = try session.lifecycleRead { try managerAndApplication(reference, c) }
-        let (outcome, amount) = try decision(request, on: reference, applied: app.applied, reasons: reasons)
+        let (outcome, amount) = row(request)
         return try session.lifecycleRead {
             // Its own transaction, run again on a deadlock or serialization failure as
             // Session.transaction would.
@@ -65,36 +67,16 @@ public enum Decisions {
         }
     }
 
-    /// The outcome and amount a request means for an application that applied for `applied`, or the
-    /// service's refusal.
-    static func decision(_ request: DecisionRequest, on reference: ApplicationReference, applied: Money,
-                         reasons: String?) throws(TilskotError) -> (DecisionOutcome, Money) {
-        let outcome: DecisionOutcome
-        let amount: Money
+    /// The outcome and amount a request sends to the database. A grant is sent as `granted` with its
+    /// amount: whether it is a full or a partial grant is the database's to say
+    /// (decision_before_insert, SQL/schema/07_decisions.sql), as it refuses one above the amount
+    /// applied for, of 0 kr, or partial without reasons, in its own words.
+    static func row(_ request: DecisionRequest) -> (DecisionOutcome, Money) {
         switch request {
-        case .grant(let granted):
-            if granted.isZero {
-                throw .refused("a grant of 0 kr to \(reference) is a rejection; use --reject with --reasons")
-            }
-            if granted > applied {
-                throw .refused("\(reference) applied for \(applied.formattedKroner); a grant cannot exceed the amount applied for (\(granted.formattedKroner) given)")
-            }
-            outcome = granted == applied ? .granted : .partiallyGranted
-            amount = granted
-        case .reject:
-            outcome = .rejected
-            amount = .zero
-        case .dismiss:
-            outcome = .dismissed
-            amount = .zero
+        case .grant(let granted): (.granted, granted)
+        case .reject: (.rejected, .zero)
+        case .dismiss: (.dismissed, .zero)
         }
-        if outcome.requiresReasons && reasons == nil {
-            let what = outcome == .partiallyGranted
-                ? "a partial grant (\(amount.formattedKroner) of \(applied.formattedKroner) applied for)"
-                : outcome == .rejected ? "a rejection" : "a dismissal"
-            throw .refused("\(what) of \(reference) must state its reasons (fvl. §§ 24–25); give them with --reasons")
-        }
-        return (outcome, amount)
     }
 
     /// The decision row. The reasons are also the transaction's `tilskot.reason` (what
@@ -113,20 +95,15 @@ public enum Decisions {
         return try decode(row)
     }
 
-    /// requireBudgetAuthority and Lookup.application in one round trip, refusing in the same order
-    /// with the same sentences: not a manager first, then no such application.
+    /// requireRole("decision") and Lookup.application in one round trip, refusing in the same order:
+    /// not a manager first (the database's sentence), then no such application.
     static func managerAndApplication(_ reference: ApplicationReference, _ c: Connection) throws -> (id: Int64, status: ApplicationStatus, applied: Money) {
         guard let row = try c.queryRow("""
-            SELECT me.actor, tilskot.has_budget_authority(me.actor) AS allowed, a.id, a.status, a.amount_applied_ore
-              FROM (SELECT tilskot.acting_user() AS actor OFFSET 0) me -- OFFSET 0: once, not once per use
+            SELECT me.checked, a.id, a.status, a.amount_applied_ore
+              -- OFFSET 0: once, before the lookup; me.checked is selected so the call is not pruned.
+              FROM (SELECT tilskot.require_role('decision') IS NULL AS checked OFFSET 0) me
               LEFT JOIN tilskot.application a ON a.reference = $1
-            """, [reference.description]) else {
-            throw TilskotError.refused("there is no application \(reference); see `tilskot application list`")
-        }
-        if try row.bool("allowed") == false {
-            throw TilskotError.refused("decision refused: \(try row.string("actor")) is not a manager; only members of tilskot_manager can decide applications")
-        }
-        guard row["id"] != nil else {
+            """, [reference.description]), row["id"] != nil else {
             throw TilskotError.refused("there is no application \(reference); see `tilskot application list`")
         }
         guard let status = ApplicationStatus(rawValue: try row.string("status")) else {

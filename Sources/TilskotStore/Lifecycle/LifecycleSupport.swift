@@ -7,7 +7,7 @@ import TilskotCore
 
 extension PGError {
     /// True for a refusal raised by one of tilskot's own triggers (SQLSTATE 23Txx or 42T01, listed in
-    /// SQL/migrations/0003_lifecycle_rules.sql): its message is already a sentence for a caseworker.
+    /// SQL/schema/README.md): its message is already a sentence for a caseworker.
     public var isTilskotRule: Bool {
         let scalars = Array(sqlState.unicodeScalars)
         return scalars.count == 5 && scalars[2] == "T"
@@ -79,14 +79,12 @@ extension CalendarDate {
     }
 }
 
-/// Refuses early, in the database's own words, when the acting user has no budget authority
-/// (managers and admins). The database checks again; this only says so before any work is done.
-/// `step` is what is refused ("decision"); `doing` what only managers may do ("decide applications").
-func requireBudgetAuthority(_ step: String, _ doing: String, _ connection: Connection) throws {
-    guard let row = try connection.queryRow(
-        "SELECT tilskot.acting_user() AS actor, tilskot.has_budget_authority(tilskot.acting_user()) AS allowed"),
-        try row.bool("allowed") == false else { return }
-    throw TilskotError.refused("\(step) refused: \(try row.string("actor")) is not a manager; only members of tilskot_manager can \(doing)")
+/// Asks the database whether the acting user may take `step` ("decision", "round", "attestation",
+/// "repayment", …: tilskot.require_role in SQL/schema/00_foundation.sql, the same function the
+/// step's trigger calls), before any work is done: a user without the role meets the table's
+/// privileges first, whose "permission denied" says less. The sentence is the database's.
+func requireRole(_ step: String, _ connection: Connection) throws {
+    try connection.execute("SELECT tilskot.require_role($1)", [step])
 }
 
 /// Free text a rule needs (a reason, a title, grounds): trimmed, and refused when blank.

@@ -41,9 +41,7 @@ public enum Organisations {
         let name = try requiredText(new.name, "the name of organisation \(new.number)", hint: "give it with --name")
         return try session.lifecycleChange {
             let c = session.connection
-            if let other = try c.queryValue("SELECT name FROM tilskot.organisation WHERE orgnr = $1", [new.number.digits], as: String.self) {
-                throw TilskotError.refused("organisation \(new.number) is already registered as \(other)")
-            }
+            // A number already registered is the database's to refuse (organisation_before_insert).
             try c.execute("""
                 INSERT INTO tilskot.organisation (orgnr, name, kind, municipality, member_based, external_board)
                 VALUES ($1, $2, $3, $4, $5, $6)

@@ -1,6 +1,6 @@
 import TilskotCore
 
-// Reasons read the way the database reads them (SQL/migrations/0052, issue 14 breach 8): a text that
+// Reasons read the way the database reads them (tilskot.has_words in SQL/migrations/0001_baseline.sql, issue 14 breach 8): a text that
 // must give reasons has at least one letter; tabs, line breaks, no-break and zero-width spaces alone
 // are refused here first, with the same meaning as the database's sentence.
 

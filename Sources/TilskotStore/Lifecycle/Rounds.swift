@@ -40,19 +40,12 @@ public enum Rounds {
     /// Opens a scheme's round for a year with its window and initial frame (managers and admins).
     public static func open(_ key: RoundKey, frame: Money, opens: CalendarDate, closes: CalendarDate,
                             session: Session) throws(TilskotError) -> RoundSummary {
-        guard !frame.isNegative else {
-            throw .refused("the frame of round \(key) cannot be negative; give the amount set aside, e.g. --frame \"110,3 mill\"")
-        }
-        guard closes >= opens else {
-            throw .refused("round \(key) would close on \(closes) before it opens on \(opens); give a closing date on or after the opening date")
-        }
+        // A negative frame, a window that closes before it opens and a round already open are the
+        // database's to refuse (round_before_insert), in its own words.
         return try session.lifecycleChange {
             let c = session.connection
-            try requireBudgetAuthority("round", "open rounds", c)
+            try requireRole("round", c)
             let scheme = try Lookup.schemeID(key.scheme, c)
-            if try c.queryRow("SELECT 1 FROM tilskot.round WHERE scheme_id = $1 AND year = $2", [scheme.id, key.year]) != nil {
-                throw TilskotError.refused("round \(key) is already open; adjust its frame with `tilskot round adjust \(key) --amount … --reason …`")
-            }
             try c.execute("""
                 INSERT INTO tilskot.round (scheme_id, year, opens, closes, initial_frame_ore)
                 VALUES ($1, $2, $3::date, $4::date, $5)
@@ -70,7 +63,7 @@ public enum Rounds {
         let reason = try requiredReasons(reason, "the reason for adjusting round \(key)", hint: "give it with --reason")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
-            try requireBudgetAuthority("frame adjustment", "adjust a frame", c)
+            try requireRole("frame adjustment", c)
             let round = try Lookup.round(key, c)
             try c.execute("INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES ($1, $2, $3)",
                           [round.id, amount.ore, reason])

@@ -59,10 +59,8 @@ public enum Schemes {
         let kinds = uniqueKinds(new.applicantKinds)
         return try session.lifecycleChange {
             let c = session.connection
-            try requireBudgetAuthority("scheme", "create schemes", c)
-            if let other = try c.queryValue("SELECT name FROM tilskot.scheme WHERE code = $1", [new.code.value], as: String.self) {
-                throw TilskotError.refused("scheme \(new.code) already exists (\(other)); choose another code")
-            }
+            try requireRole("scheme", c)
+            // A code or prefix already in use is the database's to refuse (scheme_before_insert).
             try c.execute("""
                 INSERT INTO tilskot.scheme (code, name, goal, target_group, applicant_kinds, reference_prefix,
                                             report_account_threshold_ore)

@@ -16,7 +16,7 @@ public enum SampleLoader {
     public static let caseworkers: [(user: String, name: String)] = [("kari", "Kari Nordmann"), ("ola", "Ola Nordmann")]
     public static let manager = (user: "mona", name: "Mona Hansen")
     /// The manager who registers the sample's appeals: the one who decides an appeal must not be the
-    /// one who registered it (SQL/migrations/0052), so mona decides them and ida registers them.
+    /// one who registered it (SQL/schema/08_appeals_withdrawals_moves.sql), so mona decides them and ida registers them.
     public static let appealRegistrar = (user: "ida", name: "Ida Berg")
     /// The audit reason of every step of the load that gives none of its own.
     static let reason = "sample data (tilskot sample load)"

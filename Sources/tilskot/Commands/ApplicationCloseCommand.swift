@@ -3,9 +3,10 @@ import TilskotCore
 import TilskotReports
 import TilskotStore
 
-/// `tilskot application close REF` — the last step of an application's life (in_follow_up → closed),
-/// the same act as `tilskot followup close`: a manager's, once the report is approved and the money
-/// is settled (SQL/migrations/0014_closing.sql).
+/// `tilskot application close REF` and `tilskot followup close REF` — the last step of an
+/// application's life (in_follow_up → closed), a manager's, once the report is approved and the
+/// money is settled (SQL/schema/12_closing.sql). Defined once, here: both parents list this type
+/// (ApplicationCommand and FollowupCommand), so the two names of the CLI contract are one command.
 struct ApplicationClose: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "close",

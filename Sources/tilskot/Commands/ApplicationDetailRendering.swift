@@ -81,59 +81,102 @@ enum ApplicationDetailText {
 }
 
 /// `application show --format json`: one object with the application and its nested record;
-/// money in øre, dates as YYYY-MM-DD, times in ISO 8601 (UTC).
-enum ApplicationDetailJSON {
-    static func render(_ d: ApplicationDetail) -> String {
-        let a = d.summary
-        func time(_ date: Date) -> String { date.formatted(.iso8601) }
-        let object: [String: Any] = [
-            "reference": a.reference, "round": a.round, "scheme": d.schemeName, "orgnr": a.organisationNumber,
-            "organisation": a.organisationName, "municipality": a.municipality as Any, "title": a.title,
-            "amount_applied_ore": a.amountApplied.ore, "received": a.received.description, "status": a.status.rawValue,
-            "granted_ore": a.granted?.ore as Any, "external_ref": a.externalRef as Any, "late": a.late,
-            "late_reason": d.lateReason as Any, "registered_by": d.registeredBy, "registered_at": time(d.registeredAt),
-            "caseworkers": d.assignedTo, "withdrawal_reason": d.withdrawalReason as Any,
-            "disqualifications": d.disqualifications.map { q -> [String: Any] in
-                ["person": q.person, "reason": q.reason, "declared_by": q.declaredBy, "at": time(q.at)]
-            },
-            "assessments": d.assessments.map { s -> [String: Any] in
-                ["assessor": s.assessor, "score": s.score, "recommendation": s.recommendation.rawValue,
-                 "recommended_amount_ore": s.recommendedAmount?.ore as Any, "notes": s.notes as Any,
-                 "at": time(s.at), "is_current": s.isCurrent]
-            },
-            "decisions": d.decisions.map { x -> [String: Any] in
-                ["id": x.id, "outcome": x.outcome.rawValue, "amount_ore": x.amount.ore, "reasons": x.reasons as Any,
-                 "conditions": x.conditions as Any, "decided_by": x.decidedBy, "decision_date": x.decisionDate.description,
-                 "is_current": x.isCurrent, "supersedes": x.supersedes as Any, "appeal_id": x.appealID as Any]
-            },
-            "appeals": d.appeals.map { p -> [String: Any] in
-                ["id": p.id, "decision_id": p.decisionID, "received": p.received.description,
-                 "registered_at": time(p.registeredAt), "registered_by": p.registeredBy, "late": p.late,
-                 "late_reason": p.lateReason as Any, "grounds": p.grounds, "outcome": p.outcome as Any]
-            },
-            "history": d.history.map { e -> [String: Any] in
-                ["id": e.id, "at": time(e.at), "actor": e.actor, "login": e.login, "table": e.table,
-                 "action": e.action, "what": e.summary, "reason": e.reason as Any]
-            },
-        ]
-        let cleaned = clean(object)
-        guard let data = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys, .withoutEscapingSlashes]),
-              let text = String(data: data, encoding: .utf8) else { return "{}" }
-        return text
+/// money in øre, dates as YYYY-MM-DD, times in ISO 8601 (UTC). Written through `JSONOutput` (keys
+/// sorted); an absent value is `null`, so every key is always there.
+struct ApplicationDetailJSON: Encodable {
+    static func render(_ d: ApplicationDetail) -> String { JSONOutput.text(ApplicationDetailJSON(d)) }
+
+    static func time(_ date: Date) -> String { date.formatted(.iso8601) }
+
+    struct Disqualification: Encodable {
+        let person: String, reason: String, declaredBy: String, at: String
+        enum CodingKeys: String, CodingKey { case person, reason, declaredBy = "declared_by", at }
     }
 
-    /// Optionals that are nil become JSON null.
-    static func clean(_ value: Any) -> Any {
-        switch value {
-        case let dict as [String: Any]: return dict.mapValues(clean)
-        case let array as [Any]: return array.map(clean)
-        default:
-            let mirror = Mirror(reflecting: value)
-            if mirror.displayStyle == .optional {
-                guard let child = mirror.children.first else { return NSNull() }
-                return clean(child.value)
-            }
-            return value
+    struct Assessment: Encodable {
+        let assessor: String, score: Int, recommendation: String
+        @NullWhenAbsent var recommendedAmount: Money?
+        @NullWhenAbsent var notes: String?
+        let at: String, isCurrent: Bool
+        enum CodingKeys: String, CodingKey {
+            case assessor, score, recommendation, recommendedAmount = "recommended_amount_ore", notes, at, isCurrent = "is_current"
+        }
+    }
+
+    struct Decision: Encodable {
+        let id: Int64, outcome: String, amount: Money
+        @NullWhenAbsent var reasons: String?
+        @NullWhenAbsent var conditions: String?
+        let decidedBy: String, decisionDate: CalendarDate, isCurrent: Bool
+        @NullWhenAbsent var supersedes: Int64?
+        @NullWhenAbsent var appealID: Int64?
+        enum CodingKeys: String, CodingKey {
+            case id, outcome, amount = "amount_ore", reasons, conditions, decidedBy = "decided_by",
+                 decisionDate = "decision_date", isCurrent = "is_current", supersedes, appealID = "appeal_id"
+        }
+    }
+
+    struct Appeal: Encodable {
+        let id: Int64, decisionID: Int64, received: CalendarDate, registeredAt: String, registeredBy: String, late: Bool
+        @NullWhenAbsent var lateReason: String?
+        let grounds: String
+        @NullWhenAbsent var outcome: String?
+        enum CodingKeys: String, CodingKey {
+            case id, decisionID = "decision_id", received, registeredAt = "registered_at", registeredBy = "registered_by",
+                 late, lateReason = "late_reason", grounds, outcome
+        }
+    }
+
+    struct Event: Encodable {
+        let id: Int64, at: String, actor: String, login: String, table: String, action: String, what: String
+        @NullWhenAbsent var reason: String?
+    }
+
+    let reference: String, round: String, scheme: String, orgnr: String, organisation: String
+    @NullWhenAbsent var municipality: String?
+    let title: String, amountApplied: Money, received: CalendarDate, status: String
+    @NullWhenAbsent var granted: Money?
+    @NullWhenAbsent var externalRef: String?
+    let late: Bool
+    @NullWhenAbsent var lateReason: String?
+    let registeredBy: String, registeredAt: String, caseworkers: [String]
+    @NullWhenAbsent var withdrawalReason: String?
+    let disqualifications: [Disqualification], assessments: [Assessment], decisions: [Decision], appeals: [Appeal]
+    let history: [Event]
+
+    enum CodingKeys: String, CodingKey {
+        case reference, round, scheme, orgnr, organisation, municipality, title, amountApplied = "amount_applied_ore",
+             received, status, granted = "granted_ore", externalRef = "external_ref", late, lateReason = "late_reason",
+             registeredBy = "registered_by", registeredAt = "registered_at", caseworkers,
+             withdrawalReason = "withdrawal_reason", disqualifications, assessments, decisions, appeals, history
+    }
+
+    init(_ d: ApplicationDetail) {
+        let a = d.summary
+        reference = a.reference; round = a.round; scheme = d.schemeName; orgnr = a.organisationNumber
+        organisation = a.organisationName; municipality = a.municipality; title = a.title
+        amountApplied = a.amountApplied; received = a.received; status = a.status.rawValue; granted = a.granted
+        externalRef = a.externalRef; late = a.late; lateReason = d.lateReason; registeredBy = d.registeredBy
+        registeredAt = Self.time(d.registeredAt); caseworkers = d.assignedTo; withdrawalReason = d.withdrawalReason
+        disqualifications = d.disqualifications.map {
+            Disqualification(person: $0.person, reason: $0.reason, declaredBy: $0.declaredBy, at: Self.time($0.at))
+        }
+        assessments = d.assessments.map {
+            Assessment(assessor: $0.assessor, score: $0.score, recommendation: $0.recommendation.rawValue,
+                       recommendedAmount: $0.recommendedAmount, notes: $0.notes, at: Self.time($0.at), isCurrent: $0.isCurrent)
+        }
+        decisions = d.decisions.map {
+            Decision(id: $0.id, outcome: $0.outcome.rawValue, amount: $0.amount, reasons: $0.reasons, conditions: $0.conditions,
+                     decidedBy: $0.decidedBy, decisionDate: $0.decisionDate, isCurrent: $0.isCurrent,
+                     supersedes: $0.supersedes, appealID: $0.appealID)
+        }
+        appeals = d.appeals.map {
+            Appeal(id: $0.id, decisionID: $0.decisionID, received: $0.received, registeredAt: Self.time($0.registeredAt),
+                   registeredBy: $0.registeredBy, late: $0.late, lateReason: $0.lateReason, grounds: $0.grounds, outcome: $0.outcome)
+        }
+        history = d.history.map {
+            Event(id: $0.id, at: Self.time($0.at), actor: $0.actor, login: $0.login, table: $0.table, action: $0.action,
+                  what: $0.summary, reason: $0.reason)
         }
     }
 }

@@ -62,15 +62,15 @@ struct ApplicationImportCommand: ParsableCommand {
 /// The line an import always ends with: "1 000 000 read, 999 990 imported, 10 already registered".
 enum ImportSummary {
     static func sentence(_ outcome: ApplicationImport.Outcome) -> String {
-        var parts = ["\(count(outcome.rowsRead)) read",
-                     "\(count(outcome.imported)) \(outcome.dryRun ? "would be imported" : "imported")",
-                     "\(count(outcome.alreadyRegistered)) already registered"]
+        var parts = ["\(groupedDigits(outcome.rowsRead)) read",
+                     "\(groupedDigits(outcome.imported)) \(outcome.dryRun ? "would be imported" : "imported")",
+                     "\(groupedDigits(outcome.alreadyRegistered)) already registered"]
         if outcome.organisationsCreated > 0 {
-            parts.append("\(count(outcome.organisationsCreated)) new \(outcome.organisationsCreated == 1 ? "organisation" : "organisations")")
+            parts.append("\(groupedDigits(outcome.organisationsCreated)) new \(outcome.organisationsCreated == 1 ? "organisation" : "organisations")")
         }
         let pace = outcome.seconds > 0 ? Int(Double(outcome.rowsRead) / outcome.seconds) : 0
         var sentence = parts.joined(separator: ", ")
-            + String(format: outcome.seconds < 10 ? " in %.2f s (%@ rows/s)" : " in %.1f s (%@ rows/s)", outcome.seconds, count(pace))
+            + String(format: outcome.seconds < 10 ? " in %.2f s (%@ rows/s)" : " in %.1f s (%@ rows/s)", outcome.seconds, groupedDigits(pace))
         if outcome.dryRun { sentence = "dry run: " + sentence + "; nothing written" }
         return sentence
     }
@@ -81,17 +81,6 @@ enum ImportSummary {
             rows: [[.integer(Int64(outcome.rowsRead)), .integer(Int64(outcome.imported)), .integer(Int64(outcome.alreadyRegistered)),
                     .integer(Int64(outcome.organisationsCreated)), .integer(Int64(outcome.rounds)), .bool(outcome.dryRun),
                     .text(String(format: "%.3f", outcome.seconds))]])
-    }
-
-    /// 1000000 → "1 000 000", the Norwegian way (with an ordinary space, so terminals align it).
-    static func count(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(" ") }
-            grouped.append(digit)
-        }
-        return (n < 0 ? "-" : "") + grouped
     }
 }
 
@@ -104,12 +93,12 @@ final class ImportProgressLine {
         switch progress.phase {
         case .reading:
             var line = String(format: "reading: %@ rows, %.0f %%, %@ rows/s",
-                              ImportSummary.count(progress.rows), progress.fraction * 100,
-                              ImportSummary.count(Int(progress.rowsPerSecond)))
+                              groupedDigits(progress.rows), progress.fraction * 100,
+                              groupedDigits(Int(progress.rowsPerSecond)))
             if let left = progress.secondsLeft { line += String(format: ", about %.0f s left", left) }
             text = line
         case .checking:
-            text = "checking and registering \(ImportSummary.count(progress.rows)) rows in the database…"
+            text = "checking and registering \(groupedDigits(progress.rows)) rows in the database…"
         }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
         shown = true

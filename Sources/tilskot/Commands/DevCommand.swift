@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TilskotCore
 import TilskotReports
 import TilskotStore
 
@@ -50,7 +51,7 @@ struct DevGenerate: ParsableCommand {
             print(ImportSummary.sentence(outcome))
         }
         let counts = try DevDataLoader.applyStatuses(target: target, log: log)
-        print(counts.map { "\($0.0) \(ImportSummary.count($0.1))" }.joined(separator: ", "))
+        print(counts.map { "\($0.0) \(groupedDigits($0.1))" }.joined(separator: ", "))
     }
 }
 

@@ -17,7 +17,7 @@ struct FollowupCommand: ParsableCommand {
         or above the scheme's threshold (400 000 kr by default).
         """,
         subcommands: [Duty.self, Due.self, Overdue.self, Receive.self, Approve.self, Reject.self, Reminders.self,
-                      Show.self, Summary.self, Close.self]
+                      Show.self, Summary.self, ApplicationClose.self]
     )
 
     struct Duty: ParsableCommand {
@@ -231,19 +231,6 @@ struct FollowupCommand: ParsableCommand {
                 },
                 footnote: format == .table ? "net = granted − clawed back (claw-backs in force, after appeals)" : nil)
             print(table.render(format), terminator: "")
-        }
-    }
-
-    struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Close a grant whose report is approved and whose payments and claw-backs are settled (managers).")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
-        @Option(help: "A note for the record.") var notes: String?
-
-        func run() throws {
-            let item = try Closing.close(try Input.reference(reference), notes: notes, session: try global.session())
-            ApplicationCommand.report("\(item.reference) is closed", item, global.outputFormat)
         }
     }
 

@@ -1,3 +1,4 @@
+import TilskotCore
 import TilskotStore
 
 /// A list without `--limit` shows at most `defaultLimit` rows and says so when there were more. At
@@ -7,7 +8,7 @@ import TilskotStore
 struct ListCap {
     static let defaultLimit = 1_000
     /// The help of a list's `--limit`.
-    static let help = "At most this many (default: the first \(ImportSummary.count(defaultLimit)), with a note when there are more)."
+    static let help = "At most this many (default: the first \(groupedDigits(defaultLimit)), with a note when there are more)."
 
     /// `--limit` as given.
     let given: Int?
@@ -27,7 +28,7 @@ struct ListCap {
     /// sentence on stderr (stdout stays data only).
     func shown<Row>(_ rows: [Row], _ what: String, narrowWith: String) -> [Row] {
         guard given == nil, rows.count > Self.defaultLimit else { return rows }
-        Terminal.writeError("showing the first \(ImportSummary.count(Self.defaultLimit)) \(what), and there are more; narrow the list with \(narrowWith), or give --limit N to see up to N")
+        Terminal.writeError("showing the first \(groupedDigits(Self.defaultLimit)) \(what), and there are more; narrow the list with \(narrowWith), or give --limit N to see up to N")
         return Array(rows.prefix(Self.defaultLimit))
     }
 }
