@@ -35,10 +35,7 @@ let package = Package(
             ],
             plugins: ["EmbedSQL"]
         ),
-        .target(
-            name: "TilskotReports",
-            dependencies: ["TilskotStore", "TilskotCore", "PGClient", .product(name: "CSV", package: "CSV.swift")]
-        ),
+        .target(name: "TilskotReports", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
         .executableTarget(
             name: "tilskot",
             dependencies: [

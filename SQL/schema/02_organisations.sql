@@ -28,6 +28,10 @@ BEGIN
     IF FOUND THEN
         RAISE EXCEPTION 'organisation % is already registered as %', digits, other USING ERRCODE = '23T11';
     END IF;
+    -- The sentence for organisation_name_present.
+    IF btrim(coalesce(NEW.name, '')) = '' THEN
+        RAISE EXCEPTION 'organisation % refused: its name is missing', digits USING ERRCODE = '23T13';
+    END IF;
     -- The municipality is one of the reference table's (2020–2023 and 2024 divisions); the foreign
     -- key organisation_municipality_known (SQL/migrations/0002) backs this sentence up.
     IF NEW.municipality ~ '^[0-9]{4}$'

@@ -11,6 +11,19 @@ AS $$
 DECLARE
     other text;
 BEGIN
+    -- The sentences for what the table's CHECKs (scheme_name_present, scheme_applicant_kinds_known,
+    -- scheme_threshold_not_negative) also hold, so psql and the CLI read the same words.
+    IF btrim(coalesce(NEW.name, '')) = '' THEN
+        RAISE EXCEPTION 'scheme refused: the name of scheme % is missing', NEW.code USING ERRCODE = '23T13';
+    END IF;
+    IF cardinality(NEW.applicant_kinds) = 0 THEN
+        RAISE EXCEPTION 'scheme refused: scheme % needs at least one applicant kind (municipality, county, voluntary, business or other)',
+            NEW.code USING ERRCODE = '23T13';
+    END IF;
+    IF NEW.report_account_threshold_ore < 0 THEN
+        RAISE EXCEPTION 'scheme refused: the report account threshold of scheme % cannot be negative', NEW.code
+            USING ERRCODE = '23T13';
+    END IF;
     SELECT name INTO other FROM tilskot.scheme WHERE code = NEW.code;
     IF FOUND THEN
         RAISE EXCEPTION 'scheme refused: the code % is already used by %; choose another code', NEW.code, other
@@ -75,6 +88,15 @@ BEGIN
     SELECT * INTO r FROM tilskot.round WHERE id = NEW.round_id FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'frame adjustment refused: there is no round with id %', NEW.round_id USING ERRCODE = '23T12';
+    END IF;
+    -- The sentences for frame_adjustment_not_zero and frame_adjustment_reason_present.
+    IF NEW.amount_ore = 0 THEN
+        RAISE EXCEPTION 'frame adjustment refused: an adjustment of 0 kr to % changes nothing; raise or lower the frame by an amount other than 0 kr',
+            tilskot.round_label(r.id) USING ERRCODE = '23T13';
+    END IF;
+    IF NOT tilskot.has_words(coalesce(NEW.reason, '')) THEN
+        RAISE EXCEPTION 'frame adjustment refused: adjusting the frame of % needs a reason in words', tilskot.round_label(r.id)
+            USING ERRCODE = '23T05';
     END IF;
     new_frame := r.frame_ore + NEW.amount_ore;
     IF new_frame < r.granted_ore THEN

@@ -280,6 +280,10 @@ BEGIN
         RAISE EXCEPTION 'application refused: there is no organisation with id %', NEW.organisation_id
             USING ERRCODE = '23T12';
     END IF;
+    -- The sentence for application_title_present (the bulk import says the same of a line's title).
+    IF btrim(coalesce(NEW.title, '')) = '' THEN
+        RAISE EXCEPTION 'application refused: the title is missing; say what the application is for' USING ERRCODE = '23T13';
+    END IF;
     -- The rules the bulk import shares, in its words (the functions above).
     problem := tilskot.registration_kind_problem(r.scheme_name || ' ' || r.year, r.applicant_kinds, org.name, org.orgnr,
                                                  org.kind, true);

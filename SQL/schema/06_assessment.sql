@@ -25,6 +25,11 @@ BEGIN
         RAISE EXCEPTION 'disqualification refused: % is already disqualified on %', NEW.person, app.reference
             USING ERRCODE = '23T11';
     END IF;
+    -- The sentence for disqualification_reason_present.
+    IF NOT tilskot.has_words(coalesce(NEW.reason, '')) THEN
+        RAISE EXCEPTION 'disqualification refused: declaring % disqualified on % needs a reason in words (fvl. § 6: what ties the person to the case)',
+            NEW.person, app.reference USING ERRCODE = '23T05';
+    END IF;
     NEW.declared_by := actor;
     NEW.at := now();
     RETURN NEW;
@@ -39,6 +44,12 @@ DECLARE
     actor text := tilskot.acting_user();
     app tilskot.application := tilskot.lock_application(NEW.application_id, 'assessment');
 BEGIN
+    -- The sentence for assessment_score_range; checked before the case's state, since a score
+    -- outside 1–5 is wrong whatever the case.
+    IF NEW.score NOT BETWEEN 1 AND 5 THEN
+        RAISE EXCEPTION 'assessment refused: score % is out of range; give a score from 1 (weak) to 5 (strong)', NEW.score
+            USING ERRCODE = '23T13';
+    END IF;
     IF EXISTS (SELECT 1 FROM tilskot.disqualification WHERE application_id = app.id AND person = actor) THEN
         RAISE EXCEPTION 'assessment refused: % is disqualified on % (fvl. §§ 6–10) and can neither assess nor decide it',
             actor, app.reference USING ERRCODE = '23T04';

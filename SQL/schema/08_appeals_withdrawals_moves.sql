@@ -50,6 +50,10 @@ BEGIN
         RAISE EXCEPTION 'move refused: % is %; only an application that has not been decided can change round',
             app.reference, tilskot.status_words(app.status) USING ERRCODE = '23T02';
     END IF;
+    -- The sentence for round_move_reason_present.
+    IF NOT tilskot.has_words(coalesce(NEW.reason, '')) THEN
+        RAISE EXCEPTION 'move refused: moving % needs a reason in words', app.reference USING ERRCODE = '23T05';
+    END IF;
     UPDATE tilskot.application SET round_id = target.id WHERE id = app.id;
     NEW.from_round_id := app.round_id;
     NEW.moved_by := tilskot.acting_user();
@@ -104,6 +108,11 @@ BEGIN
     END IF;
     IF NEW.late AND btrim(coalesce(NEW.late_reason, '')) = '' THEN
         RAISE EXCEPTION 'appeal refused: a late appeal on % needs a reason', app.reference USING ERRCODE = '23T07';
+    END IF;
+    -- The sentence for appeal_grounds_present.
+    IF NOT tilskot.has_words(coalesce(NEW.grounds, '')) THEN
+        RAISE EXCEPTION 'appeal refused: the appeal on % needs its grounds in words (what the appellant says)', app.reference
+            USING ERRCODE = '23T07';
     END IF;
     UPDATE tilskot.application SET status = 'appealed' WHERE id = app.id;
     NEW.registered_by := tilskot.acting_user();

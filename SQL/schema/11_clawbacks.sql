@@ -100,6 +100,11 @@ BEGIN
     IF NEW.late AND btrim(coalesce(NEW.late_reason, '')) = '' THEN
         RAISE EXCEPTION 'appeal refused: a late appeal against % needs a reason', label USING ERRCODE = '23T27';
     END IF;
+    -- The sentence for clawback_appeal_grounds_present.
+    IF NOT tilskot.has_words(coalesce(NEW.grounds, '')) THEN
+        RAISE EXCEPTION 'appeal refused: the appeal against % needs its grounds in words (what the appellant says)', label
+            USING ERRCODE = '23T27';
+    END IF;
     NEW.registered_by := tilskot.acting_user();
     NEW.registered_at := now();
     NEW.outcome := NULL;

@@ -193,6 +193,59 @@ struct OneJudgeCLITests {
                          containing: "organisation 958935420 is already registered as Oslo kommune")
     }
 
+    @Test("what the tables' CHECKs hold, said by their triggers: reasons for a move, a disqualification and a frame adjustment, an appeal's grounds, the score, a 0 kr adjustment, a scheme's name, applicant kinds and threshold, an organisation's name, a title")
+    func checkedContent() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let opened = try CLIRunner.run(["round", "open", "JS/2022", "--frame", "1 mill", "--opens", "2022-01-03", "--closes", "2022-03-01", "--as", Self.manager], database: db)
+        #expect(opened.exitCode == 0, "stderr: \(opened.stderr)")
+        let a2 = try app(db, "JS-2021-0002")
+        let a3 = try app(db, "JS-2021-0003")
+        let r2021 = try round(db)
+        let r2022 = try id(db, "SELECT r.id FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id WHERE s.code || '/' || r.year = $1", "JS/2022")
+        let oslo = try org(db, "958935420")
+        // Reasons: blank ones reach the database, which says what is missing.
+        try sameSentence(db, Self.caseworker, cli: ["application", "move", "JS-2021-0003", "--to-round", "JS/2022", "--reason", " "],
+                         sql: "INSERT INTO tilskot.round_move (application_id, to_round_id, reason) VALUES (\(a3), \(r2022), ' ')",
+                         containing: "moving JS-2021-0003 needs a reason")
+        try sameSentence(db, Self.caseworker, cli: ["application", "disqualify", "JS-2021-0003", "--reason", " "],
+                         sql: "INSERT INTO tilskot.disqualification (application_id, reason) VALUES (\(a3), ' ')",
+                         containing: "declaring oj_kari disqualified on JS-2021-0003 needs a reason")
+        try sameSentence(db, Self.manager, cli: ["round", "adjust", "JS/2021", "--amount", "+1 mill", "--reason", " "],
+                         sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES (\(r2021), 100000000, ' ')",
+                         containing: "adjusting the frame of Jobbsjansen 2021 needs a reason")
+        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-04-10", "--grounds", " "],
+                         sql: "INSERT INTO tilskot.appeal (application_id, received, grounds) VALUES (\(a2), '2021-04-10', ' ')",
+                         containing: "the appeal on JS-2021-0002 needs its grounds")
+        // Values: the score, an adjustment of 0 kr.
+        try sameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "7", "--recommend", "grant"],
+                         sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES (\(a3), 7, 'grant')",
+                         containing: "score 7 is out of range")
+        try sameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "0", "--recommend", "grant"],
+                         sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES (\(a3), 0, 'grant')",
+                         containing: "score 0 is out of range")
+        try sameSentence(db, Self.manager, cli: ["round", "adjust", "JS/2021", "--amount", "0", "--reason", "Ingenting"],
+                         sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES (\(r2021), 0, 'Ingenting')",
+                         containing: "an adjustment of 0 kr to Jobbsjansen 2021 changes nothing")
+        // Schemes: a name, at least one applicant kind, a threshold not below 0 kr.
+        func scheme(_ name: String, _ kinds: String, _ threshold: Int64 = 40_000_000) -> String {
+            "INSERT INTO tilskot.scheme (code, name, applicant_kinds, reference_prefix, report_account_threshold_ore) VALUES ('NY', '\(name)', '\(kinds)', 'NY', \(threshold))"
+        }
+        try sameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", " ", "--applicant-kinds", "municipality"],
+                         sql: scheme(" ", "{municipality}"), containing: "the name of scheme NY is missing")
+        try sameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", "Ny", "--applicant-kinds", ""],
+                         sql: scheme("Ny", "{}"), containing: "scheme NY needs at least one applicant kind")
+        try sameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", "Ny", "--applicant-kinds", "municipality", "--report-account-threshold", "-1"],
+                         sql: scheme("Ny", "{municipality}", -100), containing: "the report account threshold of scheme NY cannot be negative")
+        // Names and titles.
+        try sameSentence(db, Self.caseworker, cli: ["org", "add", "974760673", "--name", " ", "--kind", "voluntary"],
+                         sql: "INSERT INTO tilskot.organisation (orgnr, name, kind) VALUES ('974760673', ' ', 'voluntary')",
+                         containing: "organisation 974760673 refused: its name is missing")
+        try sameSentence(db, Self.caseworker, cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", " ", "--amount", "100", "--received", "2021-02-05"],
+                         sql: "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received) VALUES (\(r2021), \(oslo), ' ', 10000, '2021-02-05')",
+                         containing: "the title is missing")
+    }
+
     @Test("who may decide: the CLI reads the database's sentence (tilskot.require_role, which the trigger calls); psql's INSERT meets the privileges first")
     func whoMayDecide() throws {
         let db = try scene()
@@ -349,5 +402,8 @@ struct OneJudgeCLITests {
         try sameSentence(db, Self.caseworker, cli: ["followup", "duty", "JS-2021-0001", "--project-end", "2021-12-31", "--due", "2021-06-01"],
                          sql: "INSERT INTO tilskot.report_duty (application_id, project_end, due_date) VALUES (\(a1), '2021-12-31', '2021-06-01')",
                          containing: "before its project ends")
+        try sameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-04-25", "--grounds", " "],
+                         sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES (\(clawback), '2022-04-25', ' ')",
+                         containing: "needs its grounds in words")
     }
 }

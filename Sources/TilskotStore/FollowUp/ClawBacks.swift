@@ -74,7 +74,8 @@ public enum ClawBacks {
     /// Registers an appeal against a claw-back: received on `received`, late ones with a reason.
     public static func appeal(_ id: Int64, received: CalendarDate, grounds: String, lateReason: String? = nil,
                               session: Session) throws(TilskotError) -> ClawBackRecord {
-        let grounds = try requiredReasons(grounds, "what the appellant says (the grounds of the appeal)", hint: "give it with --grounds")
+        // Blank grounds reach the database, which says that they are needed (clawback_appeal_before_insert).
+        let grounds = try optionalReasons(grounds, "what the appellant says (the grounds of the appeal)", hint: "give it in words with --grounds")
         let lateReason = try optionalReasons(lateReason, "the reason for considering the late appeal", hint: "give it in words with --reason (fvl. § 31)")
         return try session.followUpChange(reason: grounds) {
             let c = session.connection

@@ -30,8 +30,8 @@ public enum Appeals {
                                 session: Session) throws(TilskotError) -> AppealRecord {
         // Only the texts' form is read here; whether there is a decision to appeal, an appeal
         // pending, the received date (against the server's clock), the deadline and a late appeal's
-        // reason are the database's to judge (appeal_before_insert), in its own words.
-        let grounds = try requiredReasons(grounds, "the grounds of the appeal on \(reference)", hint: "give them with --grounds")
+        // reason and blank grounds are the database's to judge (appeal_before_insert), in its own words.
+        let grounds = try optionalReasons(grounds, "the grounds of the appeal on \(reference)", hint: "give them in words with --grounds")
         let lateReason = try optionalReasons(lateReason, "the reason for considering the late appeal on \(reference)", hint: "give it in words with --reason (fvl. § 31)")
         return try session.lifecycleChange(reason: lateReason) {
             let c = session.connection

@@ -92,11 +92,11 @@ public enum Applications {
     /// Registers an application and gives it its reference (JS-2021-0007). Registering the same
     /// external reference again registers nothing and returns the application that has it.
     public static func register(_ new: NewApplication, session: Session) throws(TilskotError) -> Registration {
-        // Only the input's form is read here; the round's window, the applicant's kind, the amount,
+        // Only the input's form is read here; the title, the round's window, the applicant's kind, the amount,
         // the received date (against the server's clock), a late registration's reason and who may
         // make it are the database's to judge (application_before_insert), in the same words for
         // the CLI, psql and the bulk import.
-        let title = try requiredText(new.title, "the application's title", hint: "give it with --title")
+        let title = optionalText(new.title)
         let externalRef = optionalText(new.externalRef)
         let lateReason = try optionalReasons(new.lateReason, "the reason for registering it late", hint: "give it in words with --reason")
         return try session.lifecycleChange(reason: lateReason) {
@@ -185,7 +185,8 @@ public enum Applications {
     /// Moves an undecided application to another round of its scheme; the reference stays.
     public static func move(_ reference: ApplicationReference, to round: RoundKey, reason: String,
                             session: Session) throws(TilskotError) -> ApplicationSummary {
-        let reason = try requiredReasons(reason, "the reason for moving \(reference)", hint: "give it with --reason")
+        // A blank reason reaches the database, which says that moving needs one (round_move_before_insert).
+        let reason = try optionalReasons(reason, "the reason for moving \(reference)", hint: "give it in words with --reason")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)

@@ -28,9 +28,7 @@ public enum Assessments {
     public static func assess(_ reference: ApplicationReference, score: Int, recommendation: Recommendation,
                               amount: Money? = nil, notes: String? = nil,
                               session: Session) throws(TilskotError) -> AssessmentRecord {
-        guard (1...5).contains(score) else {
-            throw .refused("score \(score) is out of range; give a score from 1 (weak) to 5 (strong)")
-        }
+        // The score's range (1–5) is the database's to judge (assessment_before_insert).
         return try session.lifecycleChange {
             let c = session.connection
             let app = try Lookup.application(reference, c)
@@ -50,7 +48,8 @@ public enum Assessments {
     /// may declare someone else (fvl. § 8).
     public static func disqualify(_ reference: ApplicationReference, person: String? = nil, reason: String,
                                   session: Session) throws(TilskotError) -> DisqualificationRecord {
-        let reason = try requiredReasons(reason, "the reason for the disqualification on \(reference)", hint: "give it with --reason (fvl. § 6: what ties you to the case)")
+        // A blank reason reaches the database, which says that one is needed (disqualification_before_insert).
+        let reason = try optionalReasons(reason, "the reason for the disqualification on \(reference)", hint: "give it in words with --reason (fvl. § 6: what ties you to the case)")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)

@@ -87,13 +87,6 @@ func requireRole(_ step: String, _ connection: Connection) throws {
     try connection.execute("SELECT tilskot.require_role($1)", [step])
 }
 
-/// Free text a rule needs (a reason, a title, grounds): trimmed, and refused when blank.
-func requiredText(_ text: String?, _ what: String, hint: String) throws(TilskotError) -> String {
-    let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty else { throw .refused("\(what) is missing; \(hint)") }
-    return trimmed
-}
-
 /// Optional free text: nil when blank.
 func optionalText(_ text: String?) -> String? {
     let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -38,7 +38,8 @@ public enum Organisations {
 
     /// Registers an organisation (caseworkers, managers, admins).
     public static func add(_ new: NewOrganisation, session: Session) throws(TilskotError) -> Organisation {
-        let name = try requiredText(new.name, "the name of organisation \(new.number)", hint: "give it with --name")
+        // A blank name is the database's to refuse (organisation_before_insert).
+        let name = optionalText(new.name)
         return try session.lifecycleChange {
             let c = session.connection
             // A number already registered is the database's to refuse (organisation_before_insert).

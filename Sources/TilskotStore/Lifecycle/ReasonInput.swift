@@ -4,14 +4,6 @@ import TilskotCore
 // must give reasons has at least one letter; tabs, line breaks, no-break and zero-width spaces alone
 // are refused here first, with the same meaning as the database's sentence.
 
-/// Reasons a rule needs: trimmed, and refused when blank or without words.
-func requiredReasons(_ text: String?, _ what: String, hint: String) throws(TilskotError) -> String {
-    guard let reasons = try optionalReasons(text, what, hint: hint) else {
-        throw .refused("\(what) is missing; \(hint)")
-    }
-    return reasons
-}
-
 /// Optional reasons: nil when blank (or only invisible characters), refused when given without words.
 func optionalReasons(_ text: String?, _ what: String, hint: String) throws(TilskotError) -> String? {
     do {

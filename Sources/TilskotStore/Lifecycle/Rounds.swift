@@ -57,10 +57,8 @@ public enum Rounds {
     /// Raises or lowers a round's frame, with a reason (managers and admins). Lowering it below what
     /// is already granted is refused by the database.
     public static func adjust(_ key: RoundKey, amount: Money, reason: String, session: Session) throws(TilskotError) -> RoundSummary {
-        guard !amount.isZero else {
-            throw .refused("a frame adjustment of 0 kr changes nothing; give --amount with a sign, e.g. +25 mill or -2 mill")
-        }
-        let reason = try requiredReasons(reason, "the reason for adjusting round \(key)", hint: "give it with --reason")
+        // An adjustment of 0 kr and a blank reason are the database's to refuse (frame_adjustment_before_insert).
+        let reason = try optionalReasons(reason, "the reason for adjusting round \(key)", hint: "give it in words with --reason")
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             try requireRole("frame adjustment", c)

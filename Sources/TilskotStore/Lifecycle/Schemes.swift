@@ -42,19 +42,15 @@ public enum Schemes {
 
     /// Creates a scheme (managers and admins).
     public static func create(_ new: NewScheme, session: Session) throws(TilskotError) -> Scheme {
-        let name = try requiredText(new.name, "the scheme's name", hint: "give it with --name")
-        guard !new.applicantKinds.isEmpty else {
-            throw .refused("scheme \(new.code) needs at least one applicant kind; give --applicant-kinds with one or more of \(ApplicantKind.allowedValuesList)")
-        }
+        // A blank name, no applicant kinds and a negative report-account threshold are the
+        // database's to refuse (scheme_before_insert), in its own words.
+        let name = optionalText(new.name)
         let prefix: String
         do {
             // ApplicationReference checks the prefix's form and says what it expects.
             prefix = try ApplicationReference(prefix: new.referencePrefix ?? new.code.value, year: 2021, sequence: 1).prefix
         } catch {
             throw .refused(error.message)
-        }
-        if let threshold = new.reportAccountThreshold, threshold.isNegative {
-            throw .refused("the report account threshold of scheme \(new.code) cannot be negative")
         }
         let kinds = uniqueKinds(new.applicantKinds)
         return try session.lifecycleChange {

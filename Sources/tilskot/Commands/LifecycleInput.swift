@@ -35,14 +35,12 @@ enum Input {
     static func vocabulary<V: FixedVocabulary>(_ text: String, as type: V.Type) throws(TilskotError) -> V {
         try read { () throws(TilskotCore.ValidationError) in try V.parse(text) }
     }
-    /// "municipality,county" → [.municipality, .county].
+    /// "municipality,county" → [.municipality, .county]. None at all is the database's to refuse
+    /// (scheme_before_insert).
     static func applicantKinds(_ text: String) throws(TilskotError) -> [ApplicantKind] {
         var kinds: [ApplicantKind] = []
         for part in text.split(separator: ",") {
             kinds.append(try vocabulary(String(part), as: ApplicantKind.self))
-        }
-        guard !kinds.isEmpty else {
-            throw .refused("applicant kinds are empty; give one or more of \(ApplicantKind.allowedValuesList), e.g. --applicant-kinds municipality")
         }
         return kinds
     }

@@ -31,7 +31,8 @@ struct SchemeCommand: ParsableCommand {
                 code: try Input.scheme(code), name: name, goal: goal, targetGroup: targetGroup,
                 applicantKinds: try Input.applicantKinds(applicantKinds), referencePrefix: prefix,
                 reportAccountThreshold: try reportAccountThreshold.map { text throws(TilskotError) in
-                    try Input.money(text, field: "report account threshold")
+                    // A negative threshold is the database's to refuse (scheme_before_insert).
+                    try Input.money(text, field: "report account threshold", allowNegative: true)
                 })
             let scheme = try Schemes.create(new, session: try global.session())
             let format = global.outputFormat
