@@ -35,15 +35,22 @@ let package = Package(
             ],
             plugins: ["EmbedSQL"]
         ),
+        // The embedded local PostgreSQL cluster (`tilskot db`) and the child-process runner it uses.
+        .target(name: "TilskotLocalCluster", dependencies: ["TilskotStore"]),
+        // Synthetic data at scale and the decision race (`tilskot dev`): tooling, not the domain.
+        .target(name: "TilskotDevData", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
+        // The 2021 sample (`tilskot sample load`).
+        .target(name: "TilskotSample", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
         .target(name: "TilskotReports", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
         .executableTarget(
             name: "tilskot",
             dependencies: [
                 "TilskotStore", "TilskotReports", "TilskotCore", "PGClient",
+                "TilskotLocalCluster", "TilskotDevData", "TilskotSample",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TilskotTestSupport", dependencies: ["TilskotStore", "PGClient"]),
+        .target(name: "TilskotTestSupport", dependencies: ["TilskotStore", "TilskotLocalCluster", "PGClient"]),
         .testTarget(
             name: "TilskotCoreTests",
             dependencies: ["TilskotCore", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -51,15 +58,21 @@ let package = Package(
         .testTarget(name: "PGClientTests", dependencies: ["PGClient", "TilskotTestSupport"]),
         .testTarget(
             name: "TilskotStoreTests",
-            dependencies: ["TilskotStore", "TilskotCore", "PGClient", "TilskotTestSupport"]
+            dependencies: [
+                "TilskotStore", "TilskotCore", "PGClient", "TilskotTestSupport",
+                "TilskotLocalCluster", "TilskotDevData", "TilskotSample",
+            ]
         ),
         .testTarget(
             name: "TilskotReportsTests",
-            dependencies: ["TilskotReports", "TilskotStore", "TilskotCore", "PGClient", "TilskotTestSupport"]
+            dependencies: [
+                "TilskotReports", "TilskotStore", "TilskotCore", "PGClient", "TilskotTestSupport",
+                "TilskotLocalCluster", "TilskotDevData", "TilskotSample",
+            ]
         ),
         .testTarget(
             name: "TilskotCLITests",
-            dependencies: ["TilskotTestSupport", "PGClient", "TilskotStore"]
+            dependencies: ["TilskotTestSupport", "PGClient", "TilskotStore", "TilskotLocalCluster"]
         ),
     ],
     swiftLanguageModes: [.v6]

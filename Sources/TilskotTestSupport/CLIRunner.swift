@@ -1,4 +1,5 @@
 import Foundation
+import TilskotLocalCluster
 import TilskotStore
 
 /// Runs the built `tilskot` binary as a user would, for end-to-end tests.

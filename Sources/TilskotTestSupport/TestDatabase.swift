@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
 import Synchronization
+import TilskotLocalCluster
 import TilskotStore
 
 /// A fresh database for one test: a `CREATE DATABASE … TEMPLATE` copy of a database migrated once

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TilskotLocalCluster
 import TilskotReports
 import TilskotStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TilskotLocalCluster
 import TilskotStore
 import TilskotTestSupport
 

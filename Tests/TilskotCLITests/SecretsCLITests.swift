@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
 import Testing
+import TilskotLocalCluster
 import TilskotStore
 import TilskotTestSupport
 

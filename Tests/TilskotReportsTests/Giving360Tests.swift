@@ -3,6 +3,7 @@ import PGClient
 import Testing
 import TilskotCore
 @testable import TilskotReports
+import TilskotLocalCluster
 import TilskotStore
 import TilskotTestSupport
 

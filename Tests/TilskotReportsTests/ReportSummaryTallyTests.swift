@@ -2,6 +2,7 @@ import Foundation
 import PGClient
 import Testing
 import TilskotCore
+import TilskotDevData
 import TilskotReports
 import TilskotStore
 import TilskotTestSupport

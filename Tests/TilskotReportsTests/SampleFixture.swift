@@ -1,5 +1,6 @@
 import Foundation
 import PGClient
+import TilskotSample
 import TilskotStore
 import TilskotTestSupport
 

@@ -1,6 +1,7 @@
 import PGClient
 import Testing
 import TilskotCore
+import TilskotSample
 import TilskotStore
 import TilskotTestSupport
 

@@ -2,6 +2,7 @@ import Foundation
 import PGClient
 import Testing
 import TilskotCore
+import TilskotSample
 import TilskotStore
 import TilskotTestSupport
 

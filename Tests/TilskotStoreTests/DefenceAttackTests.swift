@@ -2,6 +2,7 @@ import Foundation
 import PGClient
 import Testing
 import TilskotCore
+import TilskotLocalCluster
 import TilskotStore
 import TilskotTestSupport
 

@@ -17,9 +17,12 @@ public struct DatabaseTarget: Sendable {
         self.source = source
     }
 
+    /// `localClusterURL` gives the embedded cluster's URL for an environment; the cluster lives in
+    /// TilskotLocalCluster, whose `DatabaseTarget.resolve(databaseURL:environment:)` passes it.
     public static func resolve(
         databaseURL: String?,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        localClusterURL: ([String: String]) -> String
     ) throws(TilskotError) -> DatabaseTarget {
         if let databaseURL, !databaseURL.isEmpty {
             return DatabaseTarget(conninfo: databaseURL, source: .explicit)
@@ -32,8 +35,7 @@ public struct DatabaseTarget: Sendable {
         if ["PGSERVICE", "PGHOST", "PGDATABASE"].contains(where: { environment[$0]?.isEmpty == false }) {
             return DatabaseTarget(conninfo: "", source: .libpqEnvironment)
         }
-        let cluster = LocalCluster(environment: environment)
-        return DatabaseTarget(conninfo: cluster.connectionURL(), source: .localCluster)
+        return DatabaseTarget(conninfo: localClusterURL(environment), source: .localCluster)
     }
 
     /// Says where this is, without a password, for messages.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TilskotCore
+import TilskotLocalCluster
 import TilskotReports
 import TilskotStore
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TilskotLocalCluster
 import TilskotStore
 
 /// `tilskot db start | stop | status | url | create` — the embedded local PostgreSQL cluster; `tilskot db watchdog`

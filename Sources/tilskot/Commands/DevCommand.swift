@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TilskotCore
+import TilskotDevData
 import TilskotReports
 import TilskotStore
 

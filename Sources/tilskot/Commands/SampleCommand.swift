@@ -1,5 +1,6 @@
 import ArgumentParser
 import TilskotReports
+import TilskotSample
 import TilskotStore
 
 /// `tilskot sample load` — the sample data of the 2021 equality report (issue 6).

@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
 import TilskotCore
+import TilskotStore
 
 /// Loads the sample data (`tilskot sample load`): the four schemes of the 2021 equality report with
 /// their 2020–2022 rounds and applications, through the same service layer as the CLI, so every rule

@@ -1,4 +1,5 @@
 import Foundation
+import TilskotStore
 
 /// The embedded local PostgreSQL cluster (`tilskot db start | stop | status | url`): a data
 /// directory under `TILSKOT_HOME`, a unix socket in that directory and 127.0.0.1 on a free port.
@@ -220,10 +221,10 @@ public struct LocalCluster: Sendable {
     /// migrated, everything in it; PUBLIC may neither connect nor create temporary tables. Safe to
     /// run again.
     public func prepareDatabase(_ database: String) throws(TilskotError) {
-        guard let script = EmbeddedSQL.files.first(where: { $0.folder == "deploy" && $0.name == "create-roles.sql" }) else {
+        guard let script = BundledSQL.createRoles else {
             throw .refused("this tilskot was built without deploy/create-roles.sql; rebuild it from a whole checkout")
         }
-        let result = try psqlScript(script.text, variables: ["local": "on", "dbname": database])
+        let result = try psqlScript(script, variables: ["local": "on", "dbname": database])
         guard result.exitCode == 0 else {
             throw .refused("could not give database \(database) tilskot's roles and rights: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }

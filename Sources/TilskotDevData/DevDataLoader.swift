@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
 import TilskotCore
+import TilskotStore
 
 /// Loads a DevDataPlan into a database: schemes and rounds through the service layer, the
 /// applications through the import path (`application import`), then a realistic mix of statuses

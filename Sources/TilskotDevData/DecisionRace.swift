@@ -2,6 +2,7 @@ import Foundation
 import PGClient
 import Synchronization
 import TilskotCore
+import TilskotStore
 
 /// Several managers deciding applications of one round at the same time, each on their own
 /// connection, through the service layer (`Decisions.decide`), for a fixed time: the benchmark's

@@ -1,5 +1,6 @@
 import Foundation
 import TilskotCore
+import TilskotStore
 
 /// A synthetic data set for development and benchmarks (`tilskot dev generate`): grant schemes over
 /// the years 2015–2026, every municipality of the 2020–2023 division as an applicant, voluntary

@@ -1,0 +1,9 @@
+/// The SQL files built into the binary by the EmbedSQL plugin that code outside this module needs.
+/// `EmbeddedSQL` itself stays internal: the plugin runs once, here, and other modules read through this.
+public enum BundledSQL {
+    /// deploy/create-roles.sql, which the embedded local cluster runs on each database it makes;
+    /// nil when this tilskot was built without it.
+    public static var createRoles: String? {
+        EmbeddedSQL.files.first(where: { $0.folder == "deploy" && $0.name == "create-roles.sql" })?.text
+    }
+}
