@@ -84,6 +84,8 @@ struct LifecycleCLITests {
         (["round", "adjust", "JS/2021", "--amount", "-134 mill", "--reason", "kutt", "--as", manager], "cannot be lowered"),
         (["round", "open", "JS/2022", "--frame", "1 mill", "--opens", "2022-03-01", "--closes", "2022-01-01", "--as", manager], "before it opens"),
         (["application", "assess", "JS-2021-0001", "--score", "9", "--recommend", "grant", "--as", caseworker], "out of range"),
+        (["application", "assess", "JS-2021-0001", "--score", "40000", "--recommend", "grant", "--as", caseworker], "is not a whole number a score can be"),
+        (["application", "assess", "JS-2021-0001", "--score", "fire", "--recommend", "grant", "--as", caseworker], "is not a whole number a score can be"),
         (["application", "list", "--status", "approved"], "not one of the allowed values"),
     ] as [([String], String)])
     func badInput(arguments: [String], fragment: String) throws {

@@ -28,8 +28,10 @@ struct ApplicationAssess: ParsableCommand {
     @Option(help: "Notes for the decider.") var notes: String?
 
     func run() throws {
-        guard let scoreValue = Int(score.trimmingCharacters(in: .whitespaces)) else {
-            throw TilskotError.refused("score \"\(score)\" is not a number; give a score from 1 (weak) to 5 (strong)")
+        // Input form only: a whole number the score column can hold (smallint). Whether it is a
+        // score (1–5) is the database's to say (assessment_before_insert, 06_assessment.sql).
+        guard let scoreValue = Int16(score.trimmingCharacters(in: .whitespaces)).map(Int.init) else {
+            throw TilskotError.refused("score \"\(score)\" is not a whole number a score can be; give a score from 1 (weak) to 5 (strong)")
         }
         let ref = try Input.reference(reference)
         let record = try Assessments.assess(
