@@ -4,7 +4,7 @@ import TilskotCore
 /// The applicants of the sample data.
 ///
 /// Municipalities are real: 2021 kommunenummer and names, and the municipality's organisation number
-/// from Enhetsregisteret (shared/reference/municipalities.csv, 2024 rows, which keep each
+/// from Enhetsregisteret (reference/municipalities.csv, 2024 rows, which keep each
 /// renumbered municipality's organisation). The first 41 are the Jobbsjansen 2021 applicants of
 /// Scripts/demo.d/20-jobbsjansen-2021, in its order and with its amounts, so the demo and the sample
 /// tell the same story. Voluntary organisations, businesses and resource centres carry
