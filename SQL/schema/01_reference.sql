@@ -68,15 +68,27 @@ $$;
 -- not for length, so inside the import the external-reference trigger still fires for a value
 -- over 500 characters (and only then).
 
+-- What is wrong with an application title, if anything: missing, or not one line of printable text
+-- of at most 500 characters. The one sentence for the rule: the row triggers below raise it, and the
+-- bulk import (tilskot.import_applications, 04_applications.sql) reports it as `line N: title: …`.
+CREATE OR REPLACE FUNCTION tilskot.application_title_problem(title text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+    SELECT CASE WHEN btrim(coalesce(title, '')) = '' THEN 'the title is missing; say what the application is for'
+                ELSE 'the title ' || tilskot.one_line_text_problem(title) END
+$$;
+
 CREATE OR REPLACE FUNCTION tilskot.one_line_title_check() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = tilskot, pg_temp
 AS $$
 DECLARE
-    problem text := tilskot.one_line_text_problem(NEW.title);
+    problem text := tilskot.application_title_problem(NEW.title);
 BEGIN
     IF problem IS NOT NULL THEN
-        RAISE EXCEPTION 'the application title %', problem USING ERRCODE = '23T13';
+        RAISE EXCEPTION '% refused: %', CASE TG_OP WHEN 'INSERT' THEN 'application' ELSE 'change' END, problem
+            USING ERRCODE = '23T13';
     END IF;
     RETURN NEW;
 END
@@ -117,6 +129,8 @@ CREATE OR REPLACE TRIGGER aa_one_line_name BEFORE INSERT OR UPDATE OF name ON ti
 
 -- Who may do what (everything not granted here is refused).
 GRANT SELECT ON TABLE tilskot.municipality_ref TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.application_title_problem(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.application_title_problem(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.bank_account_is_valid(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.bank_account_is_valid(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.one_line_external_ref_check() FROM PUBLIC;

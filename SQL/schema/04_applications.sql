@@ -280,10 +280,7 @@ BEGIN
         RAISE EXCEPTION 'application refused: there is no organisation with id %', NEW.organisation_id
             USING ERRCODE = '23T12';
     END IF;
-    -- The sentence for application_title_present (the bulk import says the same of a line's title).
-    IF btrim(coalesce(NEW.title, '')) = '' THEN
-        RAISE EXCEPTION 'application refused: the title is missing; say what the application is for' USING ERRCODE = '23T13';
-    END IF;
+    -- The title was judged by aa_one_line_title (tilskot.application_title_problem, 01_reference.sql).
     -- The rules the bulk import shares, in its words (the functions above).
     problem := tilskot.registration_kind_problem(r.scheme_name || ' ' || r.year, r.applicant_kinds, org.name, org.orgnr,
                                                  org.kind, true);
@@ -454,9 +451,9 @@ BEGIN
                 WHEN c.org_municipality IS NOT NULL AND c.org_municipality <> o.org_municipality THEN
                     format('organisation %s is in municipality %s on line %s; give one municipality', c.orgnr, o.org_municipality, o.first_line)
             END AS m_org_municipality,
-            CASE WHEN c.title IS NULL THEN 'missing; say what the application is for'
-                 WHEN length(c.title) > 500 THEN format('is %s characters long; at most 500 are allowed', length(c.title))
-                 WHEN c.title ~ unprintable THEN 'contains a line break, a control character or a character that reorders text; it must be one line of printable text'
+            -- The row trigger's sentence, asked for only when a cheap test finds a problem.
+            CASE WHEN c.title IS NULL OR length(c.title) > 500 OR c.title ~ unprintable
+                 THEN tilskot.application_title_problem(c.title)
             END AS m_title,
             CASE
                 WHEN c.amount_text = '' THEN 'missing; give the amount applied for in kroner'

@@ -41,21 +41,9 @@ extension Unicode.Scalar {
     var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
 
-/// Text that must give reasons (a refusal's grounds, a withdrawal, a withheld payment, …), read the
-/// way the database reads it (tilskot.has_words, SQL/migrations/0001_baseline.sql): it has words when it holds at
-/// least one letter — a scalar of Unicode general category L (Lu, Ll, Lt, Lm, Lo). Tabs, line breaks,
-/// no-break spaces, zero-width spaces and other invisible characters alone are no reasons.
+/// Text that gives reasons (a refusal's grounds, a withdrawal, a withheld payment, …). Whether it has
+/// words is the database's judgement (tilskot.has_words); here it is only trimmed.
 public enum ReasonText {
-    /// True when `text` has at least one letter.
-    public static func hasWords(_ text: some StringProtocol) -> Bool {
-        text.unicodeScalars.contains { scalar in
-            switch scalar.properties.generalCategory {
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
-            default: false
-            }
-        }
-    }
-
     /// The text trimmed of surrounding whitespace and invisible characters, or nil when it is blank.
     public static func trimmed(_ text: String?) -> String? {
         let scalars = Array((text ?? "").unicodeScalars)
@@ -66,20 +54,4 @@ public enum ReasonText {
               let last = scalars.lastIndex(where: { !invisible($0) }) else { return nil }
         return String(scalars: scalars[first...last])
     }
-
-    /// Reads optional reasons: nil when nothing but whitespace or invisible characters was given,
-    /// the trimmed text when it has words, and a refusal ("there are no words in `what`…; `hint`") otherwise.
-    public static func parse(_ text: String?, _ what: String, hint: String) throws(ReasonTextError) -> String? {
-        guard let trimmed = trimmed(text) else { return nil }
-        guard hasWords(trimmed) else {
-            throw ReasonTextError(message: "there are no words in \(what) (only spaces, line breaks or invisible characters); \(hint)")
-        }
-        return trimmed
-    }
-}
-
-/// Reasons that were given but have no words, in one sentence.
-public struct ReasonTextError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var description: String { message }
 }

@@ -336,6 +336,51 @@ struct OneJudgeCLITests {
         }
     }
 
+    @Test("reasons without a letter and titles that are no titles: the database's sentence through the CLI, psql and the import")
+    func reasonsAndTitles() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let a1 = try app(db, "JS-2021-0001")
+        let r = try round(db)
+        let oslo = try org(db, "958935420")
+        // Digits and a dash are no reasons (fvl. §§ 24–25); nor are zero-width spaces.
+        try sameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--reject", "--reasons", "12 – 34"],
+                         sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'rejected', 0, '12 – 34')",
+                         containing: "the reasons have no words")
+        try sameSentence(db, Self.caseworker, cli: ["application", "withdraw", "JS-2021-0001", "--reason", "\u{200B}\u{200B}"],
+                         sql: "INSERT INTO tilskot.withdrawal (application_id, reason) VALUES (\(a1), E'\\u200B\\u200B')",
+                         containing: "the reason has no words")
+        func insert(_ title: String) -> String {
+            "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received) VALUES (\(r), \(oslo), \(title), 10000, '2021-02-05')"
+        }
+        try sameSentence(db, Self.caseworker, cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", "Ny\u{202E}søknad",
+                                                    "--amount", "100", "--received", "2021-02-05"],
+                         sql: insert("E'Ny\\u202Esøknad'"), containing: "the title contains a character that reorders text on screen")
+        // The import reports a line's title in the row trigger's words.
+        let dir = FileManager.default.temporaryDirectory.appending(path: "onejudge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kari = try db.connect(asLogin: Self.caseworker)
+        for (n, (title, sqlTitle)) in [("", "' '"), (String(repeating: "x", count: 501), "'\(String(repeating: "x", count: 501))'")].enumerated() {
+            let file = dir.appending(path: "title-\(n).csv")
+            try "orgnr,title,amount,received\n958935420,\(title),100,2021-02-05\n".write(to: file, atomically: true, encoding: .utf8)
+            let before = try db.rowCounts()
+            let result = try CLIRunner.run(["application", "import", file.path, "--round", "JS/2021", "--as", Self.caseworker], database: db)
+            #expect(result.exitCode == 1 && result.errorLines.count == 1, "stderr: \(result.stderr)")
+            var sentence = ""
+            do {
+                _ = try kari.execute(insert(sqlTitle))
+                Issue.record("the title was accepted: \(sqlTitle)")
+            } catch {
+                #expect(error.sqlState == "23T13")
+                sentence = String(error.message.trimmingPrefix("application refused: "))
+            }
+            #expect(sentence.hasPrefix("the title "), "\(sentence)")
+            #expect(result.stderr.contains("nothing imported: line 2: title: \(sentence); correct it"), "stderr: \(result.stderr)")
+            #expect(try db.rowCounts() == before)
+        }
+    }
+
     /// Jobbsjansen 2021 with JS-2021-0001 (Oslo) granted 1 000 000 kr on 2021-04-15, planned in two
     /// halves: the first attested (fia) and paid (finn) on 2021-05-03, the second attested; a report
     /// received 2022-02-01 waiting for review; a claw-back of 100 000 kr decided 2022-04-20.

@@ -133,7 +133,7 @@ struct FrameAtCommitTests {
         let kari = try db.connect(asLogin: Lifecycle.kari)
         try kari.execute("SELECT set_config('tilskot.bulk_import', 'on', false)")
         let insert = "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received, external_ref) VALUES ($1, $2, $3, 100, '2021-02-01', $4)"
-        expectSQLError("23T13", "the application title contains a control character (U+000A, a line break)") {
+        expectSQLError("23T13", "application refused: the title contains a control character (U+000A, a line break)") {
             try kari.execute(insert, [round, org, "Første linje\nAndre linje", String?.none])
         }
         expectSQLError("23T13", "the external reference contains a character that reorders text on screen (U+202E)") {
@@ -144,7 +144,7 @@ struct FrameAtCommitTests {
         }
         try kari.execute(insert, [round, org, "Porsanki/Porsáŋgu/Porsanger", "REF-1"])
         // Even the owner cannot change a title or reference into more than one line.
-        expectSQLError("23T13", "the application title contains a control character") {
+        expectSQLError("23T13", "change refused: the title contains a control character (U+0009, a tab)") {
             try owner.execute("UPDATE tilskot.application SET title = E'a\\tb' WHERE external_ref = 'REF-1'")
         }
         expectSQLError("23T13", "the external reference contains a control character") {

@@ -120,7 +120,7 @@ struct ImportTests {
             let text = "\(error)"
             return text.contains("nothing imported")
                 && text.contains("line 3: orgnr: organisation number 958935421 is not valid: its check digit should be 0")
-                && text.contains("line 3: title: missing")
+                && text.contains("line 3: title: the title is missing")
                 && text.contains("line 3: amount: \"abc\" is not an amount in kroner")
                 && text.contains("line 3: received: \"2021-02-30\" is not a date")
                 && text.contains("line 3: external_ref: Q-1 is also on line 2")

@@ -53,10 +53,9 @@ public enum ClawBackResolution: Sendable, Equatable {
 public enum ClawBacks {
     public static func demand(_ reference: ApplicationReference, amount: Money, reasons: String, due: CalendarDate,
                               date: CalendarDate? = nil, session: Session) throws(TilskotError) -> ClawBackRecord {
-        // Only the reasons' form is read here; that there are reasons, the amount, the dates (against
-        // the server's clock) and what was paid are the database's to judge (clawback_before_insert).
-        let reasons = try optionalReasons(reasons, "the statement of reasons for demanding repayment from \(reference)",
-                                          hint: "give them in words with --reasons (fvl. §§ 24–25)")
+        // That there are reasons in words, the amount, the dates (against the server's clock) and what
+        // was paid are the database's to judge (clawback_before_insert).
+        let reasons = reasonsGiven(reasons)
         return try session.followUpChange(reason: reasons) {
             let c = session.connection
             try requireRole("claw-back", c)
@@ -75,8 +74,8 @@ public enum ClawBacks {
     public static func appeal(_ id: Int64, received: CalendarDate, grounds: String, lateReason: String? = nil,
                               session: Session) throws(TilskotError) -> ClawBackRecord {
         // Blank grounds reach the database, which says that they are needed (clawback_appeal_before_insert).
-        let grounds = try optionalReasons(grounds, "what the appellant says (the grounds of the appeal)", hint: "give it in words with --grounds")
-        let lateReason = try optionalReasons(lateReason, "the reason for considering the late appeal", hint: "give it in words with --reason (fvl. § 31)")
+        let grounds = reasonsGiven(grounds)
+        let lateReason = reasonsGiven(lateReason)
         return try session.followUpChange(reason: grounds) {
             let c = session.connection
             try exists(id, "appeal", c)
@@ -92,7 +91,7 @@ public enum ClawBacks {
     public static func resolve(_ id: Int64, _ resolution: ClawBackResolution, reasons: String,
                                session: Session) throws(TilskotError) -> ClawBackRecord {
         // A blank statement of reasons reaches the database, which says that one is needed.
-        let reasons = try optionalReasons(reasons, "the statement of reasons for the decision on the appeal", hint: "give it in words with --reasons")
+        let reasons = reasonsGiven(reasons)
         let (outcome, amount): (String, Int64?) = switch resolution {
         case .uphold: ("upheld", nil)
         case .reduce(let to): ("reduced", to.ore)

@@ -114,7 +114,7 @@ public enum Payments {
     /// Withholds a planned or attested instalment (e.g. a report is missing), with a reason.
     public static func withhold(_ id: Int64, reason: String, session: Session) throws(TilskotError) -> PaymentRecord {
         // A blank reason reaches the database, which says that withholding needs one.
-        let reason = try optionalReasons(reason, "the reason for withholding payment \(id)", hint: "give it in words with --reason, e.g. --reason \"rapport for 2021 manglar\"")
+        let reason = reasonsGiven(reason)
         return try event("withhold", ids: [id], reason: reason, session: session) { id, c in
             try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES ($1, 'withhold', $2)", [id, reason])
         }[0]
@@ -123,7 +123,7 @@ public enum Payments {
     /// Puts a withheld instalment back in the plan; it is attested anew before it is paid.
     public static func release(_ id: Int64, reason: String, session: Session) throws(TilskotError) -> PaymentRecord {
         // A blank reason reaches the database, which says that releasing needs one.
-        let reason = try optionalReasons(reason, "the reason for releasing payment \(id)", hint: "give it in words with --reason")
+        let reason = reasonsGiven(reason)
         return try event("release", ids: [id], reason: reason, session: session) { id, c in
             try c.execute("INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES ($1, 'release', $2)", [id, reason])
         }[0]

@@ -95,7 +95,7 @@ public enum RecipientReports {
     /// Rejects the report that waits for review, with reasons; the recipient then sends a new one.
     public static func reject(_ reference: ApplicationReference, reasons: String?, session: Session) throws(TilskotError) -> RecipientReportRecord {
         // A blank reason reaches the database, which says that a rejection needs reasons.
-        let reasons = try optionalReasons(reasons, "the reasons for rejecting the report of \(reference)", hint: "give them in words with --reasons, so the recipient knows what to send again")
+        let reasons = reasonsGiven(reasons)
         return try review(reference, outcome: "rejected", reasons: reasons, session: session)
     }
 

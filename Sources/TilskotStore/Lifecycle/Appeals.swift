@@ -31,8 +31,8 @@ public enum Appeals {
         // Only the texts' form is read here; whether there is a decision to appeal, an appeal
         // pending, the received date (against the server's clock), the deadline and a late appeal's
         // reason and blank grounds are the database's to judge (appeal_before_insert), in its own words.
-        let grounds = try optionalReasons(grounds, "the grounds of the appeal on \(reference)", hint: "give them in words with --grounds")
-        let lateReason = try optionalReasons(lateReason, "the reason for considering the late appeal on \(reference)", hint: "give it in words with --reason (fvl. § 31)")
+        let grounds = reasonsGiven(grounds)
+        let lateReason = reasonsGiven(lateReason)
         return try session.lifecycleChange(reason: lateReason) {
             let c = session.connection
             try requireRole("appeal", c)

@@ -98,7 +98,7 @@ public enum Applications {
         // the CLI, psql and the bulk import.
         let title = optionalText(new.title)
         let externalRef = optionalText(new.externalRef)
-        let lateReason = try optionalReasons(new.lateReason, "the reason for registering it late", hint: "give it in words with --reason")
+        let lateReason = reasonsGiven(new.lateReason)
         return try session.lifecycleChange(reason: lateReason) {
             let c = session.connection
             let round = try Lookup.round(new.round, c)
@@ -173,7 +173,7 @@ public enum Applications {
     /// Withdraws an application that has not been decided (trekt av søkjar), with a reason.
     public static func withdraw(_ reference: ApplicationReference, reason: String, session: Session) throws(TilskotError) -> ApplicationSummary {
         // A blank reason reaches the database, which says that withdrawing needs one.
-        let reason = try optionalReasons(reason, "the reason for withdrawing \(reference)", hint: "give it in words with --reason")
+        let reason = reasonsGiven(reason)
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)
@@ -186,7 +186,7 @@ public enum Applications {
     public static func move(_ reference: ApplicationReference, to round: RoundKey, reason: String,
                             session: Session) throws(TilskotError) -> ApplicationSummary {
         // A blank reason reaches the database, which says that moving needs one (round_move_before_insert).
-        let reason = try optionalReasons(reason, "the reason for moving \(reference)", hint: "give it in words with --reason")
+        let reason = reasonsGiven(reason)
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)

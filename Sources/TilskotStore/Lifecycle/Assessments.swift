@@ -49,7 +49,7 @@ public enum Assessments {
     public static func disqualify(_ reference: ApplicationReference, person: String? = nil, reason: String,
                                   session: Session) throws(TilskotError) -> DisqualificationRecord {
         // A blank reason reaches the database, which says that one is needed (disqualification_before_insert).
-        let reason = try optionalReasons(reason, "the reason for the disqualification on \(reference)", hint: "give it in words with --reason (fvl. § 6: what ties you to the case)")
+        let reason = reasonsGiven(reason)
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             let app = try Lookup.application(reference, c)

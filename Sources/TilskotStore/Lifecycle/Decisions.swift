@@ -49,7 +49,7 @@ public enum Decisions {
         // database's to judge (decision_before_insert), so the CLI and psql read the same sentence.
         // Who may decide: managerAndApplication asks the database (tilskot.require_role, which the
         // trigger also calls) before the INSERT, which a non-manager's privileges would refuse first.
-        let reasons = try optionalReasons(reasons, "the reasons", hint: "state the reasons in words with --reasons (fvl. §§ 24–25)")
+        let reasons = reasonsGiven(reasons)
         let c = session.connection
         if c.isInTransaction {
             return try session.lifecycleChange(reason: reasons) {

@@ -1,14 +1,14 @@
 import TilskotCore
 
-// Reasons read the way the database reads them (tilskot.has_words in SQL/migrations/0001_baseline.sql, issue 14 breach 8): a text that
-// must give reasons has at least one letter; tabs, line breaks, no-break and zero-width spaces alone
-// are refused here first, with the same meaning as the database's sentence.
+// Reasons are judged by the database alone (tilskot.has_words and the reasons_have_words triggers,
+// SQL/schema/00_foundation.sql): it says whether reasons are needed and whether the text given has
+// words, in one sentence that psql users read too. Swift only trims what was typed.
 
-/// Optional reasons: nil when blank (or only invisible characters), refused when given without words.
-func optionalReasons(_ text: String?, _ what: String, hint: String) throws(TilskotError) -> String? {
-    do {
-        return try ReasonText.parse(text, what, hint: hint)
-    } catch {
-        throw .refused(error.message)
-    }
+/// Typed reasons as the database should see them: nil when nothing but whitespace was given (so the
+/// database says reasons are needed where they are), else the text trimmed of surrounding whitespace
+/// and invisible characters — or, when it is nothing but invisible characters, as typed, so the
+/// database names it as text without words.
+func reasonsGiven(_ text: String?) -> String? {
+    guard let text, !text.allSatisfy(\.isWhitespace) else { return nil }
+    return ReasonText.trimmed(text) ?? text
 }

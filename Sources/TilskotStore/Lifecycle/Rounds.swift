@@ -58,7 +58,7 @@ public enum Rounds {
     /// is already granted is refused by the database.
     public static func adjust(_ key: RoundKey, amount: Money, reason: String, session: Session) throws(TilskotError) -> RoundSummary {
         // An adjustment of 0 kr and a blank reason are the database's to refuse (frame_adjustment_before_insert).
-        let reason = try optionalReasons(reason, "the reason for adjusting round \(key)", hint: "give it in words with --reason")
+        let reason = reasonsGiven(reason)
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             try requireRole("frame adjustment", c)
