@@ -419,6 +419,50 @@ CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.with
 CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.withdrawal FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
 
 
+-- Notice, appeal paths and letters (issue 16): kept and audited like the rest of the record.
+
+-- on tilskot.advance_notice
+CREATE OR REPLACE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.advance_notice FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('advance notices');
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.advance_notice FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('advance notices');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.advance_notice FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.advance_notice_answer
+CREATE OR REPLACE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.advance_notice_answer FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('answers to advance notices');
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.advance_notice_answer FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('answers to advance notices');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.advance_notice_answer FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.appeal_step
+CREATE OR REPLACE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.appeal_step FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('appeal steps');
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.appeal_step FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('appeal steps');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.appeal_step FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.issuer
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.issuer FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('issuer details');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.issuer FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.notice
+CREATE OR REPLACE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.notice FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('notices');
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.notice FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('notices');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.notice FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.notice_channel
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.notice_channel FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('notice channels');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.notice_channel FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.scheme_appeal_body
+CREATE OR REPLACE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.scheme_appeal_body FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('appeal bodies');
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.scheme_appeal_body FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('appeal bodies');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.scheme_appeal_body FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.scheme_regulation
+CREATE OR REPLACE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.scheme_regulation FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('scheme regulations');
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.scheme_regulation FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('scheme regulations');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.scheme_regulation FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
+-- on tilskot.staff
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.staff FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('staff details');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.staff FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
 -- Who may do what (everything not granted here is refused).
 GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.acting_user() FROM PUBLIC;

@@ -115,6 +115,24 @@ CREATE OR REPLACE TRIGGER a0_case_guard BEFORE INSERT ON tilskot.withdrawal FOR 
 CREATE OR REPLACE TRIGGER a0_case_guard_update BEFORE UPDATE ON tilskot.withdrawal FOR EACH ROW WHEN ((pg_trigger_depth() = 0)) EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
 
 
+-- Notice and appeal paths (issue 16).
+
+-- on tilskot.advance_notice
+CREATE OR REPLACE TRIGGER a0_case_guard BEFORE INSERT ON tilskot.advance_notice FOR EACH ROW EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+CREATE OR REPLACE TRIGGER a0_case_guard_update BEFORE UPDATE ON tilskot.advance_notice FOR EACH ROW WHEN ((pg_trigger_depth() = 0)) EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+
+-- on tilskot.advance_notice_answer
+CREATE OR REPLACE TRIGGER a0_case_guard BEFORE INSERT ON tilskot.advance_notice_answer FOR EACH ROW EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+CREATE OR REPLACE TRIGGER a0_case_guard_update BEFORE UPDATE ON tilskot.advance_notice_answer FOR EACH ROW WHEN ((pg_trigger_depth() = 0)) EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+
+-- on tilskot.appeal_step
+CREATE OR REPLACE TRIGGER a0_case_guard BEFORE INSERT ON tilskot.appeal_step FOR EACH ROW EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+CREATE OR REPLACE TRIGGER a0_case_guard_update BEFORE UPDATE ON tilskot.appeal_step FOR EACH ROW WHEN ((pg_trigger_depth() = 0)) EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+
+-- on tilskot.notice
+CREATE OR REPLACE TRIGGER a0_case_guard BEFORE INSERT ON tilskot.notice FOR EACH ROW EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+CREATE OR REPLACE TRIGGER a0_case_guard_update BEFORE UPDATE ON tilskot.notice FOR EACH ROW WHEN ((pg_trigger_depth() = 0)) EXECUTE FUNCTION tilskot.case_guard_touch('application_id');
+
 -- Who may do what (everything not granted here is refused).
 REVOKE ALL ON TABLE tilskot.case_guard FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.case_guard_touch() FROM PUBLIC;

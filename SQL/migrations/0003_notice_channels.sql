@@ -1,0 +1,14 @@
+-- How long a notice (underretning, fvl. § 27) sent by each channel is presumed to take to reach the
+-- party when the day it arrived is not known. The appeal deadline runs from the day the notice
+-- reached the party (fvl. § 29 first paragraph), so these days move deadlines: an installation
+-- setting, changed by an administrator, recorded in the audit log. A notice keeps the day it was
+-- presumed to arrive when it was registered, so a later change moves no deadline already running.
+-- The defaults and why: docs/casework.md.
+CREATE TABLE tilskot.notice_channel (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    channel       text NOT NULL CONSTRAINT notice_channel_unique UNIQUE
+        CONSTRAINT notice_channel_known CHECK (channel IN ('digital', 'post', 'email')),
+    presumed_days integer NOT NULL CONSTRAINT notice_channel_days_range CHECK (presumed_days BETWEEN 0 AND 14)
+);
+
+INSERT INTO tilskot.notice_channel (channel, presumed_days) VALUES ('digital', 1), ('email', 1), ('post', 5);
