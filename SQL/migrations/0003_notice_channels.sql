@@ -15,6 +15,6 @@ INSERT INTO tilskot.notice_channel (channel, presumed_days) VALUES ('digital', 1
 
 -- The defaults enter the audit log as this migration's (the audit trigger on the table comes with
 -- the schema files, which run after the numbered steps), so every row has its INSERT entry.
-INSERT INTO tilskot.audit_log (actor, table_name, row_id, action, new, reason)
-SELECT current_user, 'notice_channel', c.id, 'INSERT', to_jsonb(c), 'the defaults of migration 0003_notice_channels'
+INSERT INTO tilskot.audit_log (actor, table_name, row_id, action, new)
+SELECT 'tilskot migrate', 'notice_channel', c.id, 'INSERT', to_jsonb(c)
   FROM tilskot.notice_channel c ORDER BY c.id;
