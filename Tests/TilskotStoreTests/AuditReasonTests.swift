@@ -59,6 +59,8 @@ struct AuditReasonTests {
         // The sample's people (SampleLoader.manager, .appealRegistrar, .caseworkers), made once per
         // process like every fixture's users.
         try db.addUsers(["kari": .caseworker, "ola": .caseworker, "mona": .manager, "ida": .manager])
+        // Only the load's rows: the migrations write audit rows of their own (e.g. 0003's notice channels).
+        let before = try db.connect().queryValue("SELECT coalesce(max(id), 0) FROM tilskot.audit_log", as: Int64.self) ?? 0
         let outcome = try SampleLoader.load(session: try db.session())
         #expect(outcome.rounds.map(\.registered).reduce(0, +) > 150)
         let c = try db.connect()
@@ -70,7 +72,7 @@ struct AuditReasonTests {
         #expect(try c.queryValue("""
             SELECT count(*) FROM tilskot.audit_log WHERE table_name = 'decision' AND action = 'INSERT' AND new ->> 'reasons' IS NULL
             """, as: Int.self) ?? 0 > 100)
-        let problems = try Self.misplaced(c, fallback: Self.sampleReason)
+        let problems = try Self.misplaced(c, fallback: Self.sampleReason, since: before)
         #expect(problems.isEmpty, "\(problems.count) audit rows carry another step's reason: \(problems.prefix(10))")
     }
 
