@@ -250,12 +250,18 @@ SELECT 'payments: no instalment is attested by its decider or planner, or paid b
  WHERE EXISTS (SELECT 1 FROM tilskot.decision d WHERE d.application_id = p.application_id AND d.decided_by = p.attested_by)
     OR p.attested_by = p.planned_by OR p.paid_by = p.attested_by
 UNION ALL
+-- The directorate's own acts on an appeal (a change, a dismissal, forwarding it); recording the
+-- appeal body's decision is not one (08_appeals_withdrawals_moves.sql).
 SELECT 'appeals: no appeal is decided by the manager who registered it', count(*) = 0,
-       coalesce(string_agg(a.reference || ' appeal ' || ap.id || ' registered and decided by ' || ap.registered_by, ', ' ORDER BY ap.id), '')
-  FROM tilskot.appeal ap
-  JOIN tilskot.decision d ON d.id = ap.resolved_by_decision_id
-  JOIN tilskot.application a ON a.id = ap.application_id
- WHERE d.decided_by = ap.registered_by
+       coalesce(string_agg(a.reference || ' appeal ' || x.id || ' registered and ' || x.act || ' by ' || x.registered_by, ', ' ORDER BY x.id), '')
+  FROM (SELECT ap.id, ap.application_id, ap.registered_by, 'decided' AS act
+          FROM tilskot.appeal ap JOIN tilskot.decision d ON d.id = ap.resolved_by_decision_id
+         WHERE d.decided_by = ap.registered_by AND d.instance = 'directorate'
+        UNION ALL
+        SELECT ap.id, ap.application_id, ap.registered_by, CASE s.kind WHEN 'dismiss' THEN 'dismissed' ELSE 'forwarded' END
+          FROM tilskot.appeal ap JOIN tilskot.appeal_step s ON s.appeal_id = ap.id
+         WHERE s.kind IN ('dismiss', 'forward') AND s.recorded_by = ap.registered_by) x
+  JOIN tilskot.application a ON a.id = x.application_id
 UNION ALL
 -- Dates are calendar dates (0052), in every table the checker may read; 0036's summaries key "no
 -- reporting due date" as 'infinity' on purpose. query_to_xml runs the count for each column.

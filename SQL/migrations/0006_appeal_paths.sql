@@ -25,6 +25,23 @@ ALTER TABLE tilskot.appeal DROP CONSTRAINT appeal_outcome_known;
 ALTER TABLE tilskot.appeal ADD CONSTRAINT appeal_outcome_known
     CHECK (outcome IN ('upheld', 'changed', 'dismissed', 'quashed'));
 
+-- A resolved appeal has its date; only a change ('changed') is a new decision, and a quashed
+-- appeal points at the new first-instance decision once it is made (NULL until then).
+ALTER TABLE tilskot.appeal DROP CONSTRAINT appeal_resolution_complete;
+ALTER TABLE tilskot.appeal ADD CONSTRAINT appeal_resolution_complete CHECK (
+    (outcome IS NULL) = (resolved_at IS NULL)
+    AND (outcome IS DISTINCT FROM 'changed' OR resolved_by_decision_id IS NOT NULL)
+    AND (resolved_by_decision_id IS NULL OR coalesce(outcome IN ('changed', 'quashed'), false)));
+
+-- A late appeal is registered with or without a reason to consider it anyway (fvl. § 31): without
+-- one it is on record to be dismissed (§ 33 second paragraph) with a letter saying why.
+ALTER TABLE tilskot.appeal DROP CONSTRAINT appeal_late_has_reason;
+ALTER TABLE tilskot.appeal ADD CONSTRAINT appeal_late_reason_only_if_late
+    CHECK (late_reason IS NULL OR (late AND tilskot.has_words(late_reason)));
+
+ALTER TABLE tilskot.appeal ADD CONSTRAINT appeal_status_before_known
+    CHECK (status_before IN ('granted', 'partially_granted', 'rejected', 'dismissed', 'in_follow_up'));
+
 -- A step on an appeal that is not itself a new decision on the grant.
 CREATE TABLE tilskot.appeal_step (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -13,3 +13,6 @@ ALTER TABLE tilskot.decision
     ADD COLUMN advance_notice_id bigint REFERENCES tilskot.advance_notice (id),
     ADD CONSTRAINT decision_disadvantage_has_notice CHECK ((disadvantage_basis IS NULL) = (advance_notice_id IS NULL)),
     ADD CONSTRAINT decision_disadvantage_basis_has_words CHECK (disadvantage_basis IS NULL OR tilskot.has_words(disadvantage_basis));
+
+ALTER TABLE tilskot.decision
+    ADD CONSTRAINT decision_body_reference_only_for_appeal_body CHECK (body_reference IS NULL OR instance = 'appeal_body');

@@ -39,8 +39,28 @@ BEGIN
         RAISE EXCEPTION 'organisation % refused: municipality number % does not exist in the 2020–2023 or 2024 division; give its 4-digit kommunenummer, e.g. 0301',
             digits, NEW.municipality USING ERRCODE = '23T12';
     END IF;
+    IF NEW.preferred_language IS NOT NULL AND NEW.preferred_language NOT IN ('nn', 'nb', 'en') THEN
+        RAISE EXCEPTION 'organisation % refused: letter language "%" is not one of nn, nb, en', digits, NEW.preferred_language
+            USING ERRCODE = '23T13';
+    END IF;
     NEW.created_by := tilskot.acting_user();
     NEW.created_at := now();
+    RETURN NEW;
+END
+$$;
+
+-- The one change an organisation's row takes: the language its letters are written in (nn, nb,
+-- en; NULL = Nynorsk, the directorate's own). The column grant below allows nothing else; this
+-- gives the sentence for an unknown language before the CHECK organisation_preferred_language_known.
+CREATE OR REPLACE FUNCTION tilskot.organisation_language_before_update() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    IF NEW.preferred_language IS NOT NULL AND NEW.preferred_language NOT IN ('nn', 'nb', 'en') THEN
+        RAISE EXCEPTION 'organisation % refused: letter language "%" is not one of nn, nb, en', btrim(NEW.orgnr), NEW.preferred_language
+            USING ERRCODE = '23T13';
+    END IF;
     RETURN NEW;
 END
 $$;
@@ -53,9 +73,12 @@ $$;
 
 -- on tilskot.organisation
 CREATE OR REPLACE TRIGGER organisation_before_insert BEFORE INSERT ON tilskot.organisation FOR EACH ROW WHEN (((CURRENT_USER <> 'tilskot_owner'::name) OR (current_setting('tilskot.bulk_import'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION tilskot.organisation_before_insert();
+CREATE OR REPLACE TRIGGER organisation_language_before_update BEFORE UPDATE OF preferred_language ON tilskot.organisation FOR EACH ROW EXECUTE FUNCTION tilskot.organisation_language_before_update();
 
 
 -- Who may do what (everything not granted here is refused).
 GRANT SELECT ON TABLE tilskot.organisation TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
-GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board) ON TABLE tilskot.organisation TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT INSERT (orgnr, name, kind, municipality, member_based, external_board, preferred_language) ON TABLE tilskot.organisation TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT UPDATE (preferred_language) ON TABLE tilskot.organisation TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.organisation_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.organisation_language_before_update() FROM PUBLIC;

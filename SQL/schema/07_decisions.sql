@@ -4,21 +4,20 @@
 -- the same transaction as the numbered migrations. The tables it guards are in
 -- SQL/migrations/0001_baseline.sql under the same heading.
 
--- Resolving the appeal points at the new decision, so it runs once the decision row exists.
+-- Resolving the appeal points at the new decision, so it runs once the decision row exists: a
+-- pending appeal is 'changed' (omgjort by the first instance, § 33 second paragraph, or changed by
+-- the appeal body, § 34); an appeal the appeal body quashed keeps 'quashed' and now points at the
+-- directorate's new decision on the case sent back.
 CREATE OR REPLACE FUNCTION tilskot.decision_after_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
-DECLARE
-    before_appeal tilskot.decision;
 BEGIN
     IF NEW.appeal_id IS NOT NULL THEN
-        SELECT * INTO before_appeal FROM tilskot.decision WHERE id = NEW.supersedes;
         UPDATE tilskot.appeal
-           SET outcome = CASE WHEN before_appeal.outcome = NEW.outcome AND before_appeal.amount_ore = NEW.amount_ore
-                              THEN 'upheld' ELSE 'changed' END,
+           SET outcome = CASE WHEN outcome = 'quashed' THEN 'quashed' ELSE 'changed' END,
                resolved_by_decision_id = NEW.id,
-               resolved_at = now()
+               resolved_at = coalesce(resolved_at, now())
          WHERE id = NEW.appeal_id;
     END IF;
     RETURN NULL;
@@ -110,8 +109,15 @@ DECLARE
     cur_outcome text;
     cur_amount bigint;
     cur_date date;
+    cur_conditions text;
     pending_id bigint;
     pending_received date;
+    pending_forwarded date;
+    pending_body text;
+    pending_late_unreasoned boolean;
+    quashed_id bigint;
+    appeal_id bigint;
+    notice_problem text;
     tainted text;
     frame bigint;
     granted bigint;
@@ -128,12 +134,16 @@ BEGIN
     -- A new statement, so a new snapshot: it sees whatever was committed while we waited for the row.
     SELECT EXISTS (SELECT 1 FROM tilskot.disqualification q WHERE q.application_id = app.id AND q.person = actor),
            EXISTS (SELECT 1 FROM tilskot.assessment s WHERE s.application_id = app.id AND s.assessor = actor),
-           d.id, d.outcome, d.amount_ore, d.decision_date, p.id, p.received,
+           d.id, d.outcome, d.amount_ore, d.decision_date, d.conditions, p.id, p.received, p.forwarded_on,
+           p.appeal_body, p.late AND p.late_reason IS NULL,
+           (SELECT q.id FROM tilskot.appeal q
+             WHERE q.application_id = app.id AND q.outcome = 'quashed' AND q.resolved_by_decision_id IS NULL),
            (SELECT s.assessor FROM tilskot.assessment s
               JOIN tilskot.disqualification q ON q.application_id = s.application_id AND q.person = s.assessor
              WHERE s.application_id = app.id AND s.is_current),
            r.frame_ore, r.granted_ore
-      INTO disqualified, assessed_it, cur_id, cur_outcome, cur_amount, cur_date, pending_id, pending_received,
+      INTO disqualified, assessed_it, cur_id, cur_outcome, cur_amount, cur_date, cur_conditions, pending_id,
+           pending_received, pending_forwarded, pending_body, pending_late_unreasoned, quashed_id,
            tainted, frame, granted
       FROM tilskot.round r
       LEFT JOIN tilskot.decision d ON d.application_id = app.id AND d.is_current
@@ -143,7 +153,8 @@ BEGIN
         RAISE EXCEPTION 'decision refused: % is disqualified on % (fvl. §§ 6–10) and can neither assess nor decide it',
             actor, app.reference USING ERRCODE = '23T04';
     END IF;
-    IF assessed_it THEN
+    -- A decision recorded for the appeal body is the ministry's, not the recorder's.
+    IF assessed_it AND NEW.instance = 'directorate' THEN
         RAISE EXCEPTION 'decision refused: % assessed % and cannot also decide it; another manager must decide',
             actor, app.reference USING ERRCODE = '23T03';
     END IF;
@@ -152,10 +163,32 @@ BEGIN
         RAISE EXCEPTION 'decision refused: % was withdrawn and cannot be decided', app.reference
             USING ERRCODE = '23T02';
     END IF;
-    IF cur_id IS NOT NULL AND pending_id IS NULL THEN
+    -- Who decides an appeal (fvl. §§ 33–34): the first instance until it sends the appeal on, then
+    -- only the appeal body, whose decision a manager records (instance 'appeal_body').
+    IF NEW.instance = 'appeal_body' AND pending_forwarded IS NULL THEN
+        RAISE EXCEPTION 'decision refused: % has no appeal sent to the appeal body; a decision by the appeal body is recorded only on an appeal forwarded with `tilskot appeal forward %`',
+            app.reference, app.reference USING ERRCODE = '23T35';
+    END IF;
+    IF NEW.instance = 'directorate' AND pending_forwarded IS NOT NULL THEN
+        RAISE EXCEPTION 'decision refused: the appeal on % was sent to % on %, so the first instance can no longer decide it; record the appeal body''s decision with `tilskot application decide % --by-appeal-body …` or `tilskot appeal body-decision %`',
+            app.reference, pending_body, tilskot.iso_date(pending_forwarded), app.reference, app.reference
+            USING ERRCODE = '23T35';
+    END IF;
+    IF NEW.body_reference IS NOT NULL AND NEW.instance <> 'appeal_body' THEN
+        RAISE EXCEPTION 'decision refused: a body reference belongs only to a decision of the appeal body' USING ERRCODE = '23T05';
+    END IF;
+    IF cur_id IS NOT NULL AND pending_id IS NULL AND quashed_id IS NULL THEN
         RAISE EXCEPTION 'decision refused: % is already decided (% on %); only an appeal reopens a decided application',
             app.reference, tilskot.status_words(cur_outcome), tilskot.iso_date(cur_date)
             USING ERRCODE = '23T06';
+    END IF;
+    IF pending_id IS NOT NULL AND NEW.outcome = 'dismissed' THEN
+        RAISE EXCEPTION 'decision refused: --dismiss dismisses the application, not the appeal; to dismiss the appeal on % and keep the decision in force, use `tilskot appeal dismiss % --ground …` (fvl. § 33 second paragraph)',
+            app.reference, app.reference USING ERRCODE = '23T35';
+    END IF;
+    IF pending_late_unreasoned THEN
+        RAISE EXCEPTION 'decision refused: the appeal on % was registered as late with no reason to consider it (fvl. § 31), so it can only be dismissed: `tilskot appeal dismiss % --ground late`',
+            app.reference, app.reference USING ERRCODE = '23T35';
     END IF;
     IF app.status IN ('received', 'in_review') AND NEW.outcome <> 'dismissed' THEN
         RAISE EXCEPTION 'decision refused: % has not been assessed; assess it before deciding (only a dismissal needs no assessment)',
@@ -211,6 +244,58 @@ BEGIN
         RAISE EXCEPTION 'decision refused: the decision date % is before the appeal on % was received (%)',
             tilskot.iso_date(NEW.decision_date), app.reference, tilskot.iso_date(pending_received) USING ERRCODE = '23T05';
     END IF;
+    IF pending_forwarded IS NOT NULL AND NEW.decision_date < pending_forwarded THEN
+        RAISE EXCEPTION 'decision refused: the decision date % is before the appeal on % was sent to the appeal body (%)',
+            tilskot.iso_date(NEW.decision_date), app.reference, tilskot.iso_date(pending_forwarded) USING ERRCODE = '23T05';
+    END IF;
+
+    -- A decision on appeal (or on a case the appeal body sent back).
+    appeal_id := coalesce(pending_id, quashed_id);
+    IF appeal_id IS NOT NULL THEN
+        -- The same decision again keeps it: that is no change (omgjering) but upholding, which the
+        -- first instance does by sending the appeal on (§ 33 fourth paragraph) and the appeal body
+        -- records as upheld. A case sent back may be decided the same again.
+        IF pending_id IS NOT NULL AND NEW.outcome = cur_outcome AND NEW.amount_ore = cur_amount THEN
+            IF NEW.instance = 'appeal_body' THEN
+                RAISE EXCEPTION 'decision refused: it is the same as the decision appealed (% %); record the appeal body''s decision as upheld with `tilskot appeal body-decision % --upheld`',
+                    tilskot.status_words(cur_outcome), tilskot.format_kr(cur_amount), app.reference USING ERRCODE = '23T35';
+            END IF;
+            RAISE EXCEPTION 'decision refused: it is the same as the decision appealed (% %); to keep the decision, send the appeal to the appeal body with `tilskot appeal forward %`',
+                tilskot.status_words(cur_outcome), tilskot.format_kr(cur_amount), app.reference USING ERRCODE = '23T35';
+        END IF;
+        -- The conditions of the decision appealed carry over to a new grant unless new ones are
+        -- given; an empty text states that the new grant has none.
+        IF NEW.outcome IN ('granted', 'partially_granted') AND cur_outcome IN ('granted', 'partially_granted')
+           AND NEW.conditions IS NULL THEN
+            NEW.conditions := cur_conditions;
+        END IF;
+        -- A change to the appellant's disadvantage (less money, or none): only with its legal basis
+        -- (fvl. § 34 third paragraph for the appeal body, § 35 for the first instance) and after an
+        -- advance notice (§ 16) that gave the party the chance to answer (advance_notice_problem,
+        -- 16_notice.sql).
+        IF (CASE WHEN NEW.outcome IN ('granted', 'partially_granted') THEN NEW.amount_ore ELSE 0 END)
+           < (CASE WHEN cur_outcome IN ('granted', 'partially_granted') THEN cur_amount ELSE 0 END) THEN
+            IF NOT tilskot.has_words(coalesce(NEW.disadvantage_basis, '')) OR NEW.advance_notice_id IS NULL THEN
+                RAISE EXCEPTION 'decision refused: it changes the decision on % to the appellant''s disadvantage (% → %); that needs its legal basis (fvl. § 34 third paragraph for the appeal body, § 35 for the directorate: --disadvantage-basis) and the advance notice given first (fvl. § 16: --advance-notice ID)',
+                    app.reference, tilskot.format_kr(CASE WHEN cur_outcome IN ('granted', 'partially_granted') THEN cur_amount ELSE 0 END),
+                    tilskot.format_kr(CASE WHEN NEW.outcome IN ('granted', 'partially_granted') THEN NEW.amount_ore ELSE 0 END)
+                    USING ERRCODE = '23T36';
+            END IF;
+            notice_problem := tilskot.advance_notice_problem(NEW.advance_notice_id, app.id, 'change', NEW.decision_date);
+            IF notice_problem IS NOT NULL THEN
+                RAISE EXCEPTION 'decision refused: %', notice_problem USING ERRCODE = '23T36';
+            END IF;
+        ELSIF NEW.disadvantage_basis IS NOT NULL OR NEW.advance_notice_id IS NOT NULL THEN
+            RAISE EXCEPTION 'decision refused: it does not change the decision on % to the appellant''s disadvantage; leave out the disadvantage basis and advance notice',
+                app.reference USING ERRCODE = '23T36';
+        END IF;
+    ELSIF NEW.disadvantage_basis IS NOT NULL OR NEW.advance_notice_id IS NOT NULL THEN
+        RAISE EXCEPTION 'decision refused: % is not a decision on appeal, so it changes nothing to anyone''s disadvantage; leave out the disadvantage basis and advance notice',
+            app.reference USING ERRCODE = '23T36';
+    END IF;
+    IF NEW.conditions IS NOT NULL AND btrim(NEW.conditions) = '' THEN
+        NEW.conditions := NULL;
+    END IF;
 
     -- The frame, as last committed and without a lock: what already does not fit is refused now.
     -- Whatever fits here is checked again, under the round's row lock, at COMMIT
@@ -233,8 +318,12 @@ BEGIN
     ELSE
         NEW.supersedes := NULL;
     END IF;
-    NEW.appeal_id := pending_id;
-    UPDATE tilskot.application SET status = NEW.outcome WHERE id = app.id;
+    NEW.appeal_id := appeal_id;
+    -- In follow-up the status stays in_follow_up (fvl. § 42: the decision is carried out while it
+    -- is appealed; what a changed grant means for payments is 09_payments.sql's).
+    IF app.status <> 'in_follow_up' THEN
+        UPDATE tilskot.application SET status = NEW.outcome WHERE id = app.id;
+    END IF;
     NEW.decided_by := actor;
     NEW.decided_at := now();
     NEW.is_current := true;
@@ -296,7 +385,7 @@ CREATE CONSTRAINT TRIGGER decision_within_frame AFTER INSERT ON tilskot.decision
 
 -- Who may do what (everything not granted here is refused).
 GRANT SELECT ON TABLE tilskot.decision TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
-GRANT INSERT (application_id, outcome, amount_ore, reasons, conditions, decision_date) ON TABLE tilskot.decision TO tilskot_manager, tilskot_admin;
+GRANT INSERT (application_id, outcome, amount_ore, reasons, conditions, decision_date, instance, body_reference, disadvantage_basis, advance_notice_id) ON TABLE tilskot.decision TO tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.current_grant_ore(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.current_grant_ore(bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 REVOKE ALL ON FUNCTION tilskot.decision_after_insert() FROM PUBLIC;

@@ -125,7 +125,11 @@ BEGIN
     IF NEW.kind IN ('attest', 'pay', 'withhold', 'release') THEN
         PERFORM tilskot.require_role(step);  -- who may (00_foundation.sql)
     END IF;
-    grant_ore := tilskot.require_grant(app, step);
+    -- Withholding keeps money in; it needs no grant (a grant lowered to nothing on appeal withholds
+    -- every unpaid instalment, tilskot.payments_follow_grant below).
+    IF NEW.kind <> 'withhold' THEN
+        grant_ore := tilskot.require_grant(app, step);
+    END IF;
 
     IF NEW.kind = 'attest' THEN
         -- To-personskontroll: the one who used the budget authority on this grant does not attest it.
@@ -276,9 +280,69 @@ BEGIN
 END
 $$;
 
+-- A decision that supersedes another (on appeal, fvl. §§ 33–35; also in follow-up, when
+-- instalments are planned or paid) may change the grant. What is planned follows it here; the
+-- ledger (what was paid) is never rewritten.
+--   Grant raised: nothing is planned automatically; `payment plan` plans the difference (planned
+--     total ≤ grant, payment_before_insert).
+--   Grant lowered below what is planned (not withheld): unpaid instalments are withheld, from the
+--     last one backwards, with the reason "grant lowered to X by the decision of DATE", until what
+--     is planned fits. An instalment of which only part must go is withheld whole and what still
+--     fits is planned again as a new instalment of that amount, with the same due date and account:
+--     an instalment's amount never changes (payment_before_update), so no amount is ever paid that
+--     nobody attested at that amount; the new one is attested by another finance user as any is.
+--   Grant lowered below what was paid: every unpaid instalment is withheld, and the overpayment is
+--     a claw-back case (tilskot.overpaid_grant, 11_clawbacks.sql; closing refuses until it is
+--     demanded back).
+-- Runs as an AFTER trigger named to fire after decision_after_insert (07_decisions.sql), under the
+-- application's row lock the decision trigger took; the withholdings and the new instalment are
+-- event rows of their own (payment_event, payment), audited, with the decider as actor (a manager,
+-- who may withhold). A payment made concurrently queues on the same lock (lock_application): it is
+-- either in the ledger before this reads it, or meets an instalment already withheld (at
+-- REPEATABLE READ and SERIALIZABLE the later of the two may instead be refused with 40001, to be
+-- retried; GrantChangeInFollowUpTests).
+CREATE OR REPLACE FUNCTION tilskot.payments_follow_grant() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    app tilskot.application := tilskot.lock_application(NEW.application_id, 'decision');
+    new_grant bigint := CASE WHEN NEW.outcome IN ('granted', 'partially_granted') THEN NEW.amount_ore ELSE 0 END;
+    planned bigint;
+    excess bigint;
+    p tilskot.payment;
+    reason text;
+BEGIN
+    SELECT coalesce(sum(amount_ore), 0) INTO planned FROM tilskot.payment
+     WHERE application_id = app.id AND status <> 'withheld';
+    excess := planned - new_grant;
+    IF excess <= 0 THEN
+        RETURN NULL;
+    END IF;
+    reason := 'grant lowered to ' || tilskot.format_kr(new_grant) || ' by the decision of ' || tilskot.iso_date(NEW.decision_date);
+    FOR p IN SELECT * FROM tilskot.payment WHERE application_id = app.id AND status IN ('planned', 'attested')
+              ORDER BY instalment DESC FOR UPDATE LOOP
+        EXIT WHEN excess <= 0;
+        INSERT INTO tilskot.payment_event (payment_id, kind, reason)
+        VALUES (p.id, 'withhold',
+                reason || CASE WHEN p.amount_ore > excess
+                               THEN '; ' || tilskot.format_kr(p.amount_ore - excess) || ' of it still fits and is planned again as a new instalment'
+                               ELSE '' END);
+        IF p.amount_ore > excess THEN
+            INSERT INTO tilskot.payment (application_id, amount_ore, due_date, account_number)
+            VALUES (app.id, p.amount_ore - excess, p.due_date, p.account_number);
+        END IF;
+        excess := excess - p.amount_ore;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
 
 -- Triggers (within one timing PostgreSQL fires them in name order: a0_ first, then aa_, then the
 -- table's own, zz_ last).
+-- decision_after_insert_payments (on tilskot.decision) sorts after decision_after_insert
+-- (07_decisions.sql), so the appeal is resolved before the payments follow the new grant.
 -- aa_payment_duties sorts after a0_case_guard (05_case_guard.sql), so the guard row is taken first,
 -- and before payment_event_before_insert, so the separate-duties refusal (23T21) comes before the
 -- event changes the instalment.
@@ -286,6 +350,9 @@ $$;
 -- on tilskot.payment
 CREATE OR REPLACE TRIGGER payment_before_insert BEFORE INSERT ON tilskot.payment FOR EACH ROW EXECUTE FUNCTION tilskot.payment_before_insert();
 CREATE OR REPLACE TRIGGER payment_before_update BEFORE UPDATE ON tilskot.payment FOR EACH ROW EXECUTE FUNCTION tilskot.payment_before_update();
+
+-- on tilskot.decision
+CREATE OR REPLACE TRIGGER decision_after_insert_payments AFTER INSERT ON tilskot.decision FOR EACH ROW WHEN ((new.supersedes IS NOT NULL)) EXECUTE FUNCTION tilskot.payments_follow_grant();
 
 -- on tilskot.payment_event
 CREATE OR REPLACE TRIGGER aa_payment_duties BEFORE INSERT ON tilskot.payment_event FOR EACH ROW EXECUTE FUNCTION tilskot.payment_duties_apart();
@@ -306,3 +373,4 @@ GRANT EXECUTE ON FUNCTION tilskot.payment_label(tilskot.payment,text) TO tilskot
 REVOKE ALL ON FUNCTION tilskot.require_grant(tilskot.application,text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.require_grant(tilskot.application,text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.start_follow_up(tilskot.application) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.payments_follow_grant() FROM PUBLIC;

@@ -13,6 +13,7 @@ DECLARE
     app tilskot.application := tilskot.lock_application(NEW.application_id, 'closing');
     open_payment tilskot.payment;
     open_clawback record;
+    overpaid record;
 BEGIN
     PERFORM tilskot.require_role('closing');  -- who may (00_foundation.sql)
     IF app.status <> 'in_follow_up' THEN
@@ -28,6 +29,14 @@ BEGIN
     IF FOUND THEN
         RAISE EXCEPTION 'closing refused: % is still %; pay it or withhold it with a reason first',
             tilskot.payment_label(open_payment, app.reference), open_payment.status USING ERRCODE = '23T26';
+    END IF;
+    -- A grant lowered on appeal below what was paid: the overpayment is clawed back before the case
+    -- is closed (tilskot.overpaid_grant, 11_clawbacks.sql).
+    SELECT * INTO overpaid FROM tilskot.overpaid_grant o WHERE o.application_id = app.id;
+    IF FOUND THEN
+        RAISE EXCEPTION 'closing refused: % has been paid % against its grant of %, and claw-backs in force cover % of that; demand the other % back (after advance notice, fvl. § 16) before it is closed',
+            app.reference, tilskot.format_kr(overpaid.paid_ore), tilskot.format_kr(overpaid.grant_ore),
+            tilskot.format_kr(overpaid.clawed_back_ore), tilskot.format_kr(overpaid.to_claw_back_ore) USING ERRCODE = '23T26';
     END IF;
     SELECT c.*, coalesce((SELECT sum(r.amount_ore) FROM tilskot.repayment r WHERE r.clawback_id = c.id), 0)::bigint AS repaid,
            EXISTS (SELECT 1 FROM tilskot.clawback_appeal a WHERE a.clawback_id = c.id AND a.outcome IS NULL) AS appeal_pending

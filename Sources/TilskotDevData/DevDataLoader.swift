@@ -216,15 +216,24 @@ public enum DevDataLoader {
                 WHERE \(ours) AND a.status = 'rejected' AND \(appealed)
                 ORDER BY a.id
                 """, next, upper, codes)
+            // Half the resolved appeals change the rejection to a partial grant (omgjering); the other
+            // half are withdrawn and dismissed, the rejection staying in force (fvl. § 33).
             try step(roles.appealManager, "appeal decided (synthetic)", """
                 INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decision_date)
-                SELECT a.id, CASE WHEN f.b % 2 = 0 THEN 'partially_granted' ELSE 'rejected' END,
-                       CASE WHEN f.b % 2 = 0 THEN \(partialAmount) ELSE 0 END,
+                SELECT a.id, 'partially_granted', \(partialAmount),
                        'Klagen er vurdert; sjå grunngivinga i vedtaket.', least(p.received + 20, current_date)
                 \(fate)
                 JOIN tilskot.appeal p ON p.application_id = a.id AND p.outcome IS NULL
                 WHERE \(ours) AND a.status = 'appealed' AND f.b < 60
-                  AND (f.b % 2 = 1 OR \(partialAmount) < a.amount_applied_ore)
+                  AND f.b % 2 = 0 AND \(partialAmount) < a.amount_applied_ore
+                ORDER BY a.id
+                """, next, upper, codes)
+            try step(roles.appealManager, "appeal dismissed (synthetic)", """
+                INSERT INTO tilskot.appeal_step (application_id, kind, ground, step_date, reasons)
+                SELECT a.id, 'dismiss', 'withdrawn', least(p.received + 20, current_date), 'Søkjaren trekte klagen.'
+                \(fate)
+                JOIN tilskot.appeal p ON p.application_id = a.id AND p.outcome IS NULL
+                WHERE \(ours) AND a.status = 'appealed' AND f.b < 60 AND f.b % 2 = 1
                 ORDER BY a.id
                 """, next, upper, codes)
             if followUp { try followUpSteps(roles, next, upper, codes) }

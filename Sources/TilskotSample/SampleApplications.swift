@@ -13,8 +13,15 @@ enum SampleApplications {
         case withdrawn(reason: String)
         /// Not decided yet: only registered, or also assessed.
         case pending(assessed: Bool)
-        /// Decided first as `first`, appealed (klage) on `received`, then decided again as `then`.
+        /// Decided first as `first`, appealed (klage) on `received`, then decided again as `then`
+        /// (omgjering), or `then` is one of the appeal's own steps below.
         case appealed(first: Fate, received: String, grounds: String, then: Fate)
+        /// The directorate keeps its decision and sends the appeal on `forwarded`; the appeal body
+        /// upholds it on `upheld` (fvl. §§ 33–34). Only as the `then` of an appeal.
+        case forwardedAndUpheld(forwarded: String, upheld: String, reasons: String)
+        /// The appeal is dismissed (avvist, fvl. § 33 second paragraph; ground: late, no_standing,
+        /// withdrawn, other) and the decision stays. Only as the `then` of an appeal.
+        case appealDismissed(ground: String, on: String, reasons: String)
     }
 
     struct Spec {
@@ -93,7 +100,8 @@ enum SampleApplications {
             case "3401":
                 fate = .appealed(first: .rejected(on: on, reasons: weakPlan), received: "2022-05-06",
                                  grounds: "Kommunen meiner planen er god nok",
-                                 then: .rejected(on: "2022-06-01", reasons: "Klaga gir ikkje nye opplysningar; vedtaket står ved lag (stadfesta)"))
+                                 then: .forwardedAndUpheld(forwarded: "2022-05-20", upheld: "2022-06-01",
+                                                           reasons: "Klaga gir ikkje nye opplysningar; departementet stadfestar vedtaket"))
             case "1813": fate = .dismissed(on: "2022-03-15", reasons: "Søknaden manglar budsjett og prosjektplan, og kommunen har ikkje svart på purring")
             case "1577": fate = .withdrawn(reason: "Kommunen trekte søknaden: prosjektet vert ikkje gjennomført i 2022")
             default: fate = .granted(on: on)
@@ -133,7 +141,8 @@ enum SampleApplications {
             spec(2021, 5, 2_000_000, .granted(on: "2021-04-08")),
             spec(2021, 6, 900_000, .appealed(first: .rejected(on: "2021-04-12", reasons: reject), received: "2021-04-26",
                                              grounds: "Organisasjonen meiner tiltaket når innvandrarar",
-                                             then: .rejected(on: "2021-05-18", reasons: "Klaga gir ikkje nye opplysningar; vedtaket står ved lag (stadfesta)"))),
+                                             then: .appealDismissed(ground: "withdrawn", on: "2021-05-18",
+                                                                    reasons: "Organisasjonen trekte klaga i e-post 2021-05-14; vedtaket står ved lag"))),
             spec(2021, 7, 500_000, .granted(on: "2021-04-12")),
             spec(2021, 8, 1_300_000, .granted(on: "2021-04-19")),
             spec(2021, 9, 950_000, .granted(on: "2021-04-19")),

@@ -58,6 +58,8 @@ public enum SampleLoader {
                                              referencePrefix: spec.prefix), session: session)
                 outcome.schemesCreated += 1
             }
+            // What letters need: the issuer, the people's names, the schemes' regulations and appeal bodies.
+            try SampleLetterSettings.apply(session, manager: manager.user)
             try session.act(as: caseworkers[0].user)
             for spec in SampleOrganisations.all where try c.queryRow("SELECT 1 FROM tilskot.organisation WHERE orgnr = $1", [spec.orgnr]) == nil {
                 _ = try Organisations.add(.init(number: try OrganisationNumber(spec.orgnr), name: spec.name, kind: spec.kind,
@@ -144,6 +146,8 @@ public enum SampleLoader {
             _ = try Applications.withdraw(reference, reason: reason, session: session)
         case .pending(let assessed):
             if assessed { try handleAndAssess(.grant, nil, score: 4) }
+        case .forwardedAndUpheld, .appealDismissed:
+            throw TilskotError.refused("sample data: \(reference) has an appeal step but no appeal")
         case .appealed(let first, let received, let grounds, let then):
             try carry(reference, spec, first, session)
             try session.act(as: appealRegistrar.user)
@@ -153,6 +157,15 @@ public enum SampleLoader {
             case .partial(let kroner, let on, let reasons): try decide(.grant(Money(kroner: kroner)), on, reasons)
             case .rejected(let on, let reasons): try decide(.reject, on, reasons)
             case .dismissed(let on, let reasons): try decide(.dismiss, on, reasons)
+            case .forwardedAndUpheld(let forwarded, let upheld, let reasons):
+                // The appeal body is the scheme's at the decision date (the sample's appeal bodies).
+                try session.act(as: manager.user)
+                _ = try Appeals.forward(reference, date: try CalendarDate(forwarded), session: session)
+                _ = try Appeals.bodyDecision(reference, upheld: true, reasons: reasons, date: try CalendarDate(upheld), session: session)
+            case .appealDismissed(let ground, let on, let reasons):
+                try session.act(as: manager.user)
+                _ = try Appeals.dismiss(reference, ground: AppealDismissalGround(rawValue: ground) ?? .other, reasons: reasons,
+                                        date: try CalendarDate(on), session: session)
             case .withdrawn, .pending, .appealed:
                 throw TilskotError.refused("sample data: an appeal of \(reference) must end in a decision")
             }

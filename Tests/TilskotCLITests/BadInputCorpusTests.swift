@@ -272,6 +272,8 @@ struct BadInputCorpusTests {
              "--conditions", "<a href=\"javascript:alert(5)\">x</a>", "--date", "2021-04-01", "--as", Self.manager],
         ])
         defer { db.drop() }
+        // Letters need the issuer, the signer's name and the scheme's rules (LetterCLITests).
+        try db.configureLetters(staff: [Self.manager: "Mona Hansen"], scheme: "XS")
         let letter = try CLIRunner.run(["application", "letter", "XS-2021-0001", "--format", "html"], database: db)
         let equality = try CLIRunner.run(["report", "equality", "--year", "2021", "--format", "html"], database: db)
         for (name, output) in [("letter", letter), ("equality section", equality)] {

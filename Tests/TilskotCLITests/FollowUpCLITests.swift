@@ -86,7 +86,13 @@ struct FollowUpCLITests {
         ]),
         ("claw-backs", [
             (["clawback", "demand", "JS-2021-0001", "--amount", "600 000", "--reasons", "Ubrukt", "--due", "2022-06-01",
-             "--date", "2022-04-20", "--as", manager], "a claw-back cannot exceed what was paid"),
+             "--date", "2022-04-20", "--without-notice", "fvl. § 16 tredje ledd bokstav c: sjølvmeldt", "--as", manager],
+             "a claw-back cannot exceed what was paid"),
+            (["clawback", "demand", "JS-2021-0001", "--amount", "100", "--reasons", "Ubrukt", "--due", "2022-06-01",
+             "--date", "2022-04-20", "--as", manager], "given time to answer before it is decided (fvl. § 16)"),
+            (["clawback", "demand", "JS-2021-0001", "--amount", "100", "--reasons", "Ubrukt", "--due", "2022-06-01",
+             "--date", "2022-04-20", "--advance-notice", "x1", "--as", manager], "advance notice id \"x1\" is not a number"),
+            (["clawback", "repay", "--kid", "12345670", "--amount", "1", "--as", finance], "12345670 is not a KID"),
             (["clawback", "demand", "JS-2021-0001", "--amount", "100", "--reasons", "Ubrukt", "--due", "2022-06-01"], "is not a manager"),
             (["clawback", "repay", "99", "--amount", "1", "--as", finance], "there is no claw-back with id 99"),
         ]),
@@ -179,13 +185,26 @@ struct FollowUpCLITests {
 
         _ = try ok(["followup", "receive", "JS-2021-0001", "--report-date", "2022-03-20", "--account-approved", "--as", k])
         _ = try ok(["followup", "approve", "JS-2021-0001", "--as", k])
+        // The advance notice (fvl. § 16) as the notice commands write it: sent 2022-03-01, answer by 2022-03-22.
+        let notice = try #require(try db.connect().queryValue("""
+            INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by, registered_by)
+            SELECT id, 'clawback', 'Krav om tilbakebetaling av 100 000 kr', 10000000, '2022-03-01', 'post', '2022-03-22', $2
+              FROM tilskot.application WHERE reference = $1 RETURNING id
+            """, ["JS-2021-0001", m], as: Int64.self))
         let claw = try ok(["clawback", "demand", "JS-2021-0001", "--amount", "100 000", "--reasons", "Ubrukte midlar",
-                           "--due", "2022-06-01", "--date", "2022-04-20", "--format", "json", "--as", m])
+                           "--due", "2022-06-01", "--date", "2022-04-20", "--advance-notice", "\(notice)", "--format", "json", "--as", m])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(claw.stdout.utf8)) as? [String: Any])
         let id = try #require(object["id"] as? Int)
         #expect(object["amount_ore"] as? Int64 == 10_000_000)
+        #expect(object["advance_notice_id"] as? Int64 == notice && object["notice_exception"] is NSNull)
+        let kid = try #require(object["kid"] as? String)
+        #expect(kid.count == 15 && kid.allSatisfy(\.isNumber))
+        let shown = try ok(["clawback", "show", "\(id)"])
+        #expect(shown.stdout.contains("kid          \(kid)") && shown.stdout.contains("notice       advance notice \(notice)"))
+        try db.configureLetters(staff: [m: "Mona Hansen"])
         let letter = try ok(["clawback", "letter", "\(id)"])
         #expect(letter.stdout.contains("# Vedtak om tilbakebetaling av tilskot frå Jobbsjansen 2021"))
+        #expect(letter.stdout.contains("Bruk KID \(kid) når de betaler."))
         #expect(letter.stdout.contains("krev at Oslo kommune betaler tilbake 100 000 kr av tilskotet"))
         #expect(letter.stdout.contains("Klagefristen er tre veker"))
         let english = try ok(["clawback", "letter", "\(id)", "--lang", "en", "--format", "html"])
@@ -196,7 +215,11 @@ struct FollowUpCLITests {
         _ = try ok(["payment", "withhold", "2", "--reason", "Prosjektet brukte mindre", "--as", f])
         let owed = try CLIRunner.run(["application", "close", "JS-2021-0001", "--as", m], database: db)
         #expect(owed.exitCode == 1 && owed.stderr.contains("has 100 000 kr still to be repaid"))
-        _ = try ok(["clawback", "repay", "\(id)", "--amount", "100 000", "--date", "2022-05-20", "--as", f])
+        _ = try ok(["clawback", "repay", "\(id)", "--amount", "40 000", "--date", "2022-05-20", "--as", f])
+        let byKID = try ok(["clawback", "repay", "--kid", kid, "--amount", "60 000", "--date", "2022-05-21", "--as", f])
+        #expect(byKID.stdout.contains("claw-back \(id): 100 000 kr repaid, 0 kr outstanding"))
+        let usage = try CLIRunner.run(["clawback", "repay", "\(id)", "--kid", kid, "--amount", "1", "--as", f], database: db)
+        #expect(usage.exitCode == 2)
         let closed = try ok(["application", "close", "JS-2021-0001", "--as", m])
         #expect(closed.stdout == "JS-2021-0001 is closed\n")
 
@@ -210,6 +233,59 @@ struct FollowUpCLITests {
         #expect(rounds[0]["net_ore"] as? Int64 == 120_000_000)
         let show = try ok(["followup", "show", "JS-2021-0001"])
         #expect(show.stdout.contains("JS-2021-0001 Oslo kommune — closed"))
+    }
+
+    @Test("a grant lowered on appeal below what was paid: `clawback overpaid` lists it, closing is refused in the database's words")
+    func overpaid() throws {
+        let db = try scene()
+        defer { db.drop() }
+        let (k, m) = (Self.caseworker, Self.manager)
+        let owner = try db.connect()
+        let app = try #require(try owner.queryValue("SELECT id FROM tilskot.application WHERE reference = 'JS-2021-0001'", as: Int64.self))
+        // 500 000 kr paid, 500 000 kr planned; an appeal (registered as the owner), an advance notice
+        // of the change (fvl. § 16), and the decision on appeal: 300 000 kr.
+        try owner.execute("INSERT INTO tilskot.appeal (application_id, received, grounds) VALUES ($1, '2021-04-20', 'Treng meir')", [app])
+        let notice = try #require(try owner.queryValue("""
+            INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by, registered_by)
+            VALUES ($1, 'change', 'Tilskotet blir sett ned til 300 000 kr', 30000000, '2021-05-03', 'post', '2021-05-24', $2) RETURNING id
+            """, [app, m], as: Int64.self))
+        let manager = try db.connect(asLogin: m)
+        if try manager.queryValue("SELECT has_column_privilege('tilskot.decision', 'disadvantage_basis', 'INSERT')", as: Bool.self) == true {
+            try manager.execute("""
+                INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decision_date, disadvantage_basis, advance_notice_id)
+                VALUES ($1, 'partially_granted', 30000000, 'Ny vurdering', '2021-06-01', 'fvl. § 35 første ledd bokstav c', $2)
+                """, [app, notice])
+        } else {
+            try manager.execute("""
+                INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decision_date)
+                VALUES ($1, 'partially_granted', 30000000, 'Ny vurdering', '2021-06-01')
+                """, [app])
+        }
+        let listed = try CLIRunner.run(["clawback", "overpaid", "--format", "json"], database: db)
+        #expect(listed.exitCode == 0, "\(listed.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["reference"] as? String == "JS-2021-0001" && rows.first?["paid_ore"] as? Int64 == 50_000_000
+                && rows.first?["grant_ore"] as? Int64 == 30_000_000 && rows.first?["clawed_back_ore"] as? Int64 == 0
+                && rows.first?["to_claw_back_ore"] as? Int64 == 20_000_000)
+        let payments = try CLIRunner.run(["payment", "list", "--application", "JS-2021-0001", "--format", "csv"], database: db)
+        #expect(payments.stdout.contains("withheld") && payments.stdout.contains("grant lowered to 300 000 kr by the decision of 2021-06-01"),
+                "\(payments.stdout) \(payments.stderr)")
+        #expect(try CLIRunner.run(["followup", "receive", "JS-2021-0001", "--report-date", "2022-03-20", "--account-approved", "--as", k], database: db).exitCode == 0)
+        #expect(try CLIRunner.run(["followup", "approve", "JS-2021-0001", "--as", k], database: db).exitCode == 0)
+        let before = try db.rowCounts()
+        let refused = try CLIRunner.run(["application", "close", "JS-2021-0001", "--as", m], database: db)
+        #expect(refused.exitCode == 1 && refused.errorLines.count == 1)
+        var sqlSentence = ""
+        do {
+            try manager.execute("INSERT INTO tilskot.closing (application_id) VALUES ($1)", [app])
+        } catch {
+            #expect(error.sqlState == "23T26")
+            sqlSentence = error.message
+        }
+        #expect(refused.stderr.trimmingCharacters(in: .newlines) == sqlSentence)
+        #expect(sqlSentence.contains("JS-2021-0001 has been paid 500 000 kr against its grant of 300 000 kr, and claw-backs in force cover 0 kr of that; demand the other 200 000 kr back"))
+        #expect(try db.rowCounts() == before)
     }
 
     @Test("participants: the aggregate report in JSON with <5, the access log for auditors")

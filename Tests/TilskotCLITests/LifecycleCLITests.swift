@@ -114,6 +114,8 @@ struct LifecycleCLITests {
         let audit = try CLIRunner.run(["audit", "list", "--actor", Self.manager, "--format", "json"], database: db)
         #expect(audit.exitCode == 0)
         #expect(audit.stdout.contains("integreringspakke II"))
+        // Letters need the issuer, the signer's name and the scheme's rules (LetterCLITests).
+        try db.configureLetters(staff: [Self.manager: "Mona Hansen"])
         let letter = try CLIRunner.run(["application", "letter", "JS-2021-0001", "--lang", "nb", "--format", "html"], database: db)
         #expect(letter.exitCode == 0)
         #expect(letter.stdout.contains("Klagefristen er tre uker"))

@@ -139,23 +139,28 @@ struct OneJudgeCLITests {
                          containing: "external reference P-3 is already registered as JS-2021-0003")
     }
 
-    @Test("appeals: nothing decided, the deadline, a late appeal's reason, the received date")
+    @Test("appeals: nothing decided, the deadline from the notice (fvl. §§ 29–30), late or in time, the received date")
     func appeals() throws {
         let db = try scene()
         defer { db.drop() }
         let a2 = try app(db, "JS-2021-0002")
         let a3 = try app(db, "JS-2021-0003")
-        func insert(_ app: Int64, _ received: String, late: Bool = false) -> String {
-            "INSERT INTO tilskot.appeal (application_id, received, late, grounds) VALUES (\(app), '\(received)', \(late), 'For lite')"
+        func insert(_ app: Int64, _ received: String, sent: String? = nil, late: Bool = false) -> String {
+            "INSERT INTO tilskot.appeal (application_id, received, sent_on, late, grounds) VALUES (\(app), '\(received)', \(sent.map { "'\($0)'" } ?? "NULL"), \(late), 'For lite')"
         }
         try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0003", "--received", "2021-04-10", "--grounds", "For lite"],
                          sql: insert(a3, "2021-04-10"), containing: "has not been decided")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-01", "--grounds", "For lite"],
-                         sql: insert(a2, "2021-05-01"), containing: "after the deadline of 2021-04-22")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-01", "--grounds", "For lite", "--late"],
-                         sql: insert(a2, "2021-05-01", late: true), containing: "after the deadline")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-04-10", "--grounds", "For lite", "--late"],
-                         sql: insert(a2, "2021-04-10", late: true), containing: "a late appeal on JS-2021-0002 needs a reason")
+        // No notice recorded: the deadline has not started to run, so --late says something false.
+        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-09-01", "--grounds", "For lite", "--late"],
+                         sql: insert(a2, "2021-09-01", late: true), containing: "no notice of the decision is recorded")
+        // Notice by post sent 2021-04-06: presumed received 2021-04-13, deadline 2021-05-04.
+        try db.connect().execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) SELECT application_id, id, '2021-04-06', 'post' FROM tilskot.decision WHERE application_id = \(a2)")
+        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--grounds", "For lite"],
+                         sql: insert(a2, "2021-05-06"), containing: "after the deadline of 2021-05-04 (three weeks from 2021-04-13")
+        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--sent", "2021-05-05", "--grounds", "For lite"],
+                         sql: insert(a2, "2021-05-06", sent: "2021-05-05"), containing: "register it as late with `--late --reason …`")
+        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--sent", "2021-05-04", "--grounds", "For lite", "--late"],
+                         sql: insert(a2, "2021-05-06", sent: "2021-05-04", late: true), containing: "is in time (the deadline is 2021-05-04)")
         try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2099-01-01", "--grounds", "For lite"],
                          sql: insert(a2, "2099-01-01"), containing: "is in the future")
     }
@@ -399,7 +404,7 @@ struct OneJudgeCLITests {
             ["payment", "pay", "1", "--voucher", "UTB-2021-05", "--date", "2021-05-03", "--as", Self.payer],
             ["followup", "receive", "JS-2021-0001", "--report-date", "2022-02-01", "--as", k],
             ["clawback", "demand", "JS-2021-0001", "--amount", "100 000", "--reasons", "Ubrukte midlar", "--due", "2022-06-01",
-             "--date", "2022-04-20", "--as", m],
+             "--date", "2022-04-20", "--without-notice", "fvl. § 16 tredje ledd bokstav c: mottakaren har sjølv rapportert midlane", "--as", m],
         ])
     }
 
@@ -419,6 +424,20 @@ struct OneJudgeCLITests {
                          sql: demand(100_000, " ", "2022-04-20", "2022-06-01"), containing: "must state its reasons")
         try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2099-06-01", "--date", "2099-01-01"],
                          sql: demand(100_000, "Ubrukt", "2099-01-01", "2099-06-01"), containing: "the decision date 2099-01-01 is in the future")
+        // Advance notice (fvl. § 16): neither a notice nor an exception, and a notice that does not exist.
+        try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2022-06-01", "--date", "2022-04-20"],
+                         sql: demand(100_000, "Ubrukt", "2022-04-20", "2022-06-01"), containing: "given time to answer before it is decided (fvl. § 16)")
+        try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2022-06-01",
+                                                 "--date", "2022-04-20", "--advance-notice", "999"],
+                         sql: "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, advance_notice_id) VALUES (\(a1), 100000, 'Ubrukt', '2022-04-20', '2022-06-01', 999)",
+                         containing: "there is no advance notice with id 999")
+        // A KID whose check digit does not fit, and one of no claw-back.
+        try sameSentence(db, Self.finance, cli: ["clawback", "repay", "--kid", "12345670", "--amount", "1 000", "--date", "2022-05-01"],
+                         sql: "INSERT INTO tilskot.repayment (kid, amount_ore, received_on) VALUES ('12345670', 100000, '2022-05-01')",
+                         containing: "12345670 is not a KID")
+        try sameSentence(db, Self.finance, cli: ["clawback", "repay", "--kid", "1234 5674", "--amount", "1 000", "--date", "2022-05-01"],
+                         sql: "INSERT INTO tilskot.repayment (kid, amount_ore, received_on) VALUES ('12345674', 100000, '2022-05-01')",
+                         containing: "no claw-back has the KID 12345674")
         try sameSentence(db, Self.finance, cli: ["clawback", "repay", String(clawback), "--amount", "0", "--date", "2022-05-01"],
                          sql: "INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on) VALUES (\(clawback), 0, '2022-05-01')",
                          containing: "a repayment must be more than 0 kr")
@@ -450,5 +469,14 @@ struct OneJudgeCLITests {
         try sameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-04-25", "--grounds", " "],
                          sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES (\(clawback), '2022-04-25', ' ')",
                          containing: "needs its grounds in words")
+        // The claw-back's notice reached the recipient on 2022-04-20 (e-mail): sent after the
+        // deadline of 2022-05-11 (fvl. §§ 29–30), an appeal is late.
+        try db.connect().execute("""
+            INSERT INTO tilskot.notice (application_id, clawback_id, sent_on, channel, received_on, registered_by)
+            VALUES ($1, $2, '2022-04-20', 'email', '2022-04-20', 'oj_mona')
+            """, [a1, clawback])
+        try sameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-05-13", "--sent", "2022-05-12", "--grounds", "Brukt"],
+                         sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, sent_on, grounds) VALUES (\(clawback), '2022-05-13', '2022-05-12', 'Brukt')",
+                         containing: "it was sent 2022-05-12 and received 2022-05-13, after the deadline of 2022-05-11")
     }
 }

@@ -413,11 +413,15 @@ struct ReportSummaryTallyTests {
                     _ = try Decisions.decide(reference, request, reasons: "Grunngiving.",
                                              date: try CalendarDate("\(year)-04-01").adding(days: random.below(60)), session: manager)
                 case 6:
-                    _ = try Appeals.register(reference, received: CalendarDate.today(), grounds: "Klage.", late: true,
-                                             lateReason: "Sein klage i testen.", session: appealRegistrar)
+                    // No notice is recorded in the mix, so the deadline has not started: every appeal is in time.
+                    _ = try Appeals.register(reference, received: CalendarDate.today(), grounds: "Klage.", session: appealRegistrar)
                 case 7:
-                    let request: DecisionRequest = random.below(2) == 0 ? .grant(Money(kroner: 40_000)) : .reject
-                    _ = try Decisions.decide(reference, request, reasons: "Klagevedtak.", session: appealManager)
+                    // A change (omgjering), or the appeal dismissed with the decision left in force.
+                    switch random.below(3) {
+                    case 0: _ = try Decisions.decide(reference, .grant(Money(kroner: 40_000)), reasons: "Klagevedtak.", session: appealManager)
+                    case 1: _ = try Decisions.decide(reference, .reject, reasons: "Klagevedtak.", session: appealManager)
+                    default: _ = try Appeals.dismiss(reference, ground: .withdrawn, reasons: "Klaga er trekt.", session: appealManager)
+                    }
                 case 8:
                     _ = try Applications.withdraw(reference, reason: "Trekt.", session: caseworkers[0])
                 case 9:
@@ -460,7 +464,9 @@ struct ReportSummaryTallyTests {
                     }
                 case 17:
                     _ = try ClawBacks.demand(reference, amount: Money(kroner: Int64(5_000 * (1 + random.below(4)))), reasons: "Ubrukte midlar.",
-                                             due: CalendarDate.today().adding(days: 30), session: manager)
+                                             due: CalendarDate.today().adding(days: 30),
+                                             withoutNotice: "fvl. § 16 tredje ledd bokstav c: mottakaren har sjølv rapportert dei ubrukte midlane",
+                                             session: manager)
                 case 18:
                     let claws = try ids("""
                         SELECT c.id FROM tilskot.clawback c JOIN tilskot.application a ON a.id = c.application_id

@@ -22,7 +22,8 @@ struct AuditReasonTests {
     /// withdrawal's or a frame adjustment's reason, on the row itself and on the rows its triggers
     /// update in the same statement (the application's status, a superseded decision, the appeal's
     /// outcome, the round's frame) — and otherwise `fallback`, the reason of the transaction around
-    /// the step. The rows of one statement are consecutive in the log (one connection writes them), so
+    /// the step. An appeal step's reasons (a dismissal's, the appeal body's) are its own like a
+    /// decision's. The rows of one statement are consecutive in the log (one connection writes them), so
     /// an UPDATE carrying a reason must have its reason-giving INSERT with no other INSERT between them.
     static func misplaced(_ c: Connection, fallback: String, since: Int64 = 0) throws -> [String] {
         try c.query("""
@@ -30,12 +31,12 @@ struct AuditReasonTests {
                          FROM tilskot.audit_log WHERE id > $2),
                  giving AS (SELECT id, application_id, (new ->> 'round_id')::bigint AS round_id,
                                    coalesce(new ->> 'reasons', new ->> 'reason') AS own
-                              FROM a WHERE action = 'INSERT' AND table_name IN ('decision', 'withdrawal', 'frame_adjustment'))
+                              FROM a WHERE action = 'INSERT' AND table_name IN ('decision', 'withdrawal', 'frame_adjustment', 'appeal_step'))
             SELECT format('%s %s %s (row %s, application %s): reason %L', a.id, a.table_name, a.action, a.row_id,
                           coalesce(a.application_id::text, '-'), a.reason) AS problem
               FROM a
              WHERE NOT CASE
-                 WHEN a.action = 'INSERT' AND a.table_name IN ('decision', 'withdrawal', 'frame_adjustment')
+                 WHEN a.action = 'INSERT' AND a.table_name IN ('decision', 'withdrawal', 'frame_adjustment', 'appeal_step')
                      THEN a.reason IS NOT DISTINCT FROM coalesce(nullif(btrim(coalesce(a.new ->> 'reasons', a.new ->> 'reason')), ''), $1)
                  WHEN a.action = 'INSERT'
                      THEN a.reason IS NOT DISTINCT FROM $1

@@ -118,11 +118,11 @@ struct FollowUpAttackTests {
         }
         let mona = try db.connect(asLogin: FollowUp.mona)
         expectSQLError("23T20", "a claw-back cannot exceed what was paid") {
-            try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 100000001, 'x', current_date)", [app])
+            try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception) VALUES ($1, 100000001, 'x', current_date, $2)", [app, FollowUp.noNotice])
         }
         let claw = try #require(try mona.queryValue(
-            "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 100000, 'Ubrukt', current_date) RETURNING id",
-            [app], as: Int64.self))
+            "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception) VALUES ($1, 100000, 'Ubrukt', current_date, $2) RETURNING id",
+            [app, FollowUp.noNotice], as: Int64.self))
         expectSQLError("42501") { try mona.execute("UPDATE tilskot.clawback SET amount_ore = 1 WHERE id = $1", [claw]) }
         let fia = try db.connect(asLogin: FollowUp.fia)
         expectSQLError("23T20", "more than is still owed") {
@@ -130,6 +130,71 @@ struct FollowUpAttackTests {
         }
         // An appeal resolution can lower a claw-back, never raise it — not even the owner's UPDATE.
         expectSQLError("23T27") { try db.connect().execute("UPDATE tilskot.clawback SET amount_ore = 200000 WHERE id = $1", [claw]) }
+    }
+
+    @Test("claw-back without notice, with another case's or purpose's notice or one still open, a KID of one's own: refused")
+    func clawBackNotice() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let reference = try FollowUp.granted(db, amount: "1 000 000")
+        _ = try FollowUp.paidInFull(db, reference)
+        let app = try FollowUp.id(db, reference)
+        let other = try FollowUp.granted(db, org: FollowUp.stavanger, amount: "300 000")
+        _ = try FollowUp.paidInFull(db, other)
+        let mona = try db.connect(asLogin: FollowUp.mona)
+        let insert = """
+            INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, advance_notice_id, notice_exception)
+            VALUES ($1, 10000000, 'Ubrukte midlar', '2022-04-20', '2022-06-01', $2, $3) RETURNING id
+            """
+        expectSQLError("23T27", "must be told of a claw-back from \(reference) and given time to answer before it is decided (fvl. § 16)") {
+            try mona.execute(insert, [app, Int64?.none, String?.none])
+        }
+        expectSQLError("23T27", "must be told of a claw-back") { try mona.execute(insert, [app, Int64?.none, "§ 16"]) }
+        expectSQLError("23T27", "belongs to application \(other)") {
+            try mona.execute(insert, [app, try FollowUp.forewarn(db, other, amount: Money(kroner: 100_000)), String?.none])
+        }
+        expectSQLError("23T27", "warns of a change of the grant") {
+            try mona.execute(insert, [app, try FollowUp.forewarn(db, reference, amount: Money(kroner: 500_000), purpose: "change"), String?.none])
+        }
+        expectSQLError("23T27", "gives the party until 2022-04-21 to answer, and no answer is recorded") {
+            try mona.execute(insert, [app, try FollowUp.forewarn(db, reference, amount: Money(kroner: 100_000), sent: "2022-04-01", answerBy: "2022-04-21"), String?.none])
+        }
+        // Even the owner, past every trigger, cannot store a claw-back with neither (the CHECK behind the trigger).
+        let owner = try db.connect()
+        try owner.executeScript("SET session_replication_role = replica")
+        expectSQLError("23514", "clawback_notice_or_exception") {
+            try owner.execute("""
+                INSERT INTO tilskot.clawback (application_id, amount_ore, original_amount_ore, reasons, decision_date, due_date, demanded_by)
+                VALUES ($1, 1, 1, 'Ubrukt', '2022-04-20', '2022-06-01', 'x')
+                """, [app])
+        }
+        // The KID is the database's: a client can neither set one nor change one.
+        expectSQLError("42501") {
+            try mona.execute("""
+                INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception, kid)
+                VALUES ($1, 100, 'Ubrukt', current_date + 30, $2, '12345674')
+                """, [app, FollowUp.noNotice])
+        }
+        let notice = try FollowUp.forewarn(db, reference, amount: Money(kroner: 100_000))
+        let claw = try #require(try mona.queryValue(insert, [app, notice, String?.none], as: Int64.self))
+        for user in [FollowUp.mona, FollowUp.fia, FollowUp.adm] {
+            expectSQLError("42501") { try db.connect(asLogin: user).execute("UPDATE tilskot.clawback SET kid = '12345674' WHERE id = $1", [claw]) }
+        }
+        expectSQLError("23T09", "a claw-back decision is fixed once made") {
+            try db.connect().execute("UPDATE tilskot.clawback SET kid = '12345674' WHERE id = $1", [claw])
+        }
+        let kid = try #require(try mona.queryValue("SELECT kid FROM tilskot.clawback WHERE id = $1", [claw], as: String.self))
+        let fia = try db.connect(asLogin: FollowUp.fia)
+        // A KID of another claw-back with this one's id: the two do not belong together.
+        let second = try #require(try mona.queryValue(insert, [app, Int64?.none, FollowUp.noNotice], as: Int64.self))
+        expectSQLError("23T27", "is that of claw-back \(claw), not of claw-back \(second)") {
+            try fia.execute("INSERT INTO tilskot.repayment (clawback_id, kid, amount_ore) VALUES ($1, $2, 100)", [second, kid])
+        }
+        expectSQLError("23T27", "is not a KID") {
+            try fia.execute("INSERT INTO tilskot.repayment (kid, amount_ore) VALUES ($1, 100)", [String(kid.dropLast()) + (kid.last == "0" ? "1" : "0")])
+        }
+        try fia.execute("INSERT INTO tilskot.repayment (kid, amount_ore) VALUES ($1, 100)", [kid])
+        #expect(try fia.queryValue("SELECT clawback_id FROM tilskot.repayment", as: Int64.self) == claw)
     }
 
     @Test("closing: caseworkers cannot; managers only when settled")

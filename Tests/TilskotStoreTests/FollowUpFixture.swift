@@ -108,6 +108,22 @@ enum FollowUp {
                                 session: try db.session(as: finn))[0]
     }
 
+    /// The exception from advance notice (fvl. § 16 third paragraph letter c) the claw-backs of tests
+    /// about other rules name: the recipient reported the unspent money itself.
+    static let noNotice = "fvl. § 16 tredje ledd bokstav c: mottakaren har sjølv rapportert dei ubrukte midlane og har hatt høve til å uttale seg"
+
+    /// An advance notice (førehandsvarsel, fvl. § 16) of `purpose` on `reference`, written as the owner
+    /// (the rows the advance-notice commands write), sent on `sent` with time to answer until `answerBy`.
+    static func forewarn(_ db: TestDatabase, _ reference: ApplicationReference, amount: Money?, purpose: String = "clawback",
+                         sent: String = "2022-03-01", answerBy: String = "2022-03-22") throws -> Int64 {
+        try #require(try db.connect().queryValue("""
+            INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by, registered_by)
+            SELECT id, $2, 'Krav om tilbakebetaling av ubrukte midlar', $3, $4::date, 'post', $5::date, $6
+              FROM tilskot.application WHERE reference = $1
+            RETURNING id
+            """, [reference.description, purpose, amount?.ore, sent, answerBy, mona], as: Int64.self))
+    }
+
     static func id(_ db: TestDatabase, _ reference: ApplicationReference) throws -> Int64 {
         try #require(try db.connect().queryValue("SELECT id FROM tilskot.application WHERE reference = $1",
                                                  [reference.description], as: Int64.self))

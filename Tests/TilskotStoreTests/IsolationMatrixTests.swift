@@ -247,6 +247,24 @@ struct MatrixRace: Sendable, CustomTestStringConvertible {
                              WHERE application_id = ANY ($1::bigint[]) AND outcome IS NULL GROUP BY 1 HAVING count(*) > 1)
                 """,
              scene: { stage in let id = try stage.grantedCase(); return MatrixScene(attack: [id], other: [id], subjects: [id]) }),
+        MatrixRace(name: "appeals: resolved once — a dismissal of the appeal against a change of the decision", states: ["23T35"],
+             attacker: FollowUp.per, attackSQL: Self.dismissAppeal,
+             other: FollowUp.mona, otherSQL: Self.changeOnAppeal,
+             holds: Self.appealResolvedOnce,
+             scene: { stage in let id = try stage.appealedCase(); return MatrixScene(attack: [id], other: [id], subjects: [id]) }),
+        MatrixRace(name: "appeals: resolved once — a change of the decision against a dismissal of the appeal", states: ["23T06"],
+             attacker: FollowUp.mona, attackSQL: Self.changeOnAppeal,
+             other: FollowUp.per, otherSQL: Self.dismissAppeal,
+             holds: Self.appealResolvedOnce + " AND " + Self.frameOfCases,
+             scene: { stage in let id = try stage.appealedCase(); return MatrixScene(attack: [id], other: [id], subjects: [id]) }),
+        MatrixRace(name: "appeals: once forwarded, the first instance no longer decides", states: ["23T35"],
+             attacker: FollowUp.mona, attackSQL: Self.changeOnAppeal,
+             other: FollowUp.per, otherSQL: "INSERT INTO tilskot.appeal_step (application_id, kind, step_date) VALUES ($1, 'forward', '2021-04-22')",
+             holds: """
+                NOT EXISTS (SELECT 1 FROM tilskot.appeal p JOIN tilskot.decision d ON d.appeal_id = p.id
+                             WHERE p.application_id = ANY ($1::bigint[]) AND p.forwarded_on IS NOT NULL AND d.instance = 'directorate')
+                """,
+             scene: { stage in let id = try stage.appealedCase(); return MatrixScene(attack: [id], other: [id], subjects: [id]) }),
         MatrixRace(name: "the frame: two managers grant the last million of one round", states: ["23T01"],
              attacker: FollowUp.mona, attackSQL: decide,
              other: FollowUp.per, otherSQL: decide,
@@ -295,12 +313,32 @@ struct MatrixRace: Sendable, CustomTestStringConvertible {
     static let lowerFrame = "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES ($1, -100000000, 'budget cut')"
     static let move = "INSERT INTO tilskot.round_move (application_id, to_round_id, reason) VALUES ($1, $2, 'belongs to the other round')"
     static let clawBack = """
-        INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date)
-        VALUES ($1, 60000000, 'unspent funds', '2021-12-01', '2022-01-31')
+        INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, notice_exception)
+        VALUES ($1, 60000000, 'unspent funds', '2021-12-01', '2022-01-31',
+                'fvl. § 16 third paragraph letter c: the recipient reported the unspent funds and has been heard')
         """
     static let repay = "INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on) VALUES ($1, 40000000, '2021-12-15')"
     static let clawBackAppeal = "INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES ($1, '2021-12-10', 'the money was spent as agreed')"
     static let appeal = "INSERT INTO tilskot.appeal (application_id, received, grounds) VALUES ($1, '2021-04-20', 'the project needs the whole amount')"
+    static let dismissAppeal = "INSERT INTO tilskot.appeal_step (application_id, kind, ground, step_date, reasons) VALUES ($1, 'dismiss', 'withdrawn', '2021-04-22', 'withdrawn by e-mail')"
+    static let changeOnAppeal = "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decision_date) VALUES ($1, 'granted', 80000000, 'partly upheld', '2021-04-22')"
+    /// An appeal is either dismissed or changed, never both, and its outcome says which.
+    static let appealResolvedOnce = """
+        NOT EXISTS (SELECT 1 FROM tilskot.appeal p
+                     WHERE p.application_id = ANY ($1::bigint[])
+                       AND (EXISTS (SELECT 1 FROM tilskot.appeal_step s WHERE s.appeal_id = p.id AND s.kind = 'dismiss')
+                            AND EXISTS (SELECT 1 FROM tilskot.decision d WHERE d.appeal_id = p.id)
+                            OR p.outcome = 'dismissed' AND EXISTS (SELECT 1 FROM tilskot.decision d WHERE d.appeal_id = p.id)
+                            OR p.outcome = 'changed' AND EXISTS (SELECT 1 FROM tilskot.appeal_step s WHERE s.appeal_id = p.id AND s.kind = 'dismiss')))
+        """
+    /// Each case's round counts exactly its current grant.
+    static let frameOfCases = """
+        NOT EXISTS (SELECT 1 FROM tilskot.application a JOIN tilskot.round r ON r.id = a.round_id
+                     WHERE a.id = ANY ($1::bigint[])
+                       AND r.granted_ore <> (SELECT coalesce(sum(d.amount_ore), 0) FROM tilskot.decision d
+                                              JOIN tilskot.application x ON x.id = d.application_id
+                                             WHERE x.round_id = r.id AND d.is_current AND d.outcome IN ('granted', 'partially_granted')))
+        """
     /// No round over its frame, and each round's granted sum is exactly its applications' current grants.
     static let frameHolds = """
         NOT EXISTS (SELECT 1 FROM tilskot.round r
@@ -332,6 +370,11 @@ final class MatrixStage {
             VALUES ($1, 'Matrise ' || $1, '{municipality}', $1) RETURNING id
             """, [code]))
         caseRound = try round(frameOre: 13_530_000_000, year: 2021)
+        // Who hears the scheme's appeals, so that an appeal can be sent on (fvl. § 33 fourth paragraph).
+        try act(FollowUp.mona, """
+            INSERT INTO tilskot.scheme_appeal_body (scheme_id, from_date, name_nn, name_nb, name_en)
+            VALUES ($1, '2000-01-01', 'Departementet', 'Departementet', 'the Ministry') RETURNING id
+            """, [scheme])
     }
 
     /// Runs SQL as `user` (SET ROLE on the superuser connection), returning the first column.
@@ -375,6 +418,15 @@ final class MatrixStage {
     }
 
     /// Granted in full by fu_mona, decided 2021-04-15.
+    /// A case granted 500 000 kr of 1 000 000 kr on 2021-04-15 by fu_mona and appealed on 2021-04-20 by
+    /// fu_adm, so that fu_mona and fu_per may each decide the appeal.
+    func appealedCase() throws -> Int64 {
+        let id = try assessedCase()
+        try act(FollowUp.mona, "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decision_date) VALUES ($1, 'granted', 50000000, 'the frame is short', '2021-04-15')", [id])
+        try act(FollowUp.adm, MatrixRace.appeal, [id])
+        return id
+    }
+
     func grantedCase() throws -> Int64 {
         let id = try assessedCase()
         try act(FollowUp.mona, MatrixRace.decide, [id])

@@ -162,7 +162,7 @@ struct LifecycleAttackTests {
         }
     }
 
-    @Test("appeals: none on an undecided application; late ones need the flag and a reason")
+    @Test("appeals: none on an undecided application; the deadline runs from the notice; late ones need the flag")
     func appeals() throws {
         let db = try Lifecycle.database()
         defer { db.drop() }
@@ -172,7 +172,11 @@ struct LifecycleAttackTests {
         let insert = "INSERT INTO tilskot.appeal (application_id, received, grounds, late, late_reason) VALUES ($1, $2::date, 'for lite', $3, $4)"
         expectSQLError("23T07", "has not been decided") { try mona.execute(insert, [app, "2021-04-10", false, nil as String?]) }
         try mona.execute("INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decision_date) VALUES ($1, 'partially_granted', 100, 'x', '2021-04-01')", [app])
-        expectSQLError("23T07", "after the deadline") { try mona.execute(insert, [app, "2021-05-01", false, nil as String?]) }
+        // Without a notice the deadline has not started (fvl. § 29): a late mark is refused as untrue.
+        expectSQLError("23T07", "is in time") { try mona.execute(insert, [app, "2021-06-01", true, "Brevet kom bort"]) }
+        // Notice by e-mail sent 2021-04-01: presumed received 2021-04-02, deadline Friday 2021-04-23.
+        try db.connect().execute("INSERT INTO tilskot.notice (application_id, sent_on, channel) VALUES ($1, '2021-04-01', 'email')", [app])
+        expectSQLError("23T07", "after the deadline of 2021-04-23") { try mona.execute(insert, [app, "2021-05-01", false, nil as String?]) }
         expectSQLError("23T07", "before the decision") { try mona.execute(insert, [app, "2021-03-01", false, nil as String?]) }
         expectSQLError("42501") { try db.connect(asLogin: Lifecycle.kari).execute(insert, [app, "2021-04-10", false, nil as String?]) }
         try mona.execute(insert, [app, "2021-05-01", true, "Brevet kom fram 2021-04-20"])

@@ -200,7 +200,7 @@ struct LifecycleServiceTests {
         #expect(round.remaining == .zero)
     }
 
-    @Test("appeals: only on a decision, within 3 weeks or flagged late; the new decision supersedes the old")
+    @Test("appeals: only on a decision, within 3 weeks of the notice or flagged late; the new decision supersedes the old")
     func appeals() throws {
         let db = try Lifecycle.database()
         defer { db.drop() }
@@ -211,7 +211,12 @@ struct LifecycleServiceTests {
         }
         _ = try Decisions.decide(reference, .grant(Money(kroner: 3_000_000)), reasons: "Ramma", date: try CalendarDate("2021-04-01"), session: mona)
         #expect(try Rounds.show(Lifecycle.round, session: mona).granted == Money(kroner: 3_000_000))
-        expectRefused("after the deadline of 2021-04-22") {
+        // Notice by e-mail sent 2021-04-01, presumed received the next day: deadline 2021-04-23 (fvl. § 29).
+        try db.connect(asLogin: Lifecycle.kari).execute("""
+            INSERT INTO tilskot.notice (application_id, sent_on, channel)
+            SELECT id, '2021-04-01', 'email' FROM tilskot.application WHERE reference = $1
+            """, [reference.description])
+        expectRefused("after the deadline of 2021-04-23") {
             _ = try Appeals.register(reference, received: try CalendarDate("2021-05-02"), grounds: "For lite", session: mona)
         }
         expectRefused("only members of tilskot_manager can register appeals") {

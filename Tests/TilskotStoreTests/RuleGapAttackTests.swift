@@ -109,8 +109,9 @@ struct RuleGapAttackTests {
             }
         }
         let clawback = try #require(try mona.queryValue("""
-            INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 100, 'Ubrukte midlar', current_date + 30) RETURNING id
-            """, [app], as: Int64.self))
+            INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception)
+            VALUES ($1, 100, 'Ubrukte midlar', current_date + 30, $2) RETURNING id
+            """, [app, FollowUp.noNotice], as: Int64.self))
         let kari = try db.connect(asLogin: FollowUp.kari)
         for text in Self.noWords {
             expectSQLError("23T27", "the grounds have no words") {

@@ -4,7 +4,8 @@ import TilskotCore
 /// The letter of a claw-back decision (vedtak om tilbakebetaling): an individual decision like the
 /// grant itself, so it carries what the Public Administration Act requires — the decision, its
 /// reasons (§§ 24–25), the right to appeal with deadline and appeal body (§ 27), and access to the
-/// documents (§ 18) — plus the due date and what happens if it is missed. Built as a LetterDocument
+/// documents (§ 18) — plus how to pay: the account, the KID, the due date, and the late-payment
+/// interest (forsinkelsesrenteloven §§ 2 and 3) if it is missed. Built as a LetterDocument
 /// and rendered by the same Markdown and HTML renderers as the decision letter.
 public struct ClawBackLetter: Sendable, Equatable {
     /// The appeal the current amount answers, when an appeal changed or upheld it.
@@ -32,12 +33,15 @@ public struct ClawBackLetter: Sendable, Equatable {
     public var reasons: String
     public var decisionDate: CalendarDate
     public var dueDate: CalendarDate
-    public var decidedBy: String
+    public var decidedBy: LetterPerson
     public var appeal: AppealContext?
+    /// The customer identification (KID, mod 10) the payment is marked with.
+    public var kid: String?
 
     public init(application: LetterCase, grantDecisionDate: CalendarDate, granted: Money, paid: Money, amount: Money,
                 originalAmount: Money, reasons: String, decisionDate: CalendarDate, dueDate: CalendarDate,
-                decidedBy: String, appeal: AppealContext?) {
+                decidedBy: LetterPerson, appeal: AppealContext?, kid: String? = nil) {
+        self.kid = kid
         self.application = application
         self.grantDecisionDate = grantDecisionDate
         self.granted = granted
@@ -59,8 +63,8 @@ public struct ClawBackLetter: Sendable, Equatable {
         let text = ClawBackLetterText(letter: self, language: language)
         var sections = [text.decisionSection, text.reasonsSection]
         if amount.ore > 0 { sections.append(text.paymentSection) }
-        return application.document(language, title: text.title, sections: sections, decisionDate: decisionDate,
-                                    decidedBy: decidedBy, forwarded: appeal?.outcome == "upheld")
+        return application.document(language, title: text.title, sections: sections, date: decisionDate,
+                                    signedBy: decidedBy, rights: appeal?.outcome == "upheld" ? .forwarded : .appeal)
     }
 }
 
@@ -137,38 +141,54 @@ struct ClawBackLetterText {
         switch language {
         case .nn:
             return .init(heading: "Grunngiving", paragraphs: [
-                "Tilskot som ikkje er brukt etter føresetnadene i tilskotsbrevet, kan krevjast betalt tilbake. Vedtaket er gjort etter regelverket for tilskotsordninga \(application.schemeName) og reglane om tilskot i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Tilskot som ikkje er brukt etter føresetnadene i tilskotsbrevet, kan krevjast betalt tilbake. " + application.rulesSentence(language),
                 "Hovudomsyna i vurderinga: \(letter.reasons)",
             ] + onAppeal("I klagesaka har vi lagt vekt på dette:"))
         case .nb:
             return .init(heading: "Begrunnelse", paragraphs: [
-                "Tilskudd som ikke er brukt etter forutsetningene i tilskuddsbrevet, kan kreves tilbakebetalt. Vedtaket er truffet etter regelverket for tilskuddsordningen \(application.schemeName) og reglene om tilskudd i Reglement for økonomistyring i staten og Bestemmelser om økonomistyring i staten, kapittel 6.",
+                "Tilskudd som ikke er brukt etter forutsetningene i tilskuddsbrevet, kan kreves tilbakebetalt. " + application.rulesSentence(language),
                 "Hovedhensynene i vurderingen: \(letter.reasons)",
             ] + onAppeal("I klagesaken har vi lagt vekt på dette:"))
         case .en:
             return .init(heading: "Reasons", paragraphs: [
-                "Funds not used as the award letter required may be claimed back. The decision is made under the rules of the grant scheme \(application.schemeName) and the rules on grants in the Regulations and Provisions on Financial Management in Central Government, chapter 6.",
+                "Funds not used as the award letter required may be claimed back. " + application.rulesSentence(language),
                 "The main considerations: \(letter.reasons)",
             ] + onAppeal("On the appeal we have considered:"))
         }
     }
 
+    /// How to pay: the account, the KID (else our reference), the due date, and the late-payment
+    /// interest of forsinkelsesrenteloven (§ 2: from the due date; § 3: the rate the Ministry of
+    /// Finance sets each half-year, Norges Bank's policy rate plus eight percentage points).
     var paymentSection: LetterDocument.Section {
+        let account = application.issuer.repaymentAccount.map(LetterLanguage.accountNumber)
         switch language {
         case .nn:
+            var first = "Beløpet på \(kr(letter.amount)) skal vere betalt innan \(date(letter.dueDate))"
+            first += account.map { " til konto \($0)." } ?? "."
+            first += letter.kid.map { " Bruk KID \($0) når de betaler." } ?? " Merk innbetalinga med vår referanse \(application.reference)."
             return .init(heading: "Innbetaling", paragraphs: [
-                "Beløpet på \(kr(letter.amount)) skal vere betalt innan \(date(letter.dueDate)). Merk innbetalinga med vår referanse \(application.reference).",
-                "Blir beløpet ikkje betalt innan fristen, kan vi krevje forseinkingsrente etter forseinkingsrentelova. Ei klage gir ikkje sjølv utsetjing av fristen; de kan be om utsett iverksetjing (forvaltningslova § 42).",
+                first,
+                "Blir beløpet ikkje betalt innan fristen, må de betale forseinkingsrente frå forfallsdagen etter forseinkingsrentelova § 2. Renta er den Finansdepartementet fastset for kvart halvår etter § 3 (Noregs Banks styringsrente med tillegg av åtte prosentpoeng).",
+                "Ei klage gir ikkje sjølv utsetjing av fristen; de kan be om utsett iverksetjing (forvaltningslova § 42).",
             ])
         case .nb:
+            var first = "Beløpet på \(kr(letter.amount)) skal være betalt innen \(date(letter.dueDate))"
+            first += account.map { " til konto \($0)." } ?? "."
+            first += letter.kid.map { " Bruk KID \($0) når dere betaler." } ?? " Merk innbetalingen med vår referanse \(application.reference)."
             return .init(heading: "Innbetaling", paragraphs: [
-                "Beløpet på \(kr(letter.amount)) skal være betalt innen \(date(letter.dueDate)). Merk innbetalingen med vår referanse \(application.reference).",
-                "Blir beløpet ikke betalt innen fristen, kan vi kreve forsinkelsesrente etter forsinkelsesrenteloven. En klage gir ikke i seg selv utsettelse av fristen; dere kan be om utsatt iverksettelse (forvaltningsloven § 42).",
+                first,
+                "Blir beløpet ikke betalt innen fristen, må dere betale forsinkelsesrente fra forfallsdagen etter forsinkelsesrenteloven § 2. Renten er den Finansdepartementet fastsetter for hvert halvår etter § 3 (Norges Banks styringsrente med tillegg av åtte prosentpoeng).",
+                "En klage gir ikke i seg selv utsettelse av fristen; dere kan be om utsatt iverksettelse (forvaltningsloven § 42).",
             ])
         case .en:
+            var first = "The amount of \(kr(letter.amount)) must be paid by \(date(letter.dueDate))"
+            first += account.map { " to account \($0)." } ?? "."
+            first += letter.kid.map { " Use KID \($0) when you pay." } ?? " Please mark the payment with our reference \(application.reference)."
             return .init(heading: "Payment", paragraphs: [
-                "The amount of \(kr(letter.amount)) must be paid by \(date(letter.dueDate)). Please mark the payment with our reference \(application.reference).",
-                "If it is not paid by then, we may charge late-payment interest under the Late Payment Interest Act. An appeal does not in itself postpone the deadline; you may ask for the decision's effect to be deferred (Public Administration Act section 42).",
+                first,
+                "If it is not paid by then, late-payment interest runs from the due date under section 2 of the Late Payment Interest Act, at the rate the Ministry of Finance sets for each half-year under section 3 (Norges Bank's policy rate plus eight percentage points).",
+                "An appeal does not in itself postpone the deadline; you may ask for the decision's effect to be deferred (Public Administration Act section 42).",
             ])
         }
     }

@@ -27,3 +27,12 @@ public enum LetterLanguage: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension LetterLanguage {
+    /// "7694 05 00008": an 11-digit account number as letters write it; anything else as given.
+    static func accountNumber(_ digits: String) -> String {
+        guard digits.count == 11, digits.allSatisfy(\.isNumber) else { return digits }
+        let a = Array(digits)
+        return String(a[0..<4]) + " " + String(a[4..<6]) + " " + String(a[6..<11])
+    }
+}

@@ -16,6 +16,13 @@ public struct ClawBackRecord: Sendable, Equatable {
     public var demandedBy: String
     public var repaid: Money
     public var appeals: [ClawBackAppealRecord]
+    /// The advance notice (førehandsvarsel, fvl. § 16) the claw-back follows, or nil when it names
+    /// an exception (`noticeException`) instead.
+    public var advanceNoticeID: Int64?
+    /// Why no advance notice was given (fvl. § 16 third paragraph), in words.
+    public var noticeException: String?
+    /// The KID (customer identification, MOD10) the recipient pays with; assigned by the database.
+    public var kid: String?
 
     /// What is still owed.
     public var outstanding: Money { amount - repaid }
@@ -26,6 +33,8 @@ public struct ClawBackRecord: Sendable, Equatable {
 public struct ClawBackAppealRecord: Sendable, Equatable {
     public var id: Int64
     public var received: CalendarDate
+    /// The day it was sent, when known (fvl. § 30).
+    public var sentOn: CalendarDate?
     public var late: Bool
     public var lateReason: String?
     public var grounds: String
@@ -35,6 +44,24 @@ public struct ClawBackAppealRecord: Sendable, Equatable {
     public var resolutionReasons: String?
     public var resolvedBy: String?
     public var resolvedAmount: Money?
+}
+
+/// A grant paid beyond its current amount and the claw-backs in force (tilskot.overpaid_grant).
+public struct OverpaidGrantRecord: Sendable, Equatable {
+    public var reference: String
+    public var paid: Money
+    public var grant: Money
+    public var clawedBack: Money
+    /// What no claw-back covers yet: paid − grant − clawed back.
+    public var toClawBack: Money
+
+    public init(reference: String, paid: Money, grant: Money, clawedBack: Money, toClawBack: Money) {
+        self.reference = reference
+        self.paid = paid
+        self.grant = grant
+        self.clawedBack = clawedBack
+        self.toClawBack = toClawBack
+    }
 }
 
 /// How a manager resolves a claw-back appeal.
@@ -51,8 +78,13 @@ public enum ClawBackResolution: Sendable, Equatable {
 /// appealable within 3 weeks (fvl. § 29), resolved by a manager, repaid through finance. The rules are
 /// held by SQL/schema/11_clawbacks.sql; tilskot.grant_money shows the net grant after them.
 public enum ClawBacks {
+    /// Demands repayment. `advanceNotice` names the advance notice (fvl. § 16) the claw-back follows;
+    /// `withoutNotice` says, in words, which exception of § 16 third paragraph lets it go without one.
+    /// Whether the notice fits (this application, a claw-back, the time to answer passed) or the
+    /// exception has words is the database's to judge (clawback_before_insert), as is giving both.
     public static func demand(_ reference: ApplicationReference, amount: Money, reasons: String, due: CalendarDate,
-                              date: CalendarDate? = nil, session: Session) throws(TilskotError) -> ClawBackRecord {
+                              date: CalendarDate? = nil, advanceNotice: Int64? = nil, withoutNotice: String? = nil,
+                              session: Session) throws(TilskotError) -> ClawBackRecord {
         // That there are reasons in words, the amount, the dates (against the server's clock) and what
         // was paid are the database's to judge (clawback_before_insert).
         let reasons = reasonsGiven(reasons)
@@ -61,9 +93,11 @@ public enum ClawBacks {
             try requireRole("claw-back", c)
             let app = try Lookup.application(reference, c)
             guard let id = try c.queryValue("""
-                INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date)
-                VALUES ($1, $2, $3, coalesce($4::date, current_date), $5) RETURNING id
-                """, [app.id, amount.ore, reasons, date?.description, due.description], as: Int64.self) else {
+                INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date,
+                                              advance_notice_id, notice_exception)
+                VALUES ($1, $2, $3, coalesce($4::date, current_date), $5, $6, $7) RETURNING id
+                """, [app.id, amount.ore, reasons, date?.description, due.description, advanceNotice, withoutNotice],
+                as: Int64.self) else {
                 throw TilskotError.refused("the claw-back from \(reference) was not recorded")
             }
             return try record(id: id, c)
@@ -71,8 +105,11 @@ public enum ClawBacks {
     }
 
     /// Registers an appeal against a claw-back: received on `received`, late ones with a reason.
-    public static func appeal(_ id: Int64, received: CalendarDate, grounds: String, lateReason: String? = nil,
-                              session: Session) throws(TilskotError) -> ClawBackRecord {
+    /// Whether it is in time is the database's to judge: three weeks from the day the notice of the
+    /// claw-back reached the party (fvl. § 29), in time if `sent` by then (§ 30), open while no notice
+    /// is recorded.
+    public static func appeal(_ id: Int64, received: CalendarDate, sent: CalendarDate? = nil, grounds: String,
+                              lateReason: String? = nil, session: Session) throws(TilskotError) -> ClawBackRecord {
         // Blank grounds reach the database, which says that they are needed (clawback_appeal_before_insert).
         let grounds = reasonsGiven(grounds)
         let lateReason = reasonsGiven(lateReason)
@@ -80,9 +117,9 @@ public enum ClawBacks {
             let c = session.connection
             try exists(id, "appeal", c)
             try c.execute("""
-                INSERT INTO tilskot.clawback_appeal (clawback_id, received, late, late_reason, grounds)
-                VALUES ($1, $2, $3, $4, $5)
-                """, [id, received.description, lateReason != nil, lateReason, grounds])
+                INSERT INTO tilskot.clawback_appeal (clawback_id, received, sent_on, late, late_reason, grounds)
+                VALUES ($1, $2, $3::date, $4, $5, $6)
+                """, [id, received.description, sent?.description, lateReason != nil, lateReason, grounds])
             return try record(id: id, c)
         }
     }
@@ -128,6 +165,39 @@ public enum ClawBacks {
         }
     }
 
+    /// Records money received with a KID (as the bank statement shows it): the database finds the
+    /// claw-back by it and checks its MOD10 check digit (repayment_before_insert).
+    public static func repay(kid: String, amount: Money, date: CalendarDate? = nil, voucher: String? = nil,
+                             session: Session) throws(TilskotError) -> ClawBackRecord {
+        let kid = kid.filter { $0 != " " }
+        return try session.followUpChange(reason: "repayment received") {
+            let c = session.connection
+            try requireRole("repayment", c)
+            guard let id = try c.queryValue("""
+                INSERT INTO tilskot.repayment (kid, amount_ore, received_on, voucher)
+                VALUES ($1, $2, coalesce($3::date, current_date), $4) RETURNING clawback_id
+                """, [kid, amount.ore, date?.description, optionalText(voucher)], as: Int64.self) else {
+                throw TilskotError.refused("the repayment with KID \(kid) was not recorded")
+            }
+            return try record(id: id, c)
+        }
+    }
+
+    /// Grants paid beyond what is granted now and clawed back (tilskot.overpaid_grant): a decision
+    /// on appeal lowered the grant after payment. Oldest application first.
+    public static func overpaid(session: Session) throws(TilskotError) -> [OverpaidGrantRecord] {
+        try session.followUpRead {
+            try session.connection.query("""
+                SELECT reference, paid_ore, grant_ore, clawed_back_ore, to_claw_back_ore
+                  FROM tilskot.overpaid_grant ORDER BY application_id
+                """).map { row in
+                OverpaidGrantRecord(reference: try row.string("reference"), paid: try row.money("paid_ore"),
+                                    grant: try row.money("grant_ore"), clawedBack: try row.money("clawed_back_ore"),
+                                    toClawBack: try row.money("to_claw_back_ore"))
+            }
+        }
+    }
+
     /// Claw-backs, of one application or all, oldest first.
     public static func list(_ reference: ApplicationReference? = nil, session: Session) throws(TilskotError) -> [ClawBackRecord] {
         try session.followUpRead {
@@ -155,7 +225,7 @@ public enum ClawBacks {
     static func record(id: Int64, _ c: Connection) throws -> ClawBackRecord {
         guard let row = try c.queryRow("""
             SELECT cb.id, a.reference, cb.amount_ore, cb.original_amount_ore, cb.reasons, cb.decision_date, cb.due_date,
-                   cb.cancelled, cb.demanded_by,
+                   cb.cancelled, cb.demanded_by, cb.advance_notice_id, cb.notice_exception, cb.kid,
                    coalesce((SELECT sum(r.amount_ore) FROM tilskot.repayment r WHERE r.clawback_id = cb.id), 0) AS repaid_ore
               FROM tilskot.clawback cb JOIN tilskot.application a ON a.id = cb.application_id
              WHERE cb.id = $1
@@ -163,12 +233,13 @@ public enum ClawBacks {
             throw TilskotError.refused("there is no claw-back with id \(id)")
         }
         let appeals = try c.query("""
-            SELECT ca.id, ca.received, ca.late, ca.late_reason, ca.grounds, ca.registered_by, ca.outcome,
+            SELECT ca.id, ca.received, ca.sent_on, ca.late, ca.late_reason, ca.grounds, ca.registered_by, ca.outcome,
                    cr.reasons AS resolution_reasons, cr.resolved_by, cr.amount_ore AS resolved_ore
               FROM tilskot.clawback_appeal ca LEFT JOIN tilskot.clawback_resolution cr ON cr.appeal_id = ca.id
              WHERE ca.clawback_id = $1 ORDER BY ca.id
             """, [id]).map { a in
-            ClawBackAppealRecord(id: try a.int64("id"), received: try a.date("received"), late: try a.bool("late"),
+            ClawBackAppealRecord(id: try a.int64("id"), received: try a.date("received"),
+                                 sentOn: a["sent_on"] == nil ? nil : try a.date("sent_on"), late: try a.bool("late"),
                                  lateReason: a["late_reason"], grounds: try a.string("grounds"),
                                  registeredBy: try a.string("registered_by"), outcome: a["outcome"],
                                  resolutionReasons: a["resolution_reasons"], resolvedBy: a["resolved_by"],
@@ -178,6 +249,8 @@ public enum ClawBacks {
             id: try row.int64("id"), reference: try row.string("reference"), amount: try row.money("amount_ore"),
             originalAmount: try row.money("original_amount_ore"), reasons: try row.string("reasons"),
             decisionDate: try row.date("decision_date"), dueDate: try row.date("due_date"), cancelled: try row.bool("cancelled"),
-            demandedBy: try row.string("demanded_by"), repaid: try row.money("repaid_ore"), appeals: appeals)
+            demandedBy: try row.string("demanded_by"), repaid: try row.money("repaid_ore"), appeals: appeals,
+            advanceNoticeID: try row.decodeIfPresent("advance_notice_id", as: Int64.self), noticeException: row["notice_exception"],
+            kid: row["kid"])
     }
 }

@@ -89,4 +89,71 @@ public enum Users {
                 """).map { (try $0.string("name"), try $0.string("roles").split(separator: ",").map(String.init)) }
         }
     }
+
+    /// Records or changes the details letters give of a person (tilskot.staff): the full name and
+    /// title a decision is signed with, and the e-mail and telephone a party contacts. nil leaves a
+    /// value as it is; a person without a row needs a name first. Administrators write every row;
+    /// a person may change their own e-mail and telephone (the database's rule, 17_letters.sql).
+    @discardableResult
+    public static func setDetails(_ login: String, fullName: String?, title: String?, email: String?, phone: String?,
+                                  session: Session) throws(TilskotError) -> StaffDetails {
+        let values: [String?] = [login, fullName, title, email, phone].map { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return try session.lifecycleChange {
+            let c = session.connection
+            if fullName != nil || title != nil {
+                // The name and title are an administrator's to set (the column grants say so too,
+                // with "permission denied"); ask first for the sentence.
+                try c.execute("SELECT tilskot.require_letter_role('staff details')")
+            }
+            if try c.queryValue("SELECT 1 FROM tilskot.staff WHERE login = $1 FOR UPDATE", [login], as: Int.self) != nil {
+                // Only the columns given are named, so a person changing their own telephone
+                // needs no right to the name.
+                let columns = [("full_name", values[1]), ("job_title", values[2]), ("email", values[3]), ("phone", values[4])]
+                    .filter { $0.1 != nil }
+                if !columns.isEmpty {
+                    let sets = columns.enumerated().map { "\($1.0) = $\($0 + 2)" }.joined(separator: ", ")
+                    try c.execute("UPDATE tilskot.staff SET \(sets) WHERE login = $1", [login] + columns.map(\.1))
+                }
+            } else {
+                try c.execute("SELECT tilskot.require_letter_role('staff details')")
+                try c.execute("""
+                    INSERT INTO tilskot.staff (login, full_name, job_title, email, phone) VALUES ($1, $2, $3, $4, $5)
+                    """, values)
+            }
+            guard let details = try staff(login, c) else {
+                throw TilskotError.refused("staff details of \(login) were not recorded")
+            }
+            return details
+        }
+    }
+
+    /// The details letters give of `login`, or nil when none are recorded.
+    public static func details(_ login: String, session: Session) throws(TilskotError) -> StaffDetails? {
+        try session.lifecycleRead { try staff(login, session.connection) }
+    }
+
+    static func staff(_ login: String, _ c: Connection) throws -> StaffDetails? {
+        try c.queryRow("SELECT login, full_name, job_title, email, phone FROM tilskot.staff WHERE login = $1", [login]).map {
+            StaffDetails(login: try $0.string("login"), fullName: try $0.string("full_name"), title: $0["job_title"],
+                         email: $0["email"], phone: $0["phone"])
+        }
+    }
+}
+
+/// A person as letters name them: a decision is signed with the full name and title, and gives a
+/// caseworker to contact by e-mail and telephone.
+public struct StaffDetails: Sendable, Equatable {
+    public var login: String
+    public var fullName: String
+    public var title: String?
+    public var email: String?
+    public var phone: String?
+
+    public init(login: String, fullName: String, title: String?, email: String?, phone: String?) {
+        self.login = login
+        self.fullName = fullName
+        self.title = title
+        self.email = email
+        self.phone = phone
+    }
 }

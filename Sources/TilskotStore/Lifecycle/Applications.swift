@@ -34,8 +34,17 @@ public struct ApplicationDetail: Sendable, Equatable {
     public var appeals: [AppealRecord]
     public var withdrawalReason: String?
     public var history: [AuditEvent]
+    /// Notices recorded on the application (of decisions, claw-backs and dismissals of appeals).
+    public var notices: [NoticeRecord] = []
+    /// Advance notices (fvl. § 16) and their answers.
+    public var advanceNotices: [AdvanceNoticeRecord] = []
 
     public var currentDecision: DecisionRecord? { decisions.first(where: \.isCurrent) }
+    /// The notice of the current decision; nil while none is recorded (the appeal deadline is open).
+    public var currentNotice: NoticeRecord? {
+        guard let current = currentDecision else { return nil }
+        return notices.first { $0.decisionID == current.id }
+    }
     public var currentAssessment: AssessmentRecord? { assessments.first(where: \.isCurrent) }
 }
 
@@ -78,6 +87,10 @@ public enum Applications {
         public var organisation: OrganisationNumber?
         public var municipality: MunicipalityNumber?
         public var limit: Int?
+        /// Only decided applications (granted, partially granted, rejected, dismissed, in follow-up).
+        public var decided = false
+        /// Only applications whose current decision has no recorded notice (an open appeal deadline).
+        public var notNotified = false
 
         public init(round: RoundKey? = nil, status: ApplicationStatus? = nil, organisation: OrganisationNumber? = nil,
                     municipality: MunicipalityNumber? = nil, limit: Int? = nil) {
@@ -135,10 +148,14 @@ public enum Applications {
                    AND ($2::text IS NULL OR a.status = $2)
                    AND ($3::text IS NULL OR o.orgnr = $3)
                    AND ($4::text IS NULL OR o.municipality = $4)
+                   AND (NOT $6::boolean OR a.status IN ('granted', 'partially_granted', 'rejected', 'dismissed', 'in_follow_up'))
+                   -- An anti-join on the unique notice_one_per_decision index (16_notice.sql's --not-notified).
+                   AND (NOT $7::boolean OR (d.id IS NOT NULL
+                                            AND NOT EXISTS (SELECT 1 FROM tilskot.notice n WHERE n.decision_id = d.id)))
                 ORDER BY a.id
                 LIMIT $5
                 """, [roundID, filter.status?.rawValue, filter.organisation?.digits, filter.municipality?.code,
-                      filter.limit]).map(decodeSummary)
+                      filter.limit, filter.decided, filter.notNotified]).map(decodeSummary)
         }
     }
 
@@ -156,7 +173,7 @@ public enum Applications {
                 """, [app.id]) else {
                 throw TilskotError.refused("there is no application \(reference)")
             }
-            return ApplicationDetail(
+            var detail = ApplicationDetail(
                 summary: try summary(reference: reference.description, c),
                 schemeName: try row.string("scheme_name"), lateReason: row["late_reason"],
                 registeredBy: try row.string("registered_by"), registeredAt: try row.timestamp("created_at"),
@@ -167,6 +184,9 @@ public enum Applications {
                 appeals: try Appeals.all(applicationID: app.id, c),
                 withdrawalReason: row["withdrawal_reason"],
                 history: try Audit.history(applicationID: app.id, c))
+            detail.notices = try Notices.all(applicationID: app.id, c)
+            detail.advanceNotices = try AdvanceNotices.all(applicationID: app.id, c)
+            return detail
         }
     }
 

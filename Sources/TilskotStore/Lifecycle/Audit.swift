@@ -57,7 +57,24 @@ public struct AuditEvent: Sendable, Equatable {
             let late = (new["late"] as? Bool) == true ? " (late)" : ""
             return "appeal registered, received \(text("received", new) ?? "?")\(late)"
         case ("appeal", "UPDATE"):
-            return "appeal resolved: \(text("outcome", new) ?? "?")"
+            if let outcome = text("outcome", new) { return "appeal resolved: \(outcome)" }
+            if let body = text("appeal_body", new) { return "appeal sent to \(body)" }
+            return "appeal changed"
+        case ("appeal_step", "INSERT"):
+            let date = text("step_date", new) ?? "?"
+            switch text("kind", new) {
+            case "dismiss": return "appeal dismissed (\(text("ground", new) ?? "?")) on \(date)"
+            case "forward": return "appeal forwarded to the appeal body on \(date)"
+            case "body_upheld": return "the appeal body upheld the decision on \(date)"
+            case "body_quashed": return "the appeal body quashed the decision on \(date)"
+            default: return "appeal step on \(date)"
+            }
+        case ("notice", "INSERT"):
+            return "notice sent \(text("sent_on", new) ?? "?") by \(text("channel", new) ?? "?"), presumed received \(text("presumed_received", new) ?? "?")"
+        case ("advance_notice", "INSERT"):
+            return "advance notice (fvl. § 16) sent \(text("sent_on", new) ?? "?"), answer by \(text("answer_by", new) ?? "?")"
+        case ("advance_notice_answer", "INSERT"):
+            return "answer to the advance notice received \(text("received_on", new) ?? "?")"
         case ("withdrawal", "INSERT"): return "withdrawn"
         case ("disqualification", "INSERT"): return "\(text("person", new) ?? "?") disqualified (fvl. §§ 6–10)"
         case ("assignment", "INSERT"): return "assigned to \(text("caseworker", new) ?? "?")"

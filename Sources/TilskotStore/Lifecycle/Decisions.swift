@@ -19,6 +19,39 @@ public struct DecisionRecord: Sendable, Equatable {
     public var supersedes: Int64?
     /// The appeal this decision resolved.
     public var appealID: Int64?
+    /// Who made it: the directorate (also when it changes its own decision on appeal) or the appeal body.
+    public var instance: DecisionInstance = .directorate
+    /// The appeal body's own case reference, for its decisions.
+    public var bodyReference: String?
+    /// The legal basis of a change to the appellant's disadvantage (fvl. § 34 third paragraph, § 35).
+    public var disadvantageBasis: String?
+    /// The advance notice (fvl. § 16) that preceded a change to the appellant's disadvantage.
+    public var advanceNoticeID: Int64?
+}
+
+/// Who made a decision: the first instance (the directorate) or the appeal body (fvl. § 34), whose
+/// decision a manager records.
+public enum DecisionInstance: String, Sendable, Equatable {
+    case directorate
+    case appealBody = "appeal_body"
+}
+
+/// What a decision on appeal carries beyond the outcome: who made it and, for a change to the
+/// appellant's disadvantage, its basis and advance notice. The database judges all of it
+/// (decision_before_insert, SQL/schema/07_decisions.sql).
+public struct AppealDecisionTerms: Sendable, Equatable {
+    public var instance: DecisionInstance
+    public var bodyReference: String?
+    public var disadvantageBasis: String?
+    public var advanceNoticeID: Int64?
+
+    public init(instance: DecisionInstance = .directorate, bodyReference: String? = nil,
+                disadvantageBasis: String? = nil, advanceNoticeID: Int64? = nil) {
+        self.instance = instance
+        self.bodyReference = bodyReference
+        self.disadvantageBasis = disadvantageBasis
+        self.advanceNoticeID = advanceNoticeID
+    }
 }
 
 /// What a manager decides: a grant of an amount (full when it is the amount applied for, else
@@ -43,6 +76,7 @@ public enum Decisions {
     /// the database checks everything again. Inside a caller's transaction it runs as one step of it.
     public static func decide(_ reference: ApplicationReference, _ request: DecisionRequest,
                               reasons: String? = nil, conditions: String? = nil, date: CalendarDate? = nil,
+                              terms: AppealDecisionTerms = AppealDecisionTerms(),
                               session: Session) throws(TilskotError) -> DecisionRecord {
         // Only the reasons' form is read here (a text given without words); whether reasons are
         // required, the amount, full or partial and the date (by the server's clock) are the
@@ -50,12 +84,18 @@ public enum Decisions {
         // Who may decide: managerAndApplication asks the database (tilskot.require_role, which the
         // trigger also calls) before the INSERT, which a non-manager's privileges would refuse first.
         let reasons = reasonsGiven(reasons)
+        // Conditions as typed (trimmed): nil carries over the appealed decision's conditions to a new
+        // grant on appeal, an empty text says the new grant has none (the database's to apply).
+        let conditions = conditions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let terms = AppealDecisionTerms(instance: terms.instance, bodyReference: optionalText(terms.bodyReference),
+                                        disadvantageBasis: reasonsGiven(terms.disadvantageBasis),
+                                        advanceNoticeID: terms.advanceNoticeID)
         let c = session.connection
         if c.isInTransaction {
             return try session.lifecycleChange(reason: reasons) {
                 let app = try managerAndApplication(reference, c)
                 let (outcome, amount) = row(request)
-                return try insert(app.id, outcome, amount, reasons, conditions, date, reference, c)
+                return try insert(app.id, outcome, amount, reasons, conditions, date, terms, reference, c)
             }
         }
         let app = try session.lifecycleRead { try managerAndApplication(reference, c) }
@@ -63,7 +103,7 @@ public enum Decisions {
         return try session.lifecycleRead {
             // Its own transaction, run again on a deadlock or serialization failure as
             // Session.transaction would.
-            try c.retrying { try insert(app.id, outcome, amount, reasons, conditions, date, reference, c) }
+            try c.retrying { try insert(app.id, outcome, amount, reasons, conditions, date, terms, reference, c) }
         }
     }
 
@@ -83,14 +123,17 @@ public enum Decisions {
     /// Session.transaction(reason:) sets), so every audit row of the decision carries them; the
     /// setting is made by the statement's one-time filter, before any trigger runs.
     static func insert(_ applicationID: Int64, _ outcome: DecisionOutcome, _ amount: Money, _ reasons: String?,
-                       _ conditions: String?, _ date: CalendarDate?, _ reference: ApplicationReference,
-                       _ c: Connection) throws -> DecisionRecord {
+                       _ conditions: String?, _ date: CalendarDate?, _ terms: AppealDecisionTerms,
+                       _ reference: ApplicationReference, _ c: Connection) throws -> DecisionRecord {
         let row = try c.queryRow("""
-            INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, conditions, decision_date)
-            SELECT $1::bigint, $2::text, $3::bigint, $4::text, $5::text, coalesce($6::date, current_date)
+            INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, conditions, decision_date,
+                                          instance, body_reference, disadvantage_basis, advance_notice_id)
+            SELECT $1::bigint, $2::text, $3::bigint, $4::text, $5::text, coalesce($6::date, current_date),
+                   $7::text, $8::text, $9::text, $10::bigint
              WHERE $4::text IS NULL OR set_config('tilskot.reason', $4, true) IS NOT NULL
             RETURNING \(columns)
-            """, [applicationID, outcome.rawValue, amount.ore, reasons, optionalText(conditions), date?.description])
+            """, [applicationID, outcome.rawValue, amount.ore, reasons, conditions, date?.description,
+                  terms.instance.rawValue, terms.bodyReference, terms.disadvantageBasis, terms.advanceNoticeID])
         guard let row else { throw TilskotError.refused("the decision on \(reference) was not recorded") }
         return try decode(row)
     }
@@ -126,7 +169,10 @@ public enum Decisions {
                     [applicationID]).map(decode)
     }
 
-    static let columns = "id, outcome, amount_ore, reasons, conditions, decided_by, decision_date, decided_at, is_current, supersedes, appeal_id"
+    static let columns = """
+        id, outcome, amount_ore, reasons, conditions, decided_by, decision_date, decided_at, is_current, supersedes, appeal_id, \
+        instance, body_reference, disadvantage_basis, advance_notice_id
+        """
 
     static func decode(_ row: Row) throws -> DecisionRecord {
         guard let outcome = DecisionOutcome(rawValue: try row.string("outcome")) else {
@@ -137,6 +183,9 @@ public enum Decisions {
                               decidedBy: try row.string("decided_by"), decisionDate: try row.date("decision_date"),
                               decidedAt: try row.timestamp("decided_at"), isCurrent: try row.bool("is_current"),
                               supersedes: try row.decodeIfPresent("supersedes", as: Int64.self),
-                              appealID: try row.decodeIfPresent("appeal_id", as: Int64.self))
+                              appealID: try row.decodeIfPresent("appeal_id", as: Int64.self),
+                              instance: DecisionInstance(rawValue: try row.string("instance")) ?? .directorate,
+                              bodyReference: row["body_reference"], disadvantageBasis: row["disadvantage_basis"],
+                              advanceNoticeID: try row.decodeIfPresent("advance_notice_id", as: Int64.self))
     }
 }

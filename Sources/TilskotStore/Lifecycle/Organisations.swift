@@ -11,6 +11,8 @@ public struct Organisation: Sendable, Equatable {
     public var municipality: String?
     public var memberBased: Bool
     public var externalBoard: Bool
+    /// The language its letters are written in by default (nn, nb, en); nil = Nynorsk.
+    public var preferredLanguage: String? = nil
     public var createdBy: String
     /// Applications the organisation has made.
     public var applications: Int
@@ -24,9 +26,13 @@ public enum Organisations {
         public var municipality: MunicipalityNumber?
         public var memberBased: Bool
         public var externalBoard: Bool
+        /// nn, nb or en (the database says which it knows); nil = Nynorsk.
+        public var preferredLanguage: String?
 
         public init(number: OrganisationNumber, name: String, kind: ApplicantKind,
-                    municipality: MunicipalityNumber? = nil, memberBased: Bool = false, externalBoard: Bool = false) {
+                    municipality: MunicipalityNumber? = nil, memberBased: Bool = false, externalBoard: Bool = false,
+                    preferredLanguage: String? = nil) {
+            self.preferredLanguage = preferredLanguage
             self.number = number
             self.name = name
             self.kind = kind
@@ -44,11 +50,26 @@ public enum Organisations {
             let c = session.connection
             // A number already registered is the database's to refuse (organisation_before_insert).
             try c.execute("""
-                INSERT INTO tilskot.organisation (orgnr, name, kind, municipality, member_based, external_board)
-                VALUES ($1, $2, $3, $4, $5, $6)
-                """, [new.number.digits, name, new.kind.rawValue, new.municipality?.code, new.memberBased, new.externalBoard])
+                INSERT INTO tilskot.organisation (orgnr, name, kind, municipality, member_based, external_board, preferred_language)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """, [new.number.digits, name, new.kind.rawValue, new.municipality?.code, new.memberBased, new.externalBoard,
+                      new.preferredLanguage])
             guard let organisation = try find(new.number, c) else {
                 throw TilskotError.refused("organisation \(new.number) was not registered")
+            }
+            return organisation
+        }
+    }
+
+    /// Sets the language the organisation's letters are written in (caseworkers, managers, admins);
+    /// nil goes back to Nynorsk. The database says which languages it knows.
+    public static func setLanguage(_ number: OrganisationNumber, to language: String?, session: Session) throws(TilskotError) -> Organisation {
+        try session.lifecycleChange {
+            let c = session.connection
+            let changed = try c.execute("UPDATE tilskot.organisation SET preferred_language = $2 WHERE orgnr = $1",
+                                        [number.digits, language]).affectedRows
+            guard changed > 0, let organisation = try find(number, c) else {
+                throw TilskotError.refused("organisation \(number) is not registered; add it with `tilskot org add \(number) --name … --kind …`")
             }
             return organisation
         }
@@ -79,7 +100,7 @@ public enum Organisations {
     }
 
     static let selectSQL = """
-        SELECT o.orgnr, o.name, o.kind, o.municipality, o.member_based, o.external_board, o.created_by,
+        SELECT o.orgnr, o.name, o.kind, o.municipality, o.member_based, o.external_board, o.preferred_language, o.created_by,
                (SELECT count(*) FROM tilskot.application a WHERE a.organisation_id = o.id) AS applications
         FROM tilskot.organisation o
         """
@@ -88,7 +109,7 @@ public enum Organisations {
         Organisation(number: try row.string("orgnr"), name: try row.string("name"),
                      kind: ApplicantKind(rawValue: try row.string("kind")) ?? .other,
                      municipality: row["municipality"], memberBased: try row.bool("member_based"),
-                     externalBoard: try row.bool("external_board"), createdBy: try row.string("created_by"),
+                     externalBoard: try row.bool("external_board"), preferredLanguage: row["preferred_language"], createdBy: try row.string("created_by"),
                      applications: try row.int("applications"))
     }
 }

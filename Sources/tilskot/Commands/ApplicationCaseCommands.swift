@@ -71,7 +71,21 @@ struct ApplicationDecide: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decide",
         abstract: "Decide an application (managers who did not assess it): grant, reject or dismiss.",
-        discussion: "A grant of the whole amount applied for is a full grant; a smaller one is a partial grant and needs --reasons, as do --reject and --dismiss (fvl. §§ 24–25). On an appealed application the new decision supersedes the old.")
+        discussion: """
+        A grant of the whole amount applied for is a full grant; a smaller one is a partial grant and needs \
+        --reasons, as do --reject and --dismiss (fvl. §§ 24–25).
+
+        On a pending appeal a new decision is the directorate's change of its own decision (omgjering, \
+        fvl. § 33 second paragraph): it supersedes the decision appealed, which is kept, and the conditions \
+        carry over unless --conditions is given (--conditions "" for none). A decision the same as the one \
+        appealed is refused: to keep it, send the appeal on with `tilskot appeal forward`. --dismiss on a \
+        pending appeal is refused: it would dismiss the application; dismiss the appeal with `tilskot appeal \
+        dismiss`. Once the appeal is forwarded, only --by-appeal-body records a change by the appeal body \
+        (fvl. § 34), which becomes the decision in force. A change to the appellant's disadvantage (less \
+        money, or none) needs --disadvantage-basis (fvl. § 35 for the directorate, § 34 third paragraph for \
+        the appeal body) and --advance-notice with the advance notice the party was given (fvl. § 16). In \
+        follow-up the application stays in follow-up (fvl. § 42).
+        """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
     @Option(parsing: .unconditional, help: ArgumentHelp("Grant this amount.", valueName: "amount")) var grant: String?
@@ -80,6 +94,10 @@ struct ApplicationDecide: ParsableCommand {
     @Option(help: "The reasons: rules, facts, main considerations (required unless a full grant).") var reasons: String?
     @Option(help: "Conditions of the grant (one per line or separated by ;).") var conditions: String?
     @Option(help: ArgumentHelp("The decision date (default today).", valueName: "YYYY-MM-DD")) var date: String?
+    @Flag(help: "Record the appeal body's decision changing the one appealed (on a forwarded appeal, fvl. § 34).") var byAppealBody = false
+    @Option(help: ArgumentHelp("The appeal body's own case reference (with --by-appeal-body).", valueName: "ref")) var bodyReference: String?
+    @Option(help: ArgumentHelp("The legal basis of a change to the appellant's disadvantage, e.g. \"fvl. § 35 første ledd bokstav c\".", valueName: "text")) var disadvantageBasis: String?
+    @Option(help: ArgumentHelp("The advance notice (fvl. § 16) given before a change to the appellant's disadvantage.", valueName: "id")) var advanceNotice: Int64?
 
     func validate() throws {
         let chosen = [grant != nil, reject, dismiss].filter { $0 }.count
@@ -99,15 +117,22 @@ struct ApplicationDecide: ParsableCommand {
         let record = try Decisions.decide(
             ref, request, reasons: reasons, conditions: conditions,
             date: try date.map { text throws(TilskotError) in try Input.date(text, field: "decision date") },
+            terms: AppealDecisionTerms(instance: byAppealBody ? .appealBody : .directorate, bodyReference: bodyReference,
+                                       disadvantageBasis: disadvantageBasis, advanceNoticeID: advanceNotice),
             session: try global.session())
         let format = global.outputFormat
         if format == .table {
             let amount = (record.outcome == .granted || record.outcome == .partiallyGranted) ? " \(record.amount.formattedKroner)" : ""
-            print("\(ref) \(record.outcome.rawValue)\(amount) by \(record.decidedBy) on \(record.decisionDate)")
+            let by = record.instance == .appealBody ? " (the appeal body's decision, recorded by \(record.decidedBy))" : " by \(record.decidedBy)"
+            print("\(ref) \(record.outcome.rawValue)\(amount)\(by) on \(record.decisionDate)")
         } else {
-            let table = DataTable(columns: ["reference", "outcome", MoneyColumn.name("amount", format), "decided_by", "decision_date", "reasons", "conditions"],
+            let table = DataTable(columns: ["reference", "outcome", MoneyColumn.name("amount", format), "decided_by", "decision_date", "reasons", "conditions",
+                                            "instance", "appeal_id", "supersedes", "body_reference", "disadvantage_basis", "advance_notice_id"],
                                   rows: [[.text(ref.description), .text(record.outcome.rawValue), MoneyColumn.cell(record.amount, format),
-                                          .text(record.decidedBy), .text(record.decisionDate.description), record.reasons.cell, record.conditions.cell]])
+                                          .text(record.decidedBy), .text(record.decisionDate.description), record.reasons.cell, record.conditions.cell,
+                                          .text(record.instance.rawValue), record.appealID.map(DataTable.Cell.integer) ?? .null,
+                                          record.supersedes.map(DataTable.Cell.integer) ?? .null, record.bodyReference.cell,
+                                          record.disadvantageBasis.cell, record.advanceNoticeID.map(DataTable.Cell.integer) ?? .null]])
             print(format == .json ? table.renderJSONObject() : table.render(format), terminator: "")
         }
     }
@@ -117,19 +142,32 @@ struct ApplicationAppeal: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appeal",
         abstract: "Register an appeal (klage) against the current decision (managers).",
-        discussion: "The deadline is 3 weeks from the decision date (fvl. § 29); a later appeal needs --late and a --reason (fvl. § 31). Decide it with `application decide`.")
+        discussion: """
+        The deadline is three weeks from the day the notice of the decision reached the party (fvl. § 29; \
+        `application show` prints it, and it is open while no notice is recorded). The appeal is in time if \
+        it was sent — handed to the post, e-mailed, sent through the digital channel — before the deadline \
+        ran out (§ 30): give --sent as well as --received. A late appeal is registered with --late: with \
+        --reason when it is to be considered anyway (§ 31: the party cannot be blamed, or there are special \
+        reasons), without one when it is on record to be dismissed with `tilskot appeal dismiss REF \
+        --ground late`. An appeal in follow-up leaves the grant in follow-up; payments go on (§ 42). Then: \
+        `tilskot appeal dismiss|forward|body-decision` or `application decide` (a change).
+        """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
     @Option(help: ArgumentHelp("The day the appeal reached the directorate.", valueName: "YYYY-MM-DD")) var received: String
+    @Option(help: ArgumentHelp("The day it was sent (postmark, e-mail), if known (fvl. § 30).", valueName: "YYYY-MM-DD")) var sent: String?
     @Option(help: "What the appellant says.") var grounds: String
-    @Flag(help: "The appeal came after the deadline and is to be considered anyway.") var late = false
-    @Option(help: "Why a late appeal is considered.") var reason: String?
+    @Flag(help: "The appeal came after the deadline (with --reason to consider it anyway, without to dismiss it).") var late = false
+    @Option(help: "Why a late appeal is considered anyway (fvl. § 31).") var reason: String?
 
     func run() throws {
         let ref = try Input.reference(reference)
-        let record = try Appeals.register(ref, received: try Input.date(received, field: "received date"), grounds: grounds,
-                                          late: late, lateReason: reason, session: try global.session())
-        print("appeal on \(ref) registered (received \(record.received)\(record.late ? ", late" : "")); \(ref) is appealed")
+        let record = try Appeals.register(ref, received: try Input.date(received, field: "received date"),
+                                          sent: try sent.map { text throws(TilskotError) in try Input.date(text, field: "sent date") },
+                                          grounds: grounds, late: late, lateReason: reason, session: try global.session())
+        let lateText = record.late ? (record.lateReason == nil ? ", late, to be dismissed" : ", late, to be considered (fvl. § 31)") : ""
+        let status = record.statusBefore == "in_follow_up" ? "\(ref) stays in follow-up (fvl. § 42)" : "\(ref) is appealed"
+        print("appeal on \(ref) registered (received \(record.received)\(record.sentOn.map { ", sent \($0)" } ?? "")\(lateText)); \(status)")
     }
 }
 

@@ -14,6 +14,7 @@ struct ApplicationCommand: ParsableCommand {
             ApplicationAssess.self, ApplicationDisqualify.self, ApplicationDecide.self, ApplicationAppeal.self,
             ApplicationWithdraw.self, ApplicationMove.self, ApplicationLetter.self,
             ApplicationClose.self,
+            ApplicationNotify.self, ApplicationForewarn.self, ApplicationForewarnAnswer.self,
             ApplicationImportCommand.self,
         ]
     )
@@ -84,19 +85,26 @@ struct ApplicationList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List applications, filtered.")
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Only this round, e.g. JS/2021.", valueName: "scheme/year")) var round: String?
-    @Option(help: ArgumentHelp("Only this status, e.g. assessed.", valueName: "status")) var status: String?
+    @Option(help: ArgumentHelp("Only this status, e.g. assessed; decided = granted, partially_granted, rejected, dismissed or in_follow_up.", valueName: "status")) var status: String?
     @Option(help: ArgumentHelp("Only this organisation.", valueName: "orgnr")) var org: String?
     @Option(help: ArgumentHelp("Only applicants in this municipality.", valueName: "NNNN")) var municipality: String?
     @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
+    @Flag(help: "Only decided applications whose current decision has no recorded notice: the appeal deadline is open (fvl. § 29).") var notNotified = false
 
     func run() throws {
         let cap = try ListCap(given: limit)
-        let filter = Applications.Filter(
+        // "decided" is a group of statuses, not one; --not-notified implies it.
+        let decided = notNotified || status?.trimmingCharacters(in: .whitespaces).lowercased() == "decided"
+        var filter = Applications.Filter(
             round: try round.map { text throws(TilskotError) in try Input.round(text) },
-            status: try status.map { text throws(TilskotError) in try Input.vocabulary(text, as: ApplicationStatus.self) },
+            status: try status.flatMap { text throws(TilskotError) in
+                text.trimmingCharacters(in: .whitespaces).lowercased() == "decided" ? nil : try Input.vocabulary(text, as: ApplicationStatus.self)
+            },
             organisation: try org.map { text throws(TilskotError) in try Input.organisation(text) },
             municipality: try municipality.map { text throws(TilskotError) in try Input.municipality(text) },
             limit: cap.fetchLimit)
+        filter.decided = decided
+        filter.notNotified = notNotified
         let format = global.outputFormat
         let items = cap.shown(try Applications.list(filter, session: try global.session()), "applications",
                               narrowWith: "--round, --status, --org or --municipality")

@@ -22,6 +22,16 @@ enum ApplicationDetailText {
             lines.append("granted        \(granted.formattedKroner)")
         }
         if let reason = d.withdrawalReason { lines.append("withdrawn      \(reason)") }
+        // The notice of the current decision and the appeal deadline it starts (fvl. §§ 27, 29).
+        if d.currentDecision != nil {
+            if let n = d.currentNotice {
+                lines.append("notice         sent \(n.sentOn) by \(n.channel), "
+                             + (n.receivedOn.map { "received \($0)" } ?? "presumed received \(n.presumedReceived)"))
+                lines.append("appeal by      \(n.appealDeadline) (3 weeks from the day the notice reached the party, fvl. § 29)")
+            } else {
+                lines.append("appeal by      open: no notice recorded (`tilskot application notify`)")
+            }
+        }
         for q in d.disqualifications {
             lines.append("disqualified   \(q.person): \(q.reason) (declared by \(q.declaredBy))")
         }
@@ -41,8 +51,12 @@ enum ApplicationDetailText {
             for x in d.decisions {
                 let mark = x.isCurrent ? "*" : " "
                 let amount = (x.outcome == .granted || x.outcome == .partiallyGranted) ? " \(x.amount.formattedKroner)" : ""
-                lines.append(" \(mark) \(x.decisionDate)  \(x.decidedBy): \(x.outcome.rawValue)\(amount)"
-                             + (x.appealID != nil ? " (on appeal)" : ""))
+                let on = x.instance == .appealBody ? " (by the appeal body\(x.bodyReference.map { ", ref. \($0)" } ?? ""), recorded)"
+                    : (x.appealID != nil ? " (on appeal)" : "")
+                lines.append(" \(mark) \(x.decisionDate)  \(x.decidedBy): \(x.outcome.rawValue)\(amount)\(on)")
+                if let basis = x.disadvantageBasis {
+                    lines.append("      to the appellant's disadvantage: \(basis) (advance notice \(x.advanceNoticeID.map(String.init) ?? "?"))")
+                }
                 if let reasons = x.reasons { lines.append("      reasons: \(reasons)") }
                 if let conditions = x.conditions { lines.append("      conditions: \(conditions)") }
             }
@@ -51,8 +65,41 @@ enum ApplicationDetailText {
             lines.append("")
             lines.append("appeals")
             for p in d.appeals {
-                let late = p.late ? " late (\(p.lateReason ?? ""))" : ""
-                lines.append("   received \(p.received)\(late), registered by \(p.registeredBy): \(p.grounds) — \(p.outcome ?? "pending")")
+                let late = p.late ? (p.lateReason.map { " late (considered: \($0))" } ?? " late (to be dismissed)") : ""
+                let sent = p.sentOn.map { "sent \($0), " } ?? ""
+                let state: String
+                switch p.outcome {
+                case nil: state = p.forwardedOn.map { "pending at \(p.appealBody ?? "the appeal body") since \($0)" } ?? "pending"
+                case "quashed"?: state = p.resolvedByDecisionID == nil ? "quashed, awaiting the new decision" : "quashed, decided anew"
+                case let outcome?: state = outcome + (p.forwardedOn.map { " (sent to \(p.appealBody ?? "the appeal body") on \($0))" } ?? "")
+                }
+                lines.append("   \(sent)received \(p.received)\(late), registered by \(p.registeredBy): \(p.grounds) — \(state)")
+                for step in p.steps {
+                    let what = [step.kind.replacingOccurrences(of: "_", with: " "), step.ground.map { "(\($0.replacingOccurrences(of: "_", with: " ")))" },
+                                step.bodyReference.map { "ref. \($0)" }].compactMap { $0 }.joined(separator: " ")
+                    lines.append("      \(step.date)  \(step.recordedBy): \(what)" + (step.reasons.map { " — \($0)" } ?? ""))
+                }
+            }
+        }
+        // Notices of claw-backs and of appeals' dismissals, each with its own deadline.
+        let otherNotices = d.notices.filter { $0.decisionID == nil }
+        if !otherNotices.isEmpty {
+            lines.append("")
+            lines.append("other notices")
+            for n in otherNotices {
+                let what = n.clawbackID.map { "claw-back \($0)" } ?? "dismissal of appeal \(n.appealID ?? 0)"
+                lines.append("   \(what): sent \(n.sentOn) by \(n.channel), "
+                             + (n.receivedOn.map { "received \($0)" } ?? "presumed received \(n.presumedReceived)")
+                             + "; appeal by \(n.appealDeadline)")
+            }
+        }
+        if !d.advanceNotices.isEmpty {
+            lines.append("")
+            lines.append("advance notices (fvl. § 16)")
+            for v in d.advanceNotices {
+                let amount = v.amount.map { " \($0.formattedKroner)" } ?? ""
+                lines.append("   \(v.id)  sent \(v.sentOn) by \(v.channel), \(v.purpose)\(amount), answer by \(v.answerBy), by \(v.registeredBy): \(v.proposal)")
+                lines.append("      " + (v.answer.map { "answered \($0.receivedOn): \($0.summary)" } ?? "no answer recorded"))
             }
         }
         lines.append("")
@@ -110,9 +157,15 @@ struct ApplicationDetailJSON: Encodable {
         let decidedBy: String, decisionDate: CalendarDate, isCurrent: Bool
         @NullWhenAbsent var supersedes: Int64?
         @NullWhenAbsent var appealID: Int64?
+        let instance: String
+        @NullWhenAbsent var bodyReference: String?
+        @NullWhenAbsent var disadvantageBasis: String?
+        @NullWhenAbsent var advanceNoticeID: Int64?
         enum CodingKeys: String, CodingKey {
             case id, outcome, amount = "amount_ore", reasons, conditions, decidedBy = "decided_by",
-                 decisionDate = "decision_date", isCurrent = "is_current", supersedes, appealID = "appeal_id"
+                 decisionDate = "decision_date", isCurrent = "is_current", supersedes, appealID = "appeal_id",
+                 instance, bodyReference = "body_reference", disadvantageBasis = "disadvantage_basis",
+                 advanceNoticeID = "advance_notice_id"
         }
     }
 
@@ -121,9 +174,30 @@ struct ApplicationDetailJSON: Encodable {
         @NullWhenAbsent var lateReason: String?
         let grounds: String
         @NullWhenAbsent var outcome: String?
+        @NullWhenAbsent var sent: CalendarDate?
+        @NullWhenAbsent var statusBefore: String?
+        @NullWhenAbsent var forwardedOn: CalendarDate?
+        @NullWhenAbsent var forwardedBy: String?
+        @NullWhenAbsent var appealBody: String?
+        @NullWhenAbsent var resolvedByDecisionID: Int64?
+        let steps: [AppealStep]
         enum CodingKeys: String, CodingKey {
             case id, decisionID = "decision_id", received, registeredAt = "registered_at", registeredBy = "registered_by",
-                 late, lateReason = "late_reason", grounds, outcome
+                 late, lateReason = "late_reason", grounds, outcome, sent, statusBefore = "status_before",
+                 forwardedOn = "forwarded_on", forwardedBy = "forwarded_by", appealBody = "appeal_body",
+                 resolvedByDecisionID = "resolved_by_decision_id", steps
+        }
+    }
+
+    struct AppealStep: Encodable {
+        let kind: String
+        @NullWhenAbsent var ground: String?
+        let date: CalendarDate
+        @NullWhenAbsent var reasons: String?
+        @NullWhenAbsent var bodyReference: String?
+        let recordedBy: String, recordedAt: String
+        enum CodingKeys: String, CodingKey {
+            case kind, ground, date, reasons, bodyReference = "body_reference", recordedBy = "recorded_by", recordedAt = "recorded_at"
         }
     }
 
@@ -143,8 +217,31 @@ struct ApplicationDetailJSON: Encodable {
     @NullWhenAbsent var withdrawalReason: String?
     let disqualifications: [Disqualification], assessments: [Assessment], decisions: [Decision], appeals: [Appeal]
     let history: [Event]
+    // The notice of the current decision (null when none is recorded) and its appeal deadline (null
+    // while open), and the advance notices (fvl. §§ 16, 27, 29).
+    @NullWhenAbsent var noticeSent: CalendarDate?
+    @NullWhenAbsent var noticeChannel: String?
+    @NullWhenAbsent var noticeReceived: CalendarDate?
+    @NullWhenAbsent var noticePresumedReceived: CalendarDate?
+    @NullWhenAbsent var appealDeadline: CalendarDate?
+    let advanceNotices: [AdvanceNotice]
+
+    struct AdvanceNotice: Encodable {
+        let id: Int64, purpose: String, proposal: String
+        @NullWhenAbsent var amount: Money?
+        let sent: CalendarDate, channel: String, answerBy: CalendarDate, registeredBy: String
+        @NullWhenAbsent var answerReceived: CalendarDate?
+        @NullWhenAbsent var answerSummary: String?
+        enum CodingKeys: String, CodingKey {
+            case id, purpose, proposal, amount = "amount_ore", sent, channel, answerBy = "answer_by",
+                 registeredBy = "registered_by", answerReceived = "answer_received", answerSummary = "answer_summary"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
+        case noticeSent = "notice_sent", noticeChannel = "notice_channel", noticeReceived = "notice_received",
+             noticePresumedReceived = "notice_presumed_received", appealDeadline = "appeal_deadline",
+             advanceNotices = "advance_notices"
         case reference, round, scheme, orgnr, organisation, municipality, title, amountApplied = "amount_applied_ore",
              received, status, granted = "granted_ore", externalRef = "external_ref", late, lateReason = "late_reason",
              registeredBy = "registered_by", registeredAt = "registered_at", caseworkers,
@@ -153,6 +250,14 @@ struct ApplicationDetailJSON: Encodable {
 
     init(_ d: ApplicationDetail) {
         let a = d.summary
+        let n = d.currentNotice
+        noticeSent = n?.sentOn; noticeChannel = n?.channel; noticeReceived = n?.receivedOn
+        noticePresumedReceived = n?.presumedReceived; appealDeadline = n?.appealDeadline
+        advanceNotices = d.advanceNotices.map {
+            AdvanceNotice(id: $0.id, purpose: $0.purpose, proposal: $0.proposal, amount: $0.amount, sent: $0.sentOn,
+                          channel: $0.channel, answerBy: $0.answerBy, registeredBy: $0.registeredBy,
+                          answerReceived: $0.answer?.receivedOn, answerSummary: $0.answer?.summary)
+        }
         reference = a.reference; round = a.round; scheme = d.schemeName; orgnr = a.organisationNumber
         organisation = a.organisationName; municipality = a.municipality; title = a.title
         amountApplied = a.amountApplied; received = a.received; status = a.status.rawValue; granted = a.granted
@@ -168,11 +273,18 @@ struct ApplicationDetailJSON: Encodable {
         decisions = d.decisions.map {
             Decision(id: $0.id, outcome: $0.outcome.rawValue, amount: $0.amount, reasons: $0.reasons, conditions: $0.conditions,
                      decidedBy: $0.decidedBy, decisionDate: $0.decisionDate, isCurrent: $0.isCurrent,
-                     supersedes: $0.supersedes, appealID: $0.appealID)
+                     supersedes: $0.supersedes, appealID: $0.appealID, instance: $0.instance.rawValue,
+                     bodyReference: $0.bodyReference, disadvantageBasis: $0.disadvantageBasis, advanceNoticeID: $0.advanceNoticeID)
         }
         appeals = d.appeals.map {
             Appeal(id: $0.id, decisionID: $0.decisionID, received: $0.received, registeredAt: Self.time($0.registeredAt),
-                   registeredBy: $0.registeredBy, late: $0.late, lateReason: $0.lateReason, grounds: $0.grounds, outcome: $0.outcome)
+                   registeredBy: $0.registeredBy, late: $0.late, lateReason: $0.lateReason, grounds: $0.grounds, outcome: $0.outcome,
+                   sent: $0.sentOn, statusBefore: $0.statusBefore, forwardedOn: $0.forwardedOn, forwardedBy: $0.forwardedBy,
+                   appealBody: $0.appealBody, resolvedByDecisionID: $0.resolvedByDecisionID,
+                   steps: $0.steps.map {
+                       AppealStep(kind: $0.kind, ground: $0.ground, date: $0.date, reasons: $0.reasons, bodyReference: $0.bodyReference,
+                                  recordedBy: $0.recordedBy, recordedAt: Self.time($0.recordedAt))
+                   })
         }
         history = d.history.map {
             Event(id: $0.id, at: Self.time($0.at), actor: $0.actor, login: $0.login, table: $0.table, action: $0.action,

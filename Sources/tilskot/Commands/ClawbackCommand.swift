@@ -13,10 +13,14 @@ struct ClawbackCommand: ParsableCommand {
         abstract: "Demand repayment of a grant, register and resolve appeals, record repayments, write the letter.",
         discussion: """
         A claw-back is a manager's decision: an amount no larger than what was paid, reasons and a due \
-        date. It can be appealed within 3 weeks (fvl. § 29); a manager upholds, reduces or cancels it. \
-        `followup summary` shows the net grant (granted − clawed back) per round.
+        date, after an advance notice to the recipient whose time to answer has passed (fvl. § 16), or \
+        with the exception of § 16 third paragraph that lets it go without one. It gets a KID to pay \
+        with. It can be appealed within 3 weeks of the day its notice reached the recipient (fvl. § 29); \
+        a manager upholds, reduces or cancels it. `followup summary` shows the net grant (granted − \
+        clawed back) per round; `clawback overpaid` lists grants lowered on appeal below what was paid.
         """,
-        subcommands: [Demand.self, List.self, Show.self, Appeal.self, Resolve.self, Repay.self, Letter.self]
+        subcommands: [Demand.self, List.self, Show.self, Appeal.self, Resolve.self, Repay.self, Overpaid.self, Letter.self,
+                      ClawbackForewarn.self, ClawbackNotify.self]
     )
 
     struct Demand: ParsableCommand {
@@ -27,16 +31,27 @@ struct ClawbackCommand: ParsableCommand {
         @Option(help: "Why: rules, facts, main considerations (fvl. §§ 24–25).") var reasons: String
         @Option(help: ArgumentHelp("When the money must be repaid.", valueName: "YYYY-MM-DD")) var due: String
         @Option(help: ArgumentHelp("The decision date (default today).", valueName: "YYYY-MM-DD")) var date: String?
+        @Option(help: ArgumentHelp("The advance notice (fvl. § 16) the claw-back follows; its time to answer must have passed or the answer be in.",
+                                   valueName: "id")) var advanceNotice: String?
+        @Option(help: ArgumentHelp("Why no advance notice was given, naming the exception: \"fvl. § 16 tredje ledd bokstav …: why\".",
+                                   valueName: "text")) var withoutNotice: String?
 
         func run() throws {
             let ref = try Input.reference(reference)
+            let notice: Int64? = try advanceNotice.map { text throws(TilskotError) in
+                guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
+                    throw .refused("advance notice id \"\(text)\" is not a number; give the id `tilskot application forewarn` printed")
+                }
+                return id
+            }
             let record = try ClawBacks.demand(
                 ref, amount: try Input.money(amount, field: "claw-back amount"), reasons: reasons,
                 due: try Input.date(due, field: "due date"),
                 date: try date.map { text throws(TilskotError) in try Input.date(text, field: "decision date") },
+                advanceNotice: notice, withoutNotice: withoutNotice,
                 session: try global.session())
             ClawbackCommand.show([record], global.outputFormat,
-                                 sentence: "claw-back \(record.id): \(record.amount.formattedKroner) from \(ref), due \(record.dueDate); write the letter with `tilskot clawback letter \(record.id)`")
+                                 sentence: "claw-back \(record.id): \(record.amount.formattedKroner) from \(ref), due \(record.dueDate), KID \(record.kid ?? "-"); write the letter with `tilskot clawback letter \(record.id)`")
         }
     }
 
@@ -67,6 +82,8 @@ struct ClawbackCommand: ParsableCommand {
             }
             var lines = ["claw-back \(c.id) from \(c.reference), decided \(c.decisionDate) by \(c.demandedBy)",
                          "demanded     \(c.originalAmount.formattedKroner)" + (c.amount != c.originalAmount ? ", now \(c.amount.formattedKroner)" : ""),
+                         "notice       " + (c.advanceNoticeID.map { "advance notice \($0)" } ?? "none: \(c.noticeException ?? "")"),
+                         "kid          \(c.kid ?? "-")",
                          "due          \(c.dueDate)",
                          "repaid       \(c.repaid.formattedKroner), outstanding \(c.outstanding.formattedKroner)",
                          "reasons      \(c.reasons)"]
@@ -85,15 +102,23 @@ struct ClawbackCommand: ParsableCommand {
     struct Appeal: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register an appeal (klage) against a claw-back.",
-            discussion: "The deadline is 3 weeks from the claw-back's decision date (fvl. § 29); a later appeal needs --late-reason (fvl. § 31).")
+            discussion: """
+            The deadline is three weeks from the day the notice of the claw-back reached the recipient \
+            (fvl. § 29; `clawback notify` records it, and until then the deadline is open), moved to the \
+            next working day when it ends on a weekend or holiday. An appeal sent before the deadline ran \
+            out is in time even if it arrives later (§ 30): give --sent. A later appeal is considered only \
+            with --late-reason (fvl. § 31).
+            """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The claw-back id.", valueName: "id")) var id: String
         @Option(help: ArgumentHelp("The day the appeal reached the directorate.", valueName: "YYYY-MM-DD")) var received: String
+        @Option(help: ArgumentHelp("The day the appeal was sent (posted, e-mailed), when known.", valueName: "YYYY-MM-DD")) var sent: String?
         @Option(help: "What the appellant says.") var grounds: String
         @Option(help: "Why an appeal after the deadline is considered.") var lateReason: String?
 
         func run() throws {
             let record = try ClawBacks.appeal(try ClawbackCommand.id(id), received: try Input.date(received, field: "received date"),
+                                              sent: try sent.map { text throws(TilskotError) in try Input.date(text, field: "sent date") },
                                               grounds: grounds, lateReason: lateReason, session: try global.session())
             ClawbackCommand.show([record], global.outputFormat, sentence: "appeal against claw-back \(record.id) registered; resolve it with `tilskot clawback resolve \(record.id) …`")
         }
@@ -129,57 +154,105 @@ struct ClawbackCommand: ParsableCommand {
     }
 
     struct Repay: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record money received against a claw-back (finance or managers).")
+        static let configuration = CommandConfiguration(
+            abstract: "Record money received against a claw-back (finance or managers), by its id or by the KID it was paid with.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("The claw-back id.", valueName: "id")) var id: String
+        @Argument(help: ArgumentHelp("The claw-back id (or give --kid).", valueName: "id")) var id: String?
+        @Option(help: ArgumentHelp("The KID the money came with, as on the bank statement.", valueName: "kid")) var kid: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("The amount received.", valueName: "amount")) var amount: String
         @Option(help: ArgumentHelp("The day it came in (default today).", valueName: "YYYY-MM-DD")) var date: String?
         @Option(help: "The voucher number of the receipt.") var voucher: String?
 
+        func validate() throws {
+            guard (id == nil) != (kid == nil) else {
+                throw ArgumentParser.ValidationError("give the claw-back id or --kid KID, one of them")
+            }
+        }
+
         func run() throws {
-            let record = try ClawBacks.repay(
-                try ClawbackCommand.id(id), amount: try Input.money(amount, field: "repayment"),
-                date: try date.map { text throws(TilskotError) in try Input.date(text, field: "repayment date") },
-                voucher: voucher, session: try global.session())
+            let money = try Input.money(amount, field: "repayment")
+            let day = try date.map { text throws(TilskotError) in try Input.date(text, field: "repayment date") }
+            let record = if let kid {
+                try ClawBacks.repay(kid: kid, amount: money, date: day, voucher: voucher, session: try global.session())
+            } else {
+                try ClawBacks.repay(try ClawbackCommand.id(id ?? ""), amount: money, date: day, voucher: voucher,
+                                    session: try global.session())
+            }
             ClawbackCommand.show([record], global.outputFormat,
                                  sentence: "claw-back \(record.id): \(record.repaid.formattedKroner) repaid, \(record.outstanding.formattedKroner) outstanding")
         }
     }
 
+    struct Overpaid: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List grants paid beyond what is granted now: lowered on appeal after payment, to be clawed back.",
+            discussion: """
+            A decision on appeal (fvl. §§ 33–35) may lower a grant below what was already paid. What was \
+            paid stays in the ledger; what no claw-back covers yet (paid − grant − clawed back) is listed \
+            here, and the case cannot be closed until it is demanded back (`clawback demand`, after an \
+            advance notice, fvl. § 16).
+            """)
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let records = try ClawBacks.overpaid(session: try global.session())
+            let format = global.outputFormat
+            let table = DataTable(
+                columns: ["reference", MoneyColumn.name("paid", format), MoneyColumn.name("grant", format),
+                          MoneyColumn.name("clawed_back", format), MoneyColumn.name("to_claw_back", format)],
+                rows: records.map { r in
+                    [.text(r.reference), MoneyColumn.cell(r.paid, format), MoneyColumn.cell(r.grant, format),
+                     MoneyColumn.cell(r.clawedBack, format), MoneyColumn.cell(r.toClawBack, format)]
+                })
+            print(table.render(format), terminator: "")
+        }
+    }
+
     /// `tilskot clawback letter ID` — its `--format` is markdown or html, like `application letter`.
+    /// `tilskot clawback letter ID [--kind decision|advance-notice]` — the claw-back decision's letter
+    /// (account, KID, due date, interest) or the advance notice it followed (fvl. § 16). Written by
+    /// ApplicationLetter's helpers (H4's letters).
     struct Letter: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the letter of a claw-back decision (fvl. §§ 24–27).")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the letter of a claw-back decision (fvl. §§ 24–27), or with --kind advance-notice the advance notice it followed (§ 16).")
         @Option(name: .customLong("database-url"),
                 help: ArgumentHelp("PostgreSQL URL or libpq conninfo (else TILSKOT_DATABASE_URL, DATABASE_URL, PGSERVICE/PGHOST, or the local database).", valueName: "url"))
         var databaseURL: String?
         @Option(name: .customLong("as"), help: ArgumentHelp("Act as this tilskot user (SET ROLE); else TILSKOT_USER.", valueName: "user"))
         var actAs: String?
         @Argument(help: ArgumentHelp("The claw-back id.", valueName: "id")) var id: String
-        @Option(help: ArgumentHelp("nn (Nynorsk, default), nb (Bokmål) or en.", valueName: "nn|nb|en")) var lang: String = "nn"
+        @Option(help: ArgumentHelp("decision (default) or advance-notice.", valueName: "kind")) var kind: String = "decision"
+        @Option(name: [.customLong("language"), .customLong("lang")],
+                help: ArgumentHelp("nn (Nynorsk), nb (Bokmål) or en; default the organisation's language, else nn.", valueName: "nn|nb|en"))
+        var language: String?
         @Option(help: ArgumentHelp("markdown (default) or html.", valueName: "markdown|html")) var format: String = "markdown"
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
 
         func run() throws {
-            guard let language = LetterLanguage(rawValue: lang.lowercased()) else {
-                throw TilskotError.refused("letter language \"\(lang)\" is not one of nn, nb, en")
+            let chosen = try language.map { text throws(TilskotError) -> LetterLanguage in
+                guard let language = LetterLanguage(rawValue: text.lowercased()) else {
+                    throw TilskotError.refused("letter language \"\(text)\" is not one of nn, nb, en")
+                }
+                return language
             }
             guard let letterFormat = LetterFormat(rawValue: format.lowercased()) else {
                 throw TilskotError.refused("letter format \"\(format)\" is not one of markdown, html")
             }
+            guard ["decision", "advance-notice"].contains(kind.lowercased()) else {
+                throw TilskotError.refused("claw-back letter kind \"\(kind)\" is not one of decision, advance-notice")
+            }
             let clawBackID = try ClawbackCommand.id(id)
             let actor = actAs ?? ProcessInfo.processInfo.environment["TILSKOT_USER"].flatMap { $0.isEmpty ? nil : $0 }
             let session = try Session.open(try DatabaseTarget.resolve(databaseURL: databaseURL), actAs: actor)
-            let text = try ClawBackLetterSource.letter(for: clawBackID, session: session).render(letterFormat, language: language)
-            if let out {
-                do {
-                    try text.write(toFile: out, atomically: true, encoding: .utf8)
-                } catch {
-                    throw TilskotError.refused("cannot write the letter to \(out): \(error.localizedDescription)")
-                }
-                print("letter for claw-back \(clawBackID) written to \(out)")
+            let text: String
+            if kind.lowercased() == "advance-notice" {
+                let letter = try ClawBackLetterSource.advanceNotice(for: clawBackID, session: session)
+                text = letter.render(letterFormat, language: chosen ?? letter.application.preferredLanguage ?? .nn)
             } else {
-                print(text, terminator: "")
+                let letter = try ClawBackLetterSource.letter(for: clawBackID, session: session)
+                text = letter.render(letterFormat, language: chosen ?? letter.application.preferredLanguage ?? .nn)
             }
+            try ApplicationLetter.write(text, to: out, what: "letter for claw-back \(clawBackID)")
         }
     }
 
@@ -194,11 +267,14 @@ struct ClawbackCommand: ParsableCommand {
         DataTable(
             columns: ["id", "reference", MoneyColumn.name("amount", format), MoneyColumn.name("original_amount", format),
                       "decision_date", "due_date", "cancelled", MoneyColumn.name("repaid", format),
-                      MoneyColumn.name("outstanding", format), "appeal_pending", "demanded_by", "reasons"],
+                      MoneyColumn.name("outstanding", format), "appeal_pending", "demanded_by", "reasons",
+                      "advance_notice_id", "notice_exception", "kid"],
             rows: records.map { c in
                 [.integer(c.id), .text(c.reference), MoneyColumn.cell(c.amount, format), MoneyColumn.cell(c.originalAmount, format),
                  .text(c.decisionDate.description), .text(c.dueDate.description), .bool(c.cancelled), MoneyColumn.cell(c.repaid, format),
-                 MoneyColumn.cell(c.outstanding, format), .bool(c.appealPending), .text(c.demandedBy), .text(c.reasons)]
+                 MoneyColumn.cell(c.outstanding, format), .bool(c.appealPending), .text(c.demandedBy), .text(c.reasons),
+                 c.advanceNoticeID.map { .integer($0) } ?? .null, c.noticeException.map { .text($0) } ?? .null,
+                 c.kid.map { .text($0) } ?? .null]
             })
     }
 

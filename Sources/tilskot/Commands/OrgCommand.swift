@@ -3,12 +3,12 @@ import TilskotCore
 import TilskotReports
 import TilskotStore
 
-/// `tilskot org add | show | list` — applicant organisations.
+/// `tilskot org add | show | list | set-language` — applicant organisations.
 struct OrgCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
         abstract: "Register and look up applicant organisations.",
-        subcommands: [Add.self, Show.self, List.self]
+        subcommands: [Add.self, Show.self, List.self, SetLanguage.self]
     )
 
     struct Add: ParsableCommand {
@@ -20,6 +20,8 @@ struct OrgCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Municipality number (kommunenummer), e.g. 0301.", valueName: "NNNN")) var municipality: String?
         @Flag(help: "The organisation is member-based.") var memberBased = false
         @Flag(help: "The organisation has an external board.") var externalBoard = false
+        @Option(help: ArgumentHelp("The language its letters are written in: nn (default), nb or en.", valueName: "nn|nb|en"))
+        var language: String?
 
         func validate() throws {
             if memberBased && externalBoard {
@@ -32,7 +34,8 @@ struct OrgCommand: ParsableCommand {
                 number: try Input.organisation(orgnr), name: name,
                 kind: try Input.vocabulary(kind, as: ApplicantKind.self),
                 municipality: try municipality.map { text throws(TilskotError) in try Input.municipality(text) },
-                memberBased: memberBased, externalBoard: externalBoard)
+                memberBased: memberBased, externalBoard: externalBoard,
+                preferredLanguage: language.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
             let organisation = try Organisations.add(new, session: try global.session())
             let format = global.outputFormat
             if format == .table {
@@ -60,6 +63,7 @@ struct OrgCommand: ParsableCommand {
                     municipality    \(o.municipality ?? "-")
                     member-based    \(o.memberBased ? "yes" : "no")
                     external board  \(o.externalBoard ? "yes" : "no")
+                    letter language \(o.preferredLanguage ?? "nn (default)")
                     applications    \(o.applications)
                     registered by   \(o.createdBy)
                     """)
@@ -86,12 +90,28 @@ struct OrgCommand: ParsableCommand {
         }
     }
 
+    /// `tilskot org set-language ORGNR nn|nb|en` — the language of the organisation's letters.
+    struct SetLanguage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-language", abstract: "Set the language the organisation's letters are written in (nn, nb, en).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("Organisation number.", valueName: "orgnr")) var orgnr: String
+        @Argument(help: ArgumentHelp("nn (Nynorsk), nb (Bokmål) or en (English).", valueName: "nn|nb|en")) var language: String
+
+        func run() throws {
+            let organisation = try Organisations.setLanguage(
+                try Input.organisation(orgnr), to: language.trimmingCharacters(in: .whitespaces).lowercased(),
+                session: try global.session())
+            print("organisation \(organisation.number): letters in \(organisation.preferredLanguage ?? "nn")")
+        }
+    }
+
     static func table(_ organisations: [Organisation]) -> DataTable {
         DataTable(
-            columns: ["orgnr", "name", "kind", "municipality", "member_based", "external_board", "applications"],
+            columns: ["orgnr", "name", "kind", "municipality", "member_based", "external_board", "applications", "preferred_language"],
             rows: organisations.map { o in
                 [.text(o.number), .text(o.name), .text(o.kind.rawValue), o.municipality.cell, .bool(o.memberBased),
-                 .bool(o.externalBoard), .integer(Int64(o.applications))]
+                 .bool(o.externalBoard), .integer(Int64(o.applications)), o.preferredLanguage.cell]
             })
     }
 }

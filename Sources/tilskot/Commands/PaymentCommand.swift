@@ -13,7 +13,11 @@ struct PaymentCommand: ParsableCommand {
         discussion: """
         Two controls before money goes out (økonomiregelverket): the decision (budget authority) and \
         attestation by a finance user who is not the person who decided the grant. The sum of payments \
-        never exceeds the current grant; the database holds both rules, also for two finance users at once.
+        never exceeds the current grant; the database holds both rules, also for two finance users at once. \
+        When a decision on appeal lowers a grant in follow-up (fvl. §§ 33–35), unpaid instalments are \
+        withheld from the last one backwards ("grant lowered to … by the decision of …") and what still \
+        fits is planned again as a new instalment, attested anew; what was paid stays, and an overpayment \
+        is listed by `clawback overpaid`. A raised grant plans nothing by itself: plan the difference.
         """,
         subcommands: [Plan.self, List.self, Attest.self, Pay.self, Withhold.self, Release.self, Export.self]
     )
