@@ -3,7 +3,7 @@
 -- reached the party (fvl. § 29 first paragraph), so these days move deadlines: an installation
 -- setting, changed by an administrator, recorded in the audit log. A notice keeps the day it was
 -- presumed to arrive when it was registered, so a later change moves no deadline already running.
--- The defaults and why: docs/notice-defaults.md (digital and e-mail 1 day, post 7 days).
+-- The defaults and why: docs/casework.md (digital and e-mail 1 day, post 7 days).
 CREATE TABLE tilskot.notice_channel (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     channel       text NOT NULL CONSTRAINT notice_channel_unique UNIQUE

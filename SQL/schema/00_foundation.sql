@@ -464,10 +464,6 @@ CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.staf
 CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.staff FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
 
 -- Who may do what (everything not granted here is refused).
--- The record and the settings letters read are readable by everyone who reads the case (the
--- auditor's integrity check reads every audited table); who may write them is in their topic files.
-GRANT SELECT ON TABLE tilskot.appeal_step, tilskot.issuer, tilskot.staff, tilskot.scheme_regulation, tilskot.scheme_appeal_body
-    TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 GRANT SELECT ON TABLE tilskot.audit_log TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.acting_user() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.acting_user() TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;

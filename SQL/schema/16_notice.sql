@@ -328,7 +328,7 @@ $$;
 --     14 days from the day it was sent (§ 16: the time runs from the day the notice is sent unless
 --     the notice says otherwise; 14 days leave a week to answer after a letter by post, presumed to
 --     take 7 days) and no more than 92 days (a longer one is a typing error that would hold the
---     decision back for months). docs/notice-defaults.md explains.
+--     decision back for months). docs/casework.md explains.
 CREATE OR REPLACE FUNCTION tilskot.advance_notice_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp

@@ -79,7 +79,7 @@ struct NoticeTests {
         let notice = try Notices.notify(reference, .currentDecision, sent: today, channel: "post",
                                         session: try db.session(as: Lifecycle.kari))
         #expect(notice.decisionID == decision && notice.receivedOn == nil && notice.registeredBy == Lifecycle.kari)
-        // Post is presumed to take 7 days (docs/notice-defaults.md).
+        // Post is presumed to take 7 days (docs/casework.md).
         #expect(notice.presumedReceived.description == (try self.today(db, plus: 7)))
         let expected = try c.queryValue("SELECT tilskot.iso_date(tilskot.appeal_deadline_from(current_date + 7))", as: String.self)
         #expect(notice.appealDeadline.description == expected)
