@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The zip container of the xlsx workbooks that `--format xlsx` writes (TilskotReports only).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // libpq, found through pkg-config (Debian: libpq-dev).
@@ -41,7 +43,10 @@ let package = Package(
         .target(name: "TilskotDevData", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
         // The 2021 sample (`tilskot sample load`).
         .target(name: "TilskotSample", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
-        .target(name: "TilskotReports", dependencies: ["TilskotStore", "TilskotCore", "PGClient"]),
+        .target(
+            name: "TilskotReports",
+            dependencies: ["TilskotStore", "TilskotCore", "PGClient", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .executableTarget(
             name: "tilskot",
             dependencies: [

@@ -56,8 +56,10 @@ BEGIN
             EXECUTE format('CREATE ROLE %I NOLOGIN', r);
         END IF;
     END LOOP;
-    -- Owns the database, the schema and every table and function in it. CREATEROLE so that
-    -- `tilskot user add`, run by the deployer, can create users and put them in a group.
+    -- Owns the database, the schema and every table and function in it. CREATEROLE so that the
+    -- admin functions it owns (SQL/schema/18_users.sql: `tilskot user add | role | disable`) can
+    -- create users and put them in a group, for an administrator or the deployer; no person's
+    -- role has CREATEROLE.
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tilskot_owner') THEN
         CREATE ROLE tilskot_owner NOLOGIN CREATEROLE;
     END IF;
@@ -129,8 +131,12 @@ SELECT format('GRANT tilskot_watchdog TO %I', :'deployer')
                     WHERE m.roleid = 'tilskot_watchdog'::regrole AND u.rolname = :'deployer') \gexec
 \endif
 
--- The first admin: a person in tilskot_admin (all a manager may do). Not the deployer, and not an
--- owner: an admin cannot disable a trigger or rewrite the audit log either.
+-- The first admin: a person in tilskot_admin (all a manager may do, and managing users through
+-- tilskot's admin functions). Not the deployer, and not an owner: an admin cannot disable a
+-- trigger or rewrite the audit log either. Made here, before the schema exists, so the audit log
+-- has no entry for this one membership; the deployer's `tilskot user add <login> --role admin`
+-- after `tilskot migrate` records it (it changes nothing else), and every later user change is
+-- recorded as it is made (README, "Nobody acts nameless").
 \if :local
 \else
 SELECT format('CREATE ROLE %I LOGIN', :'admin')

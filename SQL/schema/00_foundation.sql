@@ -102,13 +102,19 @@ $$;
 -- call would parse and plan its query over the pg_roles view again, and a decision calls
 -- acting_user() six times and is_member() four times (the service layer's early check, the decision
 -- trigger, one audit row per changed row). PL/pgSQL keeps the plans for the session
--- (docs/performance.md). What they answer (DefenceAttackTests checks it):
+-- (docs/performance.md). What they answer (DefenceAttackTests and IdentityAttackTests check it):
 --   acting_user(): without SET ROLE (the `role` setting is 'none') the login acts — the fast path,
 --     no catalog lookup at all; after SET ROLE the chosen role acts only when it can log in (a
 --     person), otherwise (a group role, the schema owner) the login still acts.
---   is_member(person, group): false for an unknown name (pg_has_role would raise), otherwise
---     pg_has_role(…, 'MEMBER'), which counts superusers as members of everything.
---   has_budget_authority(person): a member of tilskot_manager or tilskot_admin.
+--   is_member(person, group): true only when the person can log in (a disabled user cannot act,
+--     not even in a session opened before `user disable`) and really holds the group, directly or
+--     through other roles (pg_auth_members, followed recursively). Not pg_has_role, which says yes
+--     for every superuser: the deployer and the cluster's superuser are for the schema and the
+--     users, not for casework (issue 17: `payment attest` without --as was "attested by tilskot").
+--     False for an unknown name.
+--   has_budget_authority(person): a member of tilskot_manager or tilskot_admin, as is_member counts.
+--   is_tilskot_user(person): a member of one of tilskot's groups (caseworker, manager, finance,
+--     auditor, admin, participant reader), as is_member counts.
 -- The search_path stays pinned (a hostile path or a temporary look-alike changes nothing).
 
 CREATE OR REPLACE FUNCTION tilskot.acting_user() RETURNS text
@@ -130,19 +136,52 @@ BEGIN
 END
 $$;
 
+-- The group roles `person` really holds (directly or through other roles), by name; none when the
+-- person is unknown or cannot log in.
+CREATE OR REPLACE FUNCTION tilskot.groups_held(person text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    person_oid oid;
+    can_log_in boolean;
+    held text[];
+BEGIN
+    SELECT r.oid, r.rolcanlogin INTO person_oid, can_log_in FROM pg_catalog.pg_roles r WHERE r.rolname = person;
+    IF person_oid IS NULL OR NOT can_log_in THEN
+        RETURN ARRAY[]::text[];
+    END IF;
+    WITH RECURSIVE up(roleid) AS (
+        SELECT m.roleid FROM pg_catalog.pg_auth_members m WHERE m.member = person_oid
+        UNION
+        SELECT m.roleid FROM pg_catalog.pg_auth_members m JOIN up ON m.member = up.roleid
+    )
+    SELECT coalesce(array_agg(g.rolname::text ORDER BY g.rolname), ARRAY[]::text[]) INTO held
+      FROM up JOIN pg_catalog.pg_roles g ON g.oid = up.roleid;
+    RETURN held;
+END
+$$;
+
+-- Whether `person` really holds `group_role`: pg_has_role is real membership for everyone but a
+-- superuser (and cached by the server: about 100 times faster than walking pg_auth_members, which
+-- matters at four calls a decision); a superuser's memberships are walked.
 CREATE OR REPLACE FUNCTION tilskot.is_member(person text, group_role text) RETURNS boolean
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     person_oid oid;
+    can_log_in boolean;
+    super boolean;
 BEGIN
-    -- pg_has_role raises on an unknown role name, so look the person up first.
-    SELECT r.oid INTO person_oid FROM pg_catalog.pg_roles r WHERE r.rolname = person;
-    IF person_oid IS NULL THEN
+    SELECT r.oid, r.rolcanlogin, r.rolsuper INTO person_oid, can_log_in, super FROM pg_catalog.pg_roles r WHERE r.rolname = person;
+    IF person_oid IS NULL OR NOT can_log_in THEN
         RETURN false;
     END IF;
-    RETURN pg_catalog.pg_has_role(person_oid, group_role::name, 'MEMBER');
+    IF NOT super THEN
+        RETURN pg_catalog.pg_has_role(person_oid, group_role::name, 'MEMBER');
+    END IF;
+    RETURN group_role = ANY (tilskot.groups_held(person));
 END
 $$;
 
@@ -150,15 +189,51 @@ CREATE OR REPLACE FUNCTION tilskot.has_budget_authority(person text) RETURNS boo
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+    RETURN tilskot.is_member(person, 'tilskot_manager') OR tilskot.is_member(person, 'tilskot_admin');
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tilskot.is_tilskot_user(person text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
 DECLARE
     person_oid oid;
+    can_log_in boolean;
+    super boolean;
 BEGIN
-    SELECT r.oid INTO person_oid FROM pg_catalog.pg_roles r WHERE r.rolname = person;
-    IF person_oid IS NULL THEN
+    SELECT r.oid, r.rolcanlogin, r.rolsuper INTO person_oid, can_log_in, super FROM pg_catalog.pg_roles r WHERE r.rolname = person;
+    IF person_oid IS NULL OR NOT can_log_in THEN
         RETURN false;
     END IF;
-    RETURN pg_catalog.pg_has_role(person_oid, 'tilskot_manager', 'MEMBER')
-        OR pg_catalog.pg_has_role(person_oid, 'tilskot_admin', 'MEMBER');
+    IF NOT super THEN
+        RETURN pg_catalog.pg_has_role(person_oid, 'tilskot_caseworker', 'MEMBER') OR pg_catalog.pg_has_role(person_oid, 'tilskot_manager', 'MEMBER')
+            OR pg_catalog.pg_has_role(person_oid, 'tilskot_finance', 'MEMBER') OR pg_catalog.pg_has_role(person_oid, 'tilskot_auditor', 'MEMBER')
+            OR pg_catalog.pg_has_role(person_oid, 'tilskot_admin', 'MEMBER') OR pg_catalog.pg_has_role(person_oid, 'tilskot_participant_reader', 'MEMBER');
+    END IF;
+    RETURN tilskot.groups_held(person) && ARRAY['tilskot_caseworker', 'tilskot_manager', 'tilskot_finance',
+                                                'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader'];
+END
+$$;
+
+-- Nobody acts nameless (issue 17): a BEFORE INSERT trigger on every casework event table
+-- (named_actor, SQL/schema/18_users.sql; a statement trigger, so before any row trigger and the
+-- case guard's lock) refuses a row written by someone in none of tilskot's groups — the cluster's superuser, the
+-- deployer, the schema owner, a disabled user — whatever the table's privileges let them do.
+-- TG_ARGV[0] names the step in the sentence. Reads the catalog only.
+CREATE OR REPLACE FUNCTION tilskot.named_actor_required() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+BEGIN
+    IF NOT tilskot.is_tilskot_user(actor) THEN
+        RAISE EXCEPTION '% refused: % is not a tilskot user (in none of tilskot''s groups, or disabled), and casework is done by named people; act as yourself with --as USER or TILSKOT_USER, or log in as your own user', TG_ARGV[0], actor
+            USING ERRCODE = '42T20';
+    END IF;
+    RETURN NEW;
 END
 $$;
 
@@ -489,3 +564,8 @@ REVOKE ALL ON FUNCTION tilskot.reasons_have_words_refusal() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.record_never_deleted() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.status_words(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.status_words(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.groups_held(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.groups_held(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_reader, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.is_tilskot_user(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.is_tilskot_user(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_reader, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.named_actor_required() FROM PUBLIC;

@@ -81,6 +81,9 @@ DECLARE
     actor text := tilskot.acting_user();
     r tilskot.round;
     new_frame bigint;
+    corrected tilskot.frame_adjustment;
+    corrected_net bigint;
+    net bigint;
 BEGIN
     PERFORM tilskot.require_role('frame adjustment');  -- who may (00_foundation.sql)
     -- NO KEY UPDATE rather than UPDATE: it queues deciders and adjusters on the round but does not
@@ -97,6 +100,61 @@ BEGIN
     IF NOT tilskot.has_words(coalesce(NEW.reason, '')) THEN
         RAISE EXCEPTION 'frame adjustment refused: adjusting the frame of % needs a reason in words', tilskot.round_label(r.id)
             USING ERRCODE = '23T05';
+    END IF;
+    -- Budget change or correction (0025_frame_adjustment_kind_and_date.sql). A budget change carries
+    -- the date of the budget decision it carries out; a correction names the budget change it corrects,
+    -- in the same round, and takes its date. A correction may bring the corrected change's net to 0 (it
+    -- was registered in error) or to the amount decided, never past 0 to the other sign (a raise
+    -- corrected into a cut is a new budget change, not a correction). Corrections of one round queue
+    -- on the round's row locked above, so the net read here holds at every isolation level.
+    NEW.kind := coalesce(NEW.kind, 'budget');
+    IF NEW.kind NOT IN ('budget', 'correction') THEN
+        RAISE EXCEPTION 'frame adjustment refused: "%" is not a kind of adjustment; give budget (a change of the budget) or correction (of an adjustment registered wrong)',
+            NEW.kind USING ERRCODE = '23T13';
+    END IF;
+    IF NEW.kind = 'budget' THEN
+        IF NEW.corrects_id IS NOT NULL THEN
+            RAISE EXCEPTION 'frame adjustment refused: a budget change of % corrects no other adjustment; register it as a correction to correct adjustment %',
+                tilskot.round_label(r.id), NEW.corrects_id USING ERRCODE = '23T13';
+        END IF;
+        NEW.decided := coalesce(NEW.decided, current_date);
+        IF NEW.decided > current_date THEN
+            RAISE EXCEPTION 'frame adjustment refused: the budget decision behind the change of % is dated %, in the future; give the day it was made',
+                tilskot.round_label(r.id), tilskot.iso_date(NEW.decided) USING ERRCODE = '23T13';
+        END IF;
+    ELSE
+        IF NEW.corrects_id IS NULL THEN
+            RAISE EXCEPTION 'frame adjustment refused: a correction of % must name the adjustment it corrects (its id in `tilskot round show`)',
+                tilskot.round_label(r.id) USING ERRCODE = '23T13';
+        END IF;
+        SELECT * INTO corrected FROM tilskot.frame_adjustment WHERE id = NEW.corrects_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'frame adjustment refused: there is no frame adjustment with id % to correct', NEW.corrects_id
+                USING ERRCODE = '23T12';
+        END IF;
+        IF corrected.round_id <> r.id THEN
+            RAISE EXCEPTION 'frame adjustment refused: adjustment % belongs to %, not to %; correct it in its own round',
+                corrected.id, tilskot.round_label(corrected.round_id), tilskot.round_label(r.id) USING ERRCODE = '23T13';
+        END IF;
+        IF corrected.kind <> 'budget' THEN
+            RAISE EXCEPTION 'frame adjustment refused: adjustment % is itself a correction (of adjustment %); correct budget change % instead',
+                corrected.id, corrected.corrects_id, corrected.corrects_id USING ERRCODE = '23T13';
+        END IF;
+        IF NEW.decided IS NOT NULL AND NEW.decided <> corrected.decided THEN
+            RAISE EXCEPTION 'frame adjustment refused: a correction takes the date of the budget decision it corrects (adjustment %, %); leave the date out, or correct adjustment % to 0 and register the budget change anew with its right date',
+                corrected.id, tilskot.iso_date(corrected.decided), corrected.id USING ERRCODE = '23T13';
+        END IF;
+        NEW.decided := corrected.decided;
+        SELECT corrected.amount_ore + coalesce(sum(f.amount_ore), 0) INTO corrected_net
+          FROM tilskot.frame_adjustment f WHERE f.corrects_id = corrected.id;
+        net := corrected_net + NEW.amount_ore;
+        IF sign(net) = -sign(corrected.amount_ore) THEN
+            RAISE EXCEPTION 'frame adjustment refused: adjustment % (%: %) stands at % after its corrections, and correcting it by % would turn it into % — a % of the frame it never was; correct it at most to 0 kr, and register a budget change for the rest',
+                corrected.id, tilskot.format_kr(corrected.amount_ore), corrected.reason, tilskot.format_kr(corrected_net),
+                tilskot.format_kr(NEW.amount_ore), tilskot.format_kr(net),
+                CASE WHEN corrected.amount_ore > 0 THEN 'cut' ELSE 'raise' END
+                USING ERRCODE = '23T13';
+        END IF;
     END IF;
     new_frame := r.frame_ore + NEW.amount_ore;
     IF new_frame < r.granted_ore THEN
@@ -161,7 +219,7 @@ CREATE OR REPLACE TRIGGER scheme_before_insert BEFORE INSERT ON tilskot.scheme F
 
 -- Who may do what (everything not granted here is refused).
 GRANT SELECT ON TABLE tilskot.frame_adjustment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
-GRANT INSERT (round_id, amount_ore, reason) ON TABLE tilskot.frame_adjustment TO tilskot_manager, tilskot_admin;
+GRANT INSERT (round_id, amount_ore, reason, kind, decided, corrects_id) ON TABLE tilskot.frame_adjustment TO tilskot_manager, tilskot_admin;
 GRANT SELECT ON TABLE tilskot.round TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 GRANT INSERT (scheme_id, year, opens, closes, initial_frame_ore) ON TABLE tilskot.round TO tilskot_manager, tilskot_admin;
 GRANT SELECT ON TABLE tilskot.scheme TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;

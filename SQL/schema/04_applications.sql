@@ -52,51 +52,59 @@ $$;
 
 -- Bulk import, third step: the rows are parsed while they stream in.
 --
--- COPY is bound by the client's CSV parsing while the server mostly waits, so the staging table
--- computes the parsed values (amounts, dates, spaces in numbers, round keys) itself, as stored
--- generated columns: the server parses each row while it waits for the next, and
--- import_applications starts from parsed values (docs/performance.md). The checks and their
--- sentences are import_applications' (below). A client that fills the staging table some other way
--- gains nothing: the generated columns cannot be written, only computed.
+-- One parser for amounts and dates, the CLI's and the import's alike (issue 17): Money.parse and
+-- CalendarDate (Sources/TilskotCore) read "3 400 000,50", "1,5 mill", "kr 900 000", "1 500 000,-",
+-- 2021-02-01 and 01.02.2021 for every option of every command, and `tilskot application import`
+-- reads each row's amount and received date with the same two calls while it streams the file
+-- (Sources/TilskotStore/Import/ApplicationImport.swift): both accept the same forms and refuse with
+-- the same sentence. The import writes the value in the staging form below, or, when the parser
+-- refuses it, the parser's sentence in amount_problem / received_problem, which
+-- import_applications lists under the row's line. Why there and not here: the CLI reads its options
+-- before it has a connection, and a second grammar in SQL would drift from the first.
+--
+-- The staging form (what a psql caller COPYs, too): an amount as kroner with a full stop before at
+-- most two decimals (3400000, 3400000.50), a date as YYYY-MM-DD. The functions below read that
+-- form only, as stored generated columns, so the server converts each row while the client
+-- parses the next (docs/performance.md); anything else is refused by import_applications with a
+-- sentence that names the form. The rules (negative or 0 kr, the round's window, …) are
+-- import_applications' and registration's, below, whoever filled the staging table.
 
--- "3 400 000,50" → 340000050 øre; NULL when it is not an amount of kroner with at most two decimals
--- (empty, negative or not a number: import_applications says which).
+-- "3400000.50" → 340000050 øre; NULL when it is not in the staging form (empty, signed, spaces, a
+-- comma, more than two decimals, beyond bigint øre: import_applications says which).
 CREATE OR REPLACE FUNCTION tilskot.import_amount_ore(amount text) RETURNS bigint
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    -- Spaces people and spreadsheets put in numbers: space, tab, no-break space, narrow no-break space.
-    digits text := translate(coalesce(amount, ''), E' \t\u00a0\u202f', '');
+    ore numeric;
 BEGIN
-    IF digits ~ '^[0-9]{1,15}([.,][0-9]{1,2})?$' THEN
-        RETURN (replace(digits, ',', '.')::numeric * 100)::bigint;
+    IF amount ~ '^[0-9]{1,17}(\.[0-9]{1,2})?$' THEN
+        ore := amount::numeric * 100;
+        IF ore <= 9223372036854775807 THEN
+            RETURN ore::bigint;
+        END IF;
     END IF;
     RETURN NULL;
 END
 $$;
 
--- ISO dates (2021-02-01) and Norwegian ones (1.2.2021, 01.02.2021); NULL when empty or not a date.
+-- "2021-02-01" → that date; NULL when it is not a real date in the staging form YYYY-MM-DD with a
+-- year from 2000 to 2100 (CalendarDate.acceptedYears: the CLI's parser refuses other years too).
 CREATE OR REPLACE FUNCTION tilskot.import_date(value text) RETURNS date
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t text := btrim(coalesce(value, ''));
     y int;
     m int;
     d int;
 BEGIN
-    IF t ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
-        y := substr(t, 1, 4)::int; m := substr(t, 6, 2)::int; d := substr(t, 9, 2)::int;
-    ELSIF t ~ '^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$' THEN
-        y := split_part(t, '.', 3)::int; m := split_part(t, '.', 2)::int; d := split_part(t, '.', 1)::int;
-    ELSE
-        RETURN NULL;
-    END IF;
-    IF y BETWEEN 1900 AND 2200 AND m BETWEEN 1 AND 12
-       AND d BETWEEN 1 AND extract(day FROM make_date(y, m, 1) + interval '1 month - 1 day') THEN
-        RETURN make_date(y, m, d);
+    IF value ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+        y := substr(value, 1, 4)::int; m := substr(value, 6, 2)::int; d := substr(value, 9, 2)::int;
+        IF y BETWEEN 2000 AND 2100 AND m BETWEEN 1 AND 12
+           AND d BETWEEN 1 AND extract(day FROM make_date(y, m, 1) + interval '1 month - 1 day') THEN
+            RETURN make_date(y, m, d);
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -127,6 +135,10 @@ BEGIN
         org_name         text,
         org_kind         text,
         org_municipality text,
+        -- The one parser's refusal of the file's amount or received date, written by
+        -- `tilskot application import` instead of a value (see import_amount_ore above).
+        amount_problem   text,
+        received_problem text,
         -- Parsed by the server while COPY streams the file in: the client's CSV parsing is the slow
         -- side of COPY, so these cost the import no time of their own. NULL where a value
         -- does not parse; import_applications says why, line by line.
@@ -219,10 +231,18 @@ RETURN CASE WHEN org_kind IS NOT NULL AND kinds IS NOT NULL AND NOT (org_kind = 
            org_name, orgnr, CASE WHEN registered THEN 'registered as' ELSE 'given as' END, org_kind)
 END;
 
--- The amount applied for is not negative. `shown` is the amount as the writer gave it.
-CREATE OR REPLACE FUNCTION tilskot.registration_amount_problem(negative boolean, shown text) RETURNS text
+-- The amount applied for is more than 0 kr: an application for nothing asks for no decision, yet
+-- would count among a round's applications and applicants. `amount_ore` is the amount (the import
+-- passes -1 for a negative one, which it does not parse: only the sign is read); `shown` is the
+-- amount as the writer gave it. The 0 kr sentence names no written form, so the CLI, psql and the
+-- import say it in the same words.
+DROP FUNCTION IF EXISTS tilskot.registration_amount_problem(boolean, text);
+CREATE OR REPLACE FUNCTION tilskot.registration_amount_problem(amount_ore bigint, shown text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN negative THEN format('the amount applied for cannot be negative (%s)', shown) END;
+RETURN CASE
+    WHEN amount_ore < 0 THEN format('the amount applied for cannot be negative (%s)', shown)
+    WHEN amount_ore = 0 THEN 'the amount applied for is 0 kr; an application asks for an amount above 0 kr'
+END;
 
 -- The received date is not in the future (the server's clock) and falls in the round's window; one
 -- outside it is registered only as late, with a reason (a manager's step: the row trigger checks
@@ -249,7 +269,7 @@ RETURN CASE WHEN registered_as IS NOT NULL THEN
 END;
 
 REVOKE ALL ON FUNCTION tilskot.registration_kind_problem(text, text[], text, text, text, boolean),
-    tilskot.registration_amount_problem(boolean, text),
+    tilskot.registration_amount_problem(bigint, text),
     tilskot.registration_received_problem(date, date, date, text, boolean, text),
     tilskot.registration_external_ref_problem(text, text) FROM PUBLIC;
 
@@ -287,7 +307,7 @@ BEGIN
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION 'application refused: %', problem USING ERRCODE = '23T08';
     END IF;
-    problem := tilskot.registration_amount_problem(NEW.amount_applied_ore < 0, tilskot.format_kr(NEW.amount_applied_ore));
+    problem := tilskot.registration_amount_problem(NEW.amount_applied_ore, tilskot.format_kr(NEW.amount_applied_ore));
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION 'application refused: %', problem USING ERRCODE = '23T13';
     END IF;
@@ -373,6 +393,8 @@ BEGIN
            btrim(coalesce(i.amount, '')) AS amount_given,
            i.amount_ore,
            i.received_text,
+           i.amount_problem,
+           i.received_problem,
            CASE WHEN i.received_text = '' THEN current_date ELSE i.received_on END AS received,
            nullif(btrim(i.external_ref), '') AS external_ref,
            nullif(btrim(i.org_name), '') AS org_name,
@@ -456,12 +478,15 @@ BEGIN
                  THEN tilskot.application_title_problem(c.title)
             END AS m_title,
             CASE
+                WHEN c.amount_problem IS NOT NULL THEN c.amount_problem
                 WHEN c.amount_text = '' THEN 'missing; give the amount applied for in kroner'
-                WHEN c.amount_text ~ '^-' THEN tilskot.registration_amount_problem(true, c.amount_given)
-                WHEN c.amount_ore IS NULL THEN format('"%s" is not an amount in kroner; write it as 3400000, 3 400 000 or 3 400 000,50', c.amount_given)
+                WHEN c.amount_text ~ '^-' THEN tilskot.registration_amount_problem(-1, c.amount_given)
+                WHEN c.amount_ore IS NULL THEN format('"%s" is not an amount in the staging table''s form; write kroner with a full stop before at most two decimals, e.g. 3400000.50 (`tilskot application import` also reads 3 400 000,50 and 1,5 mill)', c.amount_given)
+                ELSE tilskot.registration_amount_problem(c.amount_ore, c.amount_given)
             END AS m_amount,
             CASE
-                WHEN c.received IS NULL THEN format('"%s" is not a date; write it as YYYY-MM-DD or DD.MM.YYYY', c.received_text)
+                WHEN c.received_problem IS NOT NULL THEN c.received_problem
+                WHEN c.received IS NULL THEN format('"%s" is not a date in the staging table''s form; write it as YYYY-MM-DD with a year from 2000 to 2100 (`tilskot application import` also reads DD.MM.YYYY)', c.received_text)
                 -- A file registers none late: a late one is a manager's, one by one.
                 ELSE tilskot.registration_received_problem(c.received, rr.opens, rr.closes, rr.label, false, NULL)
             END AS m_received,

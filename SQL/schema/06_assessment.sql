@@ -99,6 +99,35 @@ BEGIN
 END
 $$;
 
+-- The case's current caseworkers: the one of its latest handover and everyone added (kind 'also')
+-- after it, in name order; earlier assignments stay as the case's history. Rows from before
+-- handovers existed are all 'also' (SQL/migrations/0036), so such a case keeps everyone it had.
+CREATE OR REPLACE FUNCTION tilskot.case_caseworkers(application_id bigint) RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+    SELECT coalesce(array_agg(DISTINCT g.caseworker ORDER BY g.caseworker), '{}')
+      FROM tilskot.assignment g
+     WHERE g.application_id = case_caseworkers.application_id
+       AND g.id >= coalesce((SELECT max(h.id) FROM tilskot.assignment h
+                              WHERE h.application_id = case_caseworkers.application_id AND h.kind = 'handover'), 0)
+$$;
+
+-- Whether `person` is a current caseworker of the case: one of her assignments has no handover
+-- after it. Written for `application list --mine` and `followup due --mine`, which start from the
+-- person's own assignments (assignment_caseworker_idx) and probe assignment_handover_idx once each,
+-- so their cost follows the person's caseload, not the number of applications.
+CREATE OR REPLACE FUNCTION tilskot.is_current_caseworker(person text, application_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+    SELECT EXISTS (SELECT 1 FROM tilskot.assignment g
+                    WHERE g.caseworker = is_current_caseworker.person
+                      AND g.application_id = is_current_caseworker.application_id
+                      AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
+                                       WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id))
+$$;
+
 -- Who may be assigned a case (a manager assigns others; nobody disqualified; only a case being
 -- handled), and: nobody assigns herself a case that has had a grant. Such a case holds, or can come
 -- to hold, participants (GDPR art. 9), and an assignment gives access to them; that access is given
@@ -106,6 +135,13 @@ $$;
 -- application row is locked first (the lock order of every case rule), and a granting decision
 -- changes that row, so a grant committed by another session is seen here, or, under REPEATABLE READ and
 -- SERIALIZABLE, ends this transaction with a serialization failure.
+--
+-- A handover (kind 'handover', `tilskot application assign REF --to USER`) replaces the case's
+-- current caseworkers with USER and records whom it replaced (handed_over_from); a caseworker may
+-- take a case nobody else holds, but handing over a colleague's case is a manager's step (it
+-- decides who answers for the case, fvl. § 11's duty to guide included). An addition (kind 'also',
+-- `--also USER`) puts USER beside them. Both are read under the application's lock, so two
+-- handovers at once come one after the other and the second names the first's caseworker.
 CREATE OR REPLACE FUNCTION tilskot.assignment_before_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
@@ -113,8 +149,10 @@ AS $$
 DECLARE
     actor text := tilskot.acting_user();
     app tilskot.application := tilskot.lock_application(NEW.application_id, 'assignment');
+    current_ones text[];
 BEGIN
     NEW.caseworker := coalesce(NEW.caseworker, actor);
+    NEW.kind := coalesce(NEW.kind, 'handover');
     IF NEW.caseworker <> actor AND NOT tilskot.has_budget_authority(actor) THEN
         RAISE EXCEPTION 'assignment refused: % is not a manager; only a manager can assign a case to someone else', actor
             USING ERRCODE = '42T01';
@@ -133,6 +171,24 @@ BEGIN
     IF NEW.caseworker = actor AND tilskot.granted_before(app.id, 'infinity') THEN
         RAISE EXCEPTION 'assignment refused: % has had a grant and may hold participant data (GDPR art. 9), which is given by a manager, not taken; ask a manager to assign it to you (tilskot application assign % --to %)',
             app.reference, app.reference, actor USING ERRCODE = '42T05';
+    END IF;
+    current_ones := tilskot.case_caseworkers(app.id);
+    IF NEW.kind = 'also' THEN
+        IF NEW.caseworker = ANY (current_ones) THEN
+            RAISE EXCEPTION 'assignment refused: % is already a caseworker of %', NEW.caseworker, app.reference
+                USING ERRCODE = '23T11';
+        END IF;
+        NEW.handed_over_from := NULL;
+    ELSE
+        IF current_ones = ARRAY[NEW.caseworker] THEN
+            RAISE EXCEPTION 'assignment refused: % is already the caseworker of %', NEW.caseworker, app.reference
+                USING ERRCODE = '23T11';
+        END IF;
+        IF NOT tilskot.has_budget_authority(actor) AND EXISTS (SELECT 1 FROM unnest(current_ones) c WHERE c <> actor) THEN
+            RAISE EXCEPTION 'assignment refused: % is handled by %; only a manager hands over a colleague''s case; join it with `tilskot application assign % --also %`',
+                app.reference, array_to_string(current_ones, ', '), app.reference, actor USING ERRCODE = '42T01';
+        END IF;
+        NEW.handed_over_from := CASE WHEN cardinality(current_ones) > 0 THEN current_ones END;
     END IF;
     IF app.status = 'received' THEN
         UPDATE tilskot.application SET status = 'in_review' WHERE id = app.id;
@@ -163,9 +219,13 @@ CREATE OR REPLACE TRIGGER disqualification_before_insert BEFORE INSERT ON tilsko
 GRANT SELECT ON TABLE tilskot.assessment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 GRANT SELECT ON TABLE tilskot.assignment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
-GRANT INSERT (application_id, caseworker) ON TABLE tilskot.assignment TO tilskot_caseworker, tilskot_manager, tilskot_admin;
+GRANT INSERT (application_id, caseworker, kind) ON TABLE tilskot.assignment TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 REVOKE ALL ON FUNCTION tilskot.assessment_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.assignment_before_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tilskot.case_caseworkers(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.case_caseworkers(bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.is_current_caseworker(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.is_current_caseworker(text, bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.disqualification_before_insert() FROM PUBLIC;

@@ -67,6 +67,7 @@ DECLARE
     demanded bigint;
     notice_problem text;
     warned bigint;
+    open_one tilskot.clawback;
 BEGIN
     PERFORM tilskot.require_role('claw-back');  -- who may (00_foundation.sql)
     SELECT coalesce(sum(amount_ore), 0) INTO paid FROM tilskot.payment WHERE application_id = app.id AND status = 'paid';
@@ -117,6 +118,17 @@ BEGIN
     ELSE
         NEW.notice_exception := btrim(NEW.notice_exception);
     END IF;
+    -- A claw-back typed twice is refused: while another on the same grant is open (not cancelled, not
+    -- fully repaid) a new one is registered only as another demand (`clawback demand --another`).
+    SELECT * INTO open_one FROM tilskot.clawback o
+     WHERE o.application_id = app.id AND NOT o.cancelled
+       AND o.amount_ore > (SELECT coalesce(sum(rp.amount_ore), 0) FROM tilskot.repayment rp WHERE rp.clawback_id = o.id)
+     ORDER BY o.id LIMIT 1;
+    IF FOUND AND NOT coalesce(NEW.another, false) THEN
+        RAISE EXCEPTION 'claw-back refused: % already has an open claw-back, claw-back % (%); if this is a further demand, register it as another (--another); if that one was registered in error, cancel it (`tilskot clawback cancel %`)',
+            app.reference, open_one.id, tilskot.clawback_label(open_one, app.reference), open_one.id USING ERRCODE = '23T27';
+    END IF;
+    NEW.another := coalesce(NEW.another, false);
     SELECT coalesce(sum(amount_ore), 0) INTO demanded FROM tilskot.clawback WHERE application_id = app.id;
     IF demanded + NEW.amount_ore > paid THEN
         RAISE EXCEPTION 'claw-back refused: % has been paid %, % of it already demanded back, so % cannot be demanded; a claw-back cannot exceed what was paid',
@@ -305,7 +317,7 @@ BEGIN
     label := tilskot.clawback_label(c, app.reference);
     NEW.application_id := app.id;
     IF c.cancelled THEN
-        RAISE EXCEPTION 'repayment refused: % was cancelled on appeal; nothing is owed', label USING ERRCODE = '23T27';
+        RAISE EXCEPTION 'repayment refused: % was cancelled; nothing is owed', label USING ERRCODE = '23T27';
     END IF;
     IF NEW.amount_ore IS NULL OR NEW.amount_ore <= 0 THEN
         RAISE EXCEPTION 'repayment refused: a repayment must be more than 0 kr' USING ERRCODE = '23T27';
@@ -328,7 +340,64 @@ BEGIN
 END
 $$;
 
--- A claw-back's amount, application and dates change only through an appeal's resolution.
+-- A claw-back registered in error (typed twice, the wrong case, the wrong amount) is cancelled by a
+-- manager with a reason: it then demands 0 kr and is marked cancelled, as one cancelled on appeal is,
+-- and the cancellation stands in the record beside it. Refused once anything was repaid (then the
+-- claw-back is resolved by appeal or reduced), while an appeal against it is pending or was decided
+-- (the appeal's decision answers for it, fvl. §§ 33–34), and a second time.
+CREATE OR REPLACE FUNCTION tilskot.clawback_cancellation_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    actor text := tilskot.acting_user();
+    app_id bigint;
+    app tilskot.application;
+    c tilskot.clawback;
+    ap tilskot.clawback_appeal;
+    repaid bigint;
+    label text;
+BEGIN
+    IF NOT tilskot.has_budget_authority(actor) THEN
+        RAISE EXCEPTION 'claw-back cancellation refused: % is not a manager; only members of tilskot_manager can cancel a claw-back', actor
+            USING ERRCODE = '42T01';
+    END IF;
+    SELECT application_id INTO app_id FROM tilskot.clawback WHERE id = NEW.clawback_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'claw-back cancellation refused: there is no claw-back with id %', NEW.clawback_id USING ERRCODE = '23T12';
+    END IF;
+    app := tilskot.lock_application(app_id, 'claw-back cancellation');
+    SELECT * INTO c FROM tilskot.clawback WHERE id = NEW.clawback_id FOR UPDATE;
+    label := tilskot.clawback_label(c, app.reference);
+    NEW.application_id := app.id;
+    IF c.cancelled THEN
+        RAISE EXCEPTION 'claw-back cancellation refused: % is already cancelled; nothing is owed', label USING ERRCODE = '23T27';
+    END IF;
+    SELECT coalesce(sum(amount_ore), 0) INTO repaid FROM tilskot.repayment WHERE clawback_id = c.id;
+    IF repaid > 0 THEN
+        RAISE EXCEPTION 'claw-back cancellation refused: % has already been repaid against %, so it cannot be cancelled as registered in error; resolve it by appeal, or reduce it there to what was repaid',
+            tilskot.format_kr(repaid), label USING ERRCODE = '23T27';
+    END IF;
+    SELECT * INTO ap FROM tilskot.clawback_appeal WHERE clawback_id = c.id ORDER BY id DESC LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'claw-back cancellation refused: % has an appeal, received % (%); the appeal''s decision answers for it: % (fvl. §§ 33–34)',
+            label, tilskot.iso_date(ap.received), coalesce(ap.outcome, 'pending'),
+            CASE WHEN ap.outcome IS NULL THEN 'resolve the appeal, cancelling the claw-back there' ELSE 'it was decided on appeal and stands' END
+            USING ERRCODE = '23T27';
+    END IF;
+    IF NOT tilskot.has_words(coalesce(NEW.reason, '')) THEN
+        RAISE EXCEPTION 'claw-back cancellation refused: cancelling % needs the reason in words (what was registered in error)', label
+            USING ERRCODE = '23T05';
+    END IF;
+    UPDATE tilskot.clawback SET amount_ore = 0, cancelled = true WHERE id = c.id;
+    NEW.cancelled_by := actor;
+    NEW.at := now();
+    RETURN NEW;
+END
+$$;
+
+-- A claw-back's amount, application and dates change only through an appeal's resolution or a
+-- cancellation (clawback_cancellation_before_insert).
 CREATE OR REPLACE FUNCTION tilskot.clawback_before_update() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = tilskot, pg_temp
@@ -387,6 +456,14 @@ COMMENT ON VIEW tilskot.overpaid_grant IS
 CREATE OR REPLACE TRIGGER clawback_before_insert BEFORE INSERT ON tilskot.clawback FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_before_insert();
 CREATE OR REPLACE TRIGGER clawback_before_update BEFORE UPDATE ON tilskot.clawback FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_before_update();
 
+-- on tilskot.clawback_cancellation (audited, kept, and under the case's guard row like every event
+-- of a case; beside the table rather than in 00_foundation.sql / 05_case_guard.sql)
+CREATE OR REPLACE TRIGGER a0_case_guard BEFORE INSERT ON tilskot.clawback_cancellation FOR EACH ROW EXECUTE FUNCTION tilskot.case_guard_touch('clawback');
+CREATE OR REPLACE TRIGGER clawback_cancellation_before_insert BEFORE INSERT ON tilskot.clawback_cancellation FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_cancellation_before_insert();
+CREATE OR REPLACE TRIGGER record_never_deleted BEFORE DELETE ON tilskot.clawback_cancellation FOR EACH ROW EXECUTE FUNCTION tilskot.record_never_deleted('claw-back cancellations');
+CREATE OR REPLACE TRIGGER record_never_truncated BEFORE TRUNCATE ON tilskot.clawback_cancellation FOR EACH STATEMENT EXECUTE FUNCTION tilskot.record_never_deleted('claw-back cancellations');
+CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.clawback_cancellation FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
+
 -- on tilskot.clawback_appeal
 CREATE OR REPLACE TRIGGER clawback_appeal_before_insert BEFORE INSERT ON tilskot.clawback_appeal FOR EACH ROW EXECUTE FUNCTION tilskot.clawback_appeal_before_insert();
 
@@ -399,7 +476,11 @@ CREATE OR REPLACE TRIGGER repayment_before_insert BEFORE INSERT ON tilskot.repay
 
 -- Who may do what (everything not granted here is refused).
 GRANT SELECT ON TABLE tilskot.clawback TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
-GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date, advance_notice_id, notice_exception) ON TABLE tilskot.clawback TO tilskot_manager, tilskot_admin;
+GRANT INSERT (application_id, amount_ore, reasons, decision_date, due_date, advance_notice_id, notice_exception, another) ON TABLE tilskot.clawback TO tilskot_manager, tilskot_admin;
+GRANT SELECT ON TABLE tilskot.clawback_cancellation TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+-- To every work group: the trigger judges who may cancel (managers), so psql and the CLI read its sentence.
+GRANT INSERT (clawback_id, reason) ON TABLE tilskot.clawback_cancellation TO tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_admin;
+REVOKE ALL ON FUNCTION tilskot.clawback_cancellation_before_insert() FROM PUBLIC;
 GRANT SELECT ON TABLE tilskot.clawback_appeal TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 GRANT INSERT (clawback_id, received, sent_on, late, late_reason, grounds) ON TABLE tilskot.clawback_appeal TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 GRANT SELECT ON TABLE tilskot.clawback_resolution TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;

@@ -48,10 +48,13 @@ BEGIN
 END
 $$;
 
--- One project's participants.
-CREATE OR REPLACE FUNCTION tilskot.participant_list(project_reference text)
+-- One project's participants. (Both list functions are dropped first: CREATE OR REPLACE cannot
+-- change a function's result columns.)
+DROP FUNCTION IF EXISTS tilskot.participant_list(text);
+CREATE FUNCTION tilskot.participant_list(project_reference text)
     RETURNS TABLE (id bigint, reference text, code text, birth_year integer, municipality text, start_date date,
-                   end_date date, outcome text, outcome_6m text, outcome_12m text, recorded_by text, recorded_at timestamptz)
+                   end_date date, outcome text, outcome_6m text, outcome_12m text, recorded_by text, recorded_at timestamptz,
+                   gender text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -64,7 +67,7 @@ BEGIN
     PERFORM tilskot.log_participant_access('read', app.id, format('participant_list(%L)', app.reference), ids, cardinality(ids));
     RETURN QUERY
         SELECT p.id, app.reference, p.code, p.birth_year::integer, p.municipality::text, p.start_date, p.end_date,
-               p.outcome, p.outcome_6m, p.outcome_12m, p.recorded_by, p.recorded_at
+               p.outcome, p.outcome_6m, p.outcome_12m, p.recorded_by, p.recorded_at, p.gender
           FROM tilskot.participant p WHERE p.id = ANY (ids) ORDER BY p.code;
 END
 $$;
@@ -72,9 +75,11 @@ $$;
 ALTER FUNCTION tilskot.participant_list(text) OWNER TO tilskot_participant_owner;
 
 -- A round's participants that the acting user may see (row-level security chooses them).
-CREATE OR REPLACE FUNCTION tilskot.participant_list_round(scheme_code text, round_year integer)
+DROP FUNCTION IF EXISTS tilskot.participant_list_round(text, integer);
+CREATE FUNCTION tilskot.participant_list_round(scheme_code text, round_year integer)
     RETURNS TABLE (id bigint, reference text, code text, birth_year integer, municipality text, start_date date,
-                   end_date date, outcome text, outcome_6m text, outcome_12m text, recorded_by text, recorded_at timestamptz)
+                   end_date date, outcome text, outcome_6m text, outcome_12m text, recorded_by text, recorded_at timestamptz,
+                   gender text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
 AS $$
@@ -95,7 +100,7 @@ BEGIN
                                            ids, cardinality(ids));
     RETURN QUERY
         SELECT p.id, a.reference, p.code, p.birth_year::integer, p.municipality::text, p.start_date, p.end_date,
-               p.outcome, p.outcome_6m, p.outcome_12m, p.recorded_by, p.recorded_at
+               p.outcome, p.outcome_6m, p.outcome_12m, p.recorded_by, p.recorded_at, p.gender
           FROM tilskot.participant p JOIN tilskot.application a ON a.id = p.application_id
          WHERE p.id = ANY (ids) ORDER BY a.reference, p.code;
 END
@@ -241,12 +246,21 @@ BEGIN
         RAISE EXCEPTION 'participant refused: an outcome of % is not one of employment, education, other, dropped_out', p.code
             USING ERRCODE = '23T28';
     END IF;
+    -- Three codes only (GDPR art. 5(1)(c)): what the equality report counts, and no more.
+    IF p.gender IS NULL OR p.gender NOT IN ('female', 'male', 'other_or_unknown') THEN
+        RAISE EXCEPTION 'participant refused: the gender given for % is not one of female, male, other_or_unknown (kvinne, mann, anna/ikkje oppgitt)', p.code
+            USING ERRCODE = '23T28';
+    END IF;
 END
 $$;
 
+-- The gender is the last argument, so calls that name none record other_or_unknown ("ikkje oppgitt").
+-- The signature without it is dropped, so there is one participant_add.
+DROP FUNCTION IF EXISTS tilskot.participant_add(text,text,integer,text,date,date,text,text,text);
 CREATE OR REPLACE FUNCTION tilskot.participant_add(reference text, code text, birth_year integer, municipality text,
                                                    start_date date, end_date date DEFAULT NULL, outcome text DEFAULT NULL,
-                                                   outcome_6m text DEFAULT NULL, outcome_12m text DEFAULT NULL)
+                                                   outcome_6m text DEFAULT NULL, outcome_12m text DEFAULT NULL,
+                                                   gender text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
@@ -271,6 +285,7 @@ BEGIN
     p.outcome := outcome;
     p.outcome_6m := outcome_6m;
     p.outcome_12m := outcome_12m;
+    p.gender := coalesce(btrim(gender), 'other_or_unknown');
     PERFORM tilskot.check_participant(p, app.reference);
     IF EXISTS (SELECT 1 FROM tilskot.participant x WHERE x.application_id = app.id AND x.code = p.code) THEN
         RAISE EXCEPTION 'participant refused: % already has a participant %; update that one instead', app.reference, p.code
@@ -278,13 +293,13 @@ BEGIN
     END IF;
     BEGIN
         INSERT INTO tilskot.participant (application_id, code, birth_year, municipality, start_date, end_date,
-                                         outcome, outcome_6m, outcome_12m, recorded_by)
+                                         outcome, outcome_6m, outcome_12m, recorded_by, gender)
         VALUES (app.id, p.code, p.birth_year, p.municipality, p.start_date, p.end_date,
-                p.outcome, p.outcome_6m, p.outcome_12m, tilskot.acting_user())
+                p.outcome, p.outcome_6m, p.outcome_12m, tilskot.acting_user(), p.gender)
         RETURNING id INTO new_id;
     EXCEPTION WHEN check_violation OR not_null_violation OR string_data_right_truncation THEN
         -- PostgreSQL's own message carries the failing row; ours does not.
-        RAISE EXCEPTION 'participant refused: the values given for % break a rule of the register; check the dates, birth year, municipality and outcomes', p.code
+        RAISE EXCEPTION 'participant refused: the values given for % break a rule of the register; check the dates, birth year, municipality, outcomes and gender', p.code
             USING ERRCODE = '23T28';
     END;
     PERFORM tilskot.log_participant_access('add', app.id,
@@ -293,10 +308,14 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text) OWNER TO tilskot_participant_owner;
+ALTER FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text,text) OWNER TO tilskot_participant_owner;
 
+-- The gender may be corrected later (a participant may state it after the start); the signature
+-- without it is dropped, so there is one participant_update.
+DROP FUNCTION IF EXISTS tilskot.participant_update(text,text,date,text,text,text);
 CREATE OR REPLACE FUNCTION tilskot.participant_update(reference text, code text, end_date date DEFAULT NULL, outcome text DEFAULT NULL,
-                                                      outcome_6m text DEFAULT NULL, outcome_12m text DEFAULT NULL)
+                                                      outcome_6m text DEFAULT NULL, outcome_12m text DEFAULT NULL,
+                                                      gender text DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = tilskot, pg_temp
@@ -313,20 +332,22 @@ BEGIN
     IF p.id IS NULL THEN
         RAISE EXCEPTION 'participant update refused: % has no participant %', app.reference, btrim(code) USING ERRCODE = '23T12';
     END IF;
-    IF end_date IS NULL AND outcome IS NULL AND outcome_6m IS NULL AND outcome_12m IS NULL THEN
-        RAISE EXCEPTION 'participant update refused: nothing to update for %; give an end date or an outcome', p.code USING ERRCODE = '23T28';
+    IF end_date IS NULL AND outcome IS NULL AND outcome_6m IS NULL AND outcome_12m IS NULL AND gender IS NULL THEN
+        RAISE EXCEPTION 'participant update refused: nothing to update for %; give an end date, an outcome or a gender', p.code USING ERRCODE = '23T28';
     END IF;
     p.end_date := coalesce(end_date, p.end_date);
     p.outcome := coalesce(outcome, p.outcome);
     p.outcome_6m := coalesce(outcome_6m, p.outcome_6m);
     p.outcome_12m := coalesce(outcome_12m, p.outcome_12m);
+    p.gender := coalesce(btrim(gender), p.gender);
     PERFORM tilskot.check_participant(p, app.reference);
     BEGIN
-        UPDATE tilskot.participant x SET end_date = p.end_date, outcome = p.outcome, outcome_6m = p.outcome_6m, outcome_12m = p.outcome_12m
+        UPDATE tilskot.participant x SET end_date = p.end_date, outcome = p.outcome, outcome_6m = p.outcome_6m, outcome_12m = p.outcome_12m,
+                                         gender = p.gender
          WHERE x.id = p.id;
     EXCEPTION WHEN check_violation OR not_null_violation THEN
         -- PostgreSQL's own message carries the failing row, stored values included; ours does not.
-        RAISE EXCEPTION 'participant update refused: the values given for % break a rule of the register; check the end date and outcomes', p.code
+        RAISE EXCEPTION 'participant update refused: the values given for % break a rule of the register; check the end date, outcomes and gender', p.code
             USING ERRCODE = '23T28';
     END;
     PERFORM tilskot.log_participant_access('update', app.id,
@@ -334,10 +355,10 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION tilskot.participant_update(text,text,date,text,text,text) OWNER TO tilskot_participant_owner;
+ALTER FUNCTION tilskot.participant_update(text,text,date,text,text,text,text) OWNER TO tilskot_participant_owner;
 
--- Secondary suppression of a report table: nrows rows (the projects, then the total row) of six
--- entries (five outcomes and the row total), row-major in v. Entries marked known are what the
+-- Secondary suppression of a report table: nrows rows (the projects or schemes, then the total row)
+-- of ncols entries (the counts, then the row total), row-major in v. Entries marked known are what the
 -- reader knows anyway: they neither count as hidden nor are chosen to be hidden. Starting from
 -- `hidden`, every line (a row with its total, a column with the total row's entry) that has exactly
 -- one hidden unknown entry gets a second one: its smallest non-zero unknown cell, else its total.
@@ -346,7 +367,8 @@ ALTER FUNCTION tilskot.participant_update(text,text,date,text,text,text) OWNER T
 -- then on and its other line is looked at again. Repeated until no line has exactly one. With
 -- nothing known this is the rule against an outsider (there, an entry alone in its line always has
 -- a candidate).
-CREATE OR REPLACE FUNCTION tilskot.participant_suppression(v integer[], nrows integer, known boolean[], hidden boolean[])
+CREATE OR REPLACE FUNCTION tilskot.participant_suppression_lines(v integer[], nrows integer, ncols integer,
+                                                                 known boolean[], hidden boolean[])
     RETURNS boolean[]
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = tilskot, pg_temp
@@ -365,35 +387,35 @@ BEGIN
         changed := false;
         FOR i IN 1..nrows LOOP
             hidden_count := 0;
-            FOR j IN 1..6 LOOP
-                k := (i - 1) * 6 + j;
+            FOR j IN 1..ncols LOOP
+                k := (i - 1) * ncols + j;
                 IF hidden[k] AND NOT known[k] THEN hidden_count := hidden_count + 1; single := k; END IF;
             END LOOP;
             IF hidden_count = 1 THEN
                 best := NULL;
-                FOR j IN 1..5 LOOP
-                    k := (i - 1) * 6 + j;
+                FOR j IN 1..ncols - 1 LOOP
+                    k := (i - 1) * ncols + j;
                     IF NOT hidden[k] AND NOT known[k] AND v[k] > 0 AND (best IS NULL OR v[k] < v[best]) THEN best := k; END IF;
                 END LOOP;
-                k := i * 6;
+                k := i * ncols;
                 IF best IS NULL AND NOT hidden[k] AND NOT known[k] AND v[k] > 0 THEN best := k; END IF;
                 IF best IS NOT NULL THEN hidden[best] := true; ELSE known[single] := true; END IF;
                 changed := true;
             END IF;
         END LOOP;
-        FOR j IN 1..6 LOOP
+        FOR j IN 1..ncols LOOP
             hidden_count := 0;
             FOR i IN 1..nrows LOOP
-                k := (i - 1) * 6 + j;
+                k := (i - 1) * ncols + j;
                 IF hidden[k] AND NOT known[k] THEN hidden_count := hidden_count + 1; single := k; END IF;
             END LOOP;
             IF hidden_count = 1 THEN
                 best := NULL;
                 FOR i IN 1..n LOOP
-                    k := (i - 1) * 6 + j;
+                    k := (i - 1) * ncols + j;
                     IF NOT hidden[k] AND NOT known[k] AND v[k] > 0 AND (best IS NULL OR v[k] < v[best]) THEN best := k; END IF;
                 END LOOP;
-                k := n * 6 + j;
+                k := n * ncols + j;
                 IF best IS NULL AND NOT hidden[k] AND NOT known[k] AND v[k] > 0 THEN best := k; END IF;
                 IF best IS NOT NULL THEN hidden[best] := true; ELSE known[single] := true; END IF;
                 changed := true;
@@ -403,6 +425,15 @@ BEGIN
     END LOOP;
     RETURN hidden;
 END
+$$;
+
+-- participant_report's table: five outcomes and the row total.
+CREATE OR REPLACE FUNCTION tilskot.participant_suppression(v integer[], nrows integer, known boolean[], hidden boolean[])
+    RETURNS boolean[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path = tilskot, pg_temp
+AS $$
+    SELECT tilskot.participant_suppression_lines(v, nrows, 6, known, hidden)
 $$;
 
 -- The aggregate report of a round: per project, participants by outcome (at the end, or 6 or 12
@@ -533,6 +564,143 @@ $$;
 
 ALTER FUNCTION tilskot.participant_report(text,integer,text) OWNER TO tilskot_participant_steward;
 
+-- The equality report's table (issue 17): participants by gender per scheme for the rounds of one
+-- year — one row per scheme with participants, then the total row; four entries per row (female,
+-- male, other_or_unknown, total). Who may read it, the "<5" cells and the secondary suppression are
+-- participant_report's, with what else is published taken into account:
+--   * a scheme row's total is its round's participant count, which participant_report publishes
+--     (the total row's total there), so it counts as known when it is not small: a small gender
+--     cell is then protected within its row by a second gender cell, never by hiding the total;
+--   * against the caller: each scheme row is a sum of projects; the projects she may read are
+--     subtracted (from the row and from the total row) and every remainder of 1–4 is hidden too,
+--     with secondary suppression on the remainder. A cell whose remainder is 0 tells her nothing
+--     unless it is shown, so it is still a candidate to hide, but only after every real remainder
+--     (its value is taken as a large one), and it is known only when she may read the whole row.
+-- The union of both patterns is hidden. The read is an aggregate in the access log; a refusal is
+-- traced in the server log first, since the refusal rolls the access-log entry back.
+CREATE OR REPLACE FUNCTION tilskot.participant_gender_report(report_year integer)
+    RETURNS TABLE (scheme text, name text, female text, male text, other_or_unknown text, total text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    actor text := tilskot.acting_user();
+    codes text[] := '{}';
+    names text[] := '{}';
+    v integer[] := '{}';      -- (n + 1) rows × 4 columns, row-major; the last row and column are totals
+    own integer[] := '{}';    -- the same shape: the caller's readable projects' counts
+    whole boolean[] := '{}';  -- the caller may read every project of the row's scheme
+    small boolean[];
+    hidden boolean[];
+    known boolean[];
+    remainder integer[];
+    weight integer[];
+    start boolean[];
+    mine boolean[];
+    n integer := 0;
+    nrows integer;
+    i integer;
+    j integer;
+    k integer;
+    rec record;
+    cells text[];
+BEGIN
+    PERFORM tilskot.trace_participant_access('aggregate (attempt)', NULL,
+        format('participant_gender_report(%s)', report_year), NULL);
+    IF NOT (tilskot.is_member(actor, 'tilskot_participant_reader') OR tilskot.is_member(actor, 'tilskot_caseworker')
+            OR tilskot.has_budget_authority(actor) OR tilskot.is_member(actor, 'tilskot_auditor')) THEN
+        RAISE EXCEPTION 'participant gender report refused: % has no tilskot role that reads reports; participant figures are for caseworkers, managers, auditors and participant readers (GDPR art. 9)', actor
+            USING ERRCODE = '42T03';
+    END IF;
+    IF report_year IS NULL THEN
+        RAISE EXCEPTION 'participant gender report refused: give the year of the rounds, e.g. 2021' USING ERRCODE = '23T28';
+    END IF;
+
+    FOR rec IN
+        SELECT s.code AS scheme_code, s.name AS scheme_name,
+               sum(x.f)::integer AS f, sum(x.m)::integer AS m, sum(x.o)::integer AS o,
+               sum(x.f) FILTER (WHERE x.readable)::integer AS rf, sum(x.m) FILTER (WHERE x.readable)::integer AS rm,
+               sum(x.o) FILTER (WHERE x.readable)::integer AS ro,
+               bool_and(x.readable) AS all_readable
+          FROM (SELECT a.round_id, tilskot.may_handle_participants(actor, a.id) AS readable,
+                       count(*) FILTER (WHERE p.gender = 'female') AS f,
+                       count(*) FILTER (WHERE p.gender = 'male') AS m,
+                       count(*) FILTER (WHERE p.gender = 'other_or_unknown') AS o
+                  FROM tilskot.participant p
+                  JOIN tilskot.application a ON a.id = p.application_id
+                  JOIN tilskot.round r ON r.id = a.round_id
+                 WHERE r.year = report_year
+                 GROUP BY a.id, a.round_id) x
+          JOIN tilskot.round r ON r.id = x.round_id
+          JOIN tilskot.scheme s ON s.id = r.scheme_id
+         GROUP BY s.id, s.code, s.name
+         ORDER BY s.name, s.code
+    LOOP
+        n := n + 1;
+        codes := codes || rec.scheme_code;
+        names := names || rec.scheme_name;
+        whole := whole || rec.all_readable;
+        v := v || ARRAY[rec.f, rec.m, rec.o, rec.f + rec.m + rec.o];
+        own := own || ARRAY[coalesce(rec.rf, 0), coalesce(rec.rm, 0), coalesce(rec.ro, 0),
+                            coalesce(rec.rf, 0) + coalesce(rec.rm, 0) + coalesce(rec.ro, 0)];
+    END LOOP;
+    nrows := n + 1;
+    FOR j IN 1..4 LOOP
+        k := 0;
+        FOR i IN 1..n LOOP k := k + v[(i - 1) * 4 + j]; END LOOP;
+        v := v || k;
+        k := 0;
+        FOR i IN 1..n LOOP k := k + own[(i - 1) * 4 + j]; END LOOP;
+        own := own || k;
+    END LOOP;
+
+    small := array_fill(false, ARRAY[nrows * 4]);
+    FOR k IN 1..nrows * 4 LOOP small[k] := v[k] BETWEEN 1 AND 4; END LOOP;
+    -- Against an outsider, who knows the schemes' totals from participant_report.
+    known := array_fill(false, ARRAY[nrows * 4]);
+    FOR i IN 1..n LOOP known[i * 4] := v[i * 4] >= 5; END LOOP;
+    hidden := tilskot.participant_suppression_lines(v, nrows, 4, known, small);
+    -- Against the caller, when she may read some of the projects.
+    IF own[nrows * 4] > 0 THEN
+        remainder := v;
+        weight := v;
+        start := array_fill(false, ARRAY[nrows * 4]);
+        FOR k IN 1..nrows * 4 LOOP
+            i := (k - 1) / 4 + 1;
+            remainder[k] := v[k] - own[k];
+            known[k] := (k % 4 = 0 AND i <= n AND v[k] >= 5) OR (i <= n AND whole[i]);
+            weight[k] := CASE WHEN remainder[k] > 0 THEN remainder[k] WHEN v[k] > 0 THEN 1000000 + v[k] ELSE 0 END;
+            start[k] := NOT known[k] AND (hidden[k] OR remainder[k] BETWEEN 1 AND 4);
+        END LOOP;
+        mine := tilskot.participant_suppression_lines(weight, nrows, 4, known, start);
+        FOR k IN 1..nrows * 4 LOOP hidden[k] := hidden[k] OR mine[k]; END LOOP;
+    END IF;
+
+    PERFORM tilskot.log_participant_access('aggregate', NULL, format('participant_gender_report(%s)', report_year),
+                                           NULL, v[nrows * 4]);
+    IF n = 0 THEN
+        RETURN;
+    END IF;
+    FOR i IN 1..nrows LOOP
+        cells := '{}';
+        FOR j IN 1..4 LOOP
+            k := (i - 1) * 4 + j;
+            cells := cells || CASE WHEN small[k] THEN '<5' WHEN hidden[k] THEN 'x' ELSE v[k]::text END;
+        END LOOP;
+        scheme := CASE WHEN i <= n THEN codes[i] END;
+        name := CASE WHEN i <= n THEN names[i] ELSE 'Total' END;
+        female := cells[1];
+        male := cells[2];
+        other_or_unknown := cells[3];
+        total := cells[4];
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+ALTER FUNCTION tilskot.participant_gender_report(integer) OWNER TO tilskot_participant_steward;
+
 -- Whether the case had a grant (a granting decision, current or superseded) before `at`. Only a
 -- case that has had a grant holds participants or can come to hold them (participant_add asks for
 -- a current grant, and decisions are never deleted).
@@ -606,10 +774,12 @@ GRANT EXECUTE ON FUNCTION tilskot.log_participant_access(text,bigint,text,bigint
 REVOKE ALL ON FUNCTION tilskot.may_handle_participants(text,bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.may_handle_participants(text,bigint) TO tilskot_participant_owner, tilskot_participant_steward;
 REVOKE ALL ON FUNCTION tilskot.participant_access_log_append_only() FROM PUBLIC;
-REVOKE ALL ON FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_add(text,text,integer,text,date,date,text,text,text,text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
 REVOKE ALL ON FUNCTION tilskot.participant_case(text,text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.participant_case(text,text) TO tilskot_participant_owner, tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.participant_gender_report(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_gender_report(integer) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_manager, tilskot_participant_reader, tilskot_finance;
 REVOKE ALL ON FUNCTION tilskot.participant_list(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.participant_list(text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
 REVOKE ALL ON FUNCTION tilskot.participant_list_round(text,integer) FROM PUBLIC;
@@ -620,8 +790,10 @@ REVOKE ALL ON FUNCTION tilskot.participant_report(text,integer,text) FROM PUBLIC
 GRANT EXECUTE ON FUNCTION tilskot.participant_report(text,integer,text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
 REVOKE ALL ON FUNCTION tilskot.participant_suppression(integer[],integer,boolean[],boolean[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.participant_suppression(integer[],integer,boolean[],boolean[]) TO tilskot_participant_steward;
-REVOKE ALL ON FUNCTION tilskot.participant_update(text,text,date,text,text,text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tilskot.participant_update(text,text,date,text,text,text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.participant_suppression_lines(integer[],integer,integer,boolean[],boolean[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_suppression_lines(integer[],integer,integer,boolean[],boolean[]) TO tilskot_participant_steward;
+REVOKE ALL ON FUNCTION tilskot.participant_update(text,text,date,text,text,text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.participant_update(text,text,date,text,text,text,text) TO tilskot_admin, tilskot_caseworker, tilskot_manager, tilskot_participant_reader;
 REVOKE ALL ON FUNCTION tilskot.trace_participant_access(text,bigint,text,bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.trace_participant_access(text,bigint,text,bigint[]) TO tilskot_participant_owner, tilskot_participant_steward;
 REVOKE CREATE ON SCHEMA tilskot FROM tilskot_participant_owner, tilskot_participant_steward;

@@ -57,14 +57,15 @@ BEGIN
     -- What each grant contributes now, from the rows (as tilskot.grant_money, plus its report
     -- state); an application without a current grant contributes nothing.
     WITH now_grant (application_id, round_id, due_date, planned_ore, paid_ore, clawed_back_ore, repaid_ore,
-                    clawbacks, reports_required, reports_approved, reports_awaiting_review, reports_open) AS (
+                    clawbacks, reports_required, reports_approved, reports_awaiting_review, reports_open, unused_ore) AS (
         SELECT a.id, a.round_id, coalesce(rd.due_date, 'infinity'::date),
                p.planned_ore, p.paid_ore, c.clawed_back_ore, r.repaid_ore,
                (c.clawed_back_ore > 0)::int::bigint,
                (rd.id IS NOT NULL)::int::bigint,
                (rd.id IS NOT NULL AND rep.status IS NOT DISTINCT FROM 'approved')::int::bigint,
                (rd.id IS NOT NULL AND rep.status IS NOT DISTINCT FROM 'received')::int::bigint,
-               (rd.id IS NOT NULL AND rep.status IS NULL)::int::bigint
+               (rd.id IS NOT NULL AND rep.status IS NULL)::int::bigint,
+               coalesce(st.unused_ore, 0)::bigint
           FROM tilskot.application a
           -- Laterals, so that the cached plan probes each index once per grant whatever the sizes.
           CROSS JOIN LATERAL (SELECT 1 FROM tilskot.decision d
@@ -85,49 +86,53 @@ BEGIN
           LEFT JOIN LATERAL (SELECT rr.status FROM tilskot.recipient_report rr
                               WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved')
                               ORDER BY rr.status = 'approved' DESC LIMIT 1) rep ON true
+          -- A closed grant's settlement (12_closing.sql): what it left unused.
+          LEFT JOIN tilskot.grant_settlement st ON st.application_id = a.id
          WHERE a.id = ANY (ids)
     ),
     was_grant AS (
         SELECT g.application_id, g.round_id, g.due_date, g.planned_ore, g.paid_ore, g.clawed_back_ore, g.repaid_ore,
-               g.clawbacks, g.reports_required, g.reports_approved, g.reports_awaiting_review, g.reports_open
+               g.clawbacks, g.reports_required, g.reports_approved, g.reports_awaiting_review, g.reports_open,
+               g.unused_ore
           FROM tilskot.grant_followup g WHERE g.application_id = ANY (ids)
     ),
     -- Grants that have none now (cannot happen once follow-up has started) keep a row of zeros.
     now_all AS (
         SELECT * FROM now_grant
         UNION ALL
-        SELECT w.application_id, w.round_id, w.due_date, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM was_grant w
+        SELECT w.application_id, w.round_id, w.due_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM was_grant w
          WHERE NOT EXISTS (SELECT 1 FROM now_grant n WHERE n.application_id = w.application_id)
     ),
     kept AS (
         INSERT INTO tilskot.grant_followup AS k
             (application_id, round_id, due_date, planned_ore, paid_ore, clawed_back_ore, repaid_ore, clawbacks,
-             reports_required, reports_approved, reports_awaiting_review, reports_open)
+             reports_required, reports_approved, reports_awaiting_review, reports_open, unused_ore)
         SELECT * FROM now_all ORDER BY application_id
         ON CONFLICT (application_id) DO UPDATE SET
             round_id = EXCLUDED.round_id, due_date = EXCLUDED.due_date, planned_ore = EXCLUDED.planned_ore,
             paid_ore = EXCLUDED.paid_ore, clawed_back_ore = EXCLUDED.clawed_back_ore, repaid_ore = EXCLUDED.repaid_ore,
             clawbacks = EXCLUDED.clawbacks, reports_required = EXCLUDED.reports_required,
             reports_approved = EXCLUDED.reports_approved, reports_awaiting_review = EXCLUDED.reports_awaiting_review,
-            reports_open = EXCLUDED.reports_open
+            reports_open = EXCLUDED.reports_open, unused_ore = EXCLUDED.unused_ore
         WHERE (k.round_id, k.due_date, k.planned_ore, k.paid_ore, k.clawed_back_ore, k.repaid_ore, k.clawbacks,
-               k.reports_required, k.reports_approved, k.reports_awaiting_review, k.reports_open)
+               k.reports_required, k.reports_approved, k.reports_awaiting_review, k.reports_open, k.unused_ore)
               IS DISTINCT FROM
               (EXCLUDED.round_id, EXCLUDED.due_date, EXCLUDED.planned_ore, EXCLUDED.paid_ore, EXCLUDED.clawed_back_ore,
                EXCLUDED.repaid_ore, EXCLUDED.clawbacks, EXCLUDED.reports_required, EXCLUDED.reports_approved,
-               EXCLUDED.reports_awaiting_review, EXCLUDED.reports_open)
+               EXCLUDED.reports_awaiting_review, EXCLUDED.reports_open, EXCLUDED.unused_ore)
     )
     INSERT INTO tilskot.followup_delta
         (round_id, due_date, planned_ore, paid_ore, clawed_back_ore, repaid_ore, clawbacks, reports_required,
-         reports_approved, reports_awaiting_review, reports_open)
+         reports_approved, reports_awaiting_review, reports_open, unused_ore)
     SELECT x.round_id, x.due_date, sum(x.s * x.planned_ore), sum(x.s * x.paid_ore), sum(x.s * x.clawed_back_ore),
            sum(x.s * x.repaid_ore), sum(x.s * x.clawbacks), sum(x.s * x.reports_required), sum(x.s * x.reports_approved),
-           sum(x.s * x.reports_awaiting_review), sum(x.s * x.reports_open)
+           sum(x.s * x.reports_awaiting_review), sum(x.s * x.reports_open), sum(x.s * x.unused_ore)
       FROM (SELECT 1 AS s, n.* FROM now_all n UNION ALL SELECT -1 AS s, w.* FROM was_grant w) x
      GROUP BY 1, 2
     HAVING (sum(x.s * x.planned_ore), sum(x.s * x.paid_ore), sum(x.s * x.clawed_back_ore), sum(x.s * x.repaid_ore),
             sum(x.s * x.clawbacks), sum(x.s * x.reports_required), sum(x.s * x.reports_approved),
-            sum(x.s * x.reports_awaiting_review), sum(x.s * x.reports_open)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0);
+            sum(x.s * x.reports_awaiting_review), sum(x.s * x.reports_open), sum(x.s * x.unused_ore))
+           <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     IF current_setting('tilskot.followup_pending', true) IS DISTINCT FROM 'yes' THEN
         INSERT INTO tilskot.followup_fold_due DEFAULT VALUES;
         PERFORM set_config('tilskot.followup_pending', 'yes', true);
@@ -254,17 +259,18 @@ BEGIN
     WITH taken AS (
         DELETE FROM tilskot.followup_delta WHERE tx = txid_current()
         RETURNING round_id, due_date, planned_ore, paid_ore, clawed_back_ore, repaid_ore, clawbacks, reports_required,
-                  reports_approved, reports_awaiting_review, reports_open
+                  reports_approved, reports_awaiting_review, reports_open, unused_ore
     )
     INSERT INTO tilskot.followup_tally AS t
         (round_id, due_date, planned_ore, paid_ore, clawed_back_ore, repaid_ore, clawbacks, reports_required,
-         reports_approved, reports_awaiting_review, reports_open)
+         reports_approved, reports_awaiting_review, reports_open, unused_ore)
     SELECT round_id, due_date, sum(planned_ore), sum(paid_ore), sum(clawed_back_ore), sum(repaid_ore), sum(clawbacks),
-           sum(reports_required), sum(reports_approved), sum(reports_awaiting_review), sum(reports_open)
+           sum(reports_required), sum(reports_approved), sum(reports_awaiting_review), sum(reports_open), sum(unused_ore)
       FROM taken
      GROUP BY 1, 2
     HAVING (sum(planned_ore), sum(paid_ore), sum(clawed_back_ore), sum(repaid_ore), sum(clawbacks), sum(reports_required),
-            sum(reports_approved), sum(reports_awaiting_review), sum(reports_open)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)
+            sum(reports_approved), sum(reports_awaiting_review), sum(reports_open), sum(unused_ore))
+           <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
      ORDER BY 1, 2
     ON CONFLICT (round_id, due_date) DO UPDATE SET
         planned_ore = t.planned_ore + EXCLUDED.planned_ore,
@@ -275,7 +281,8 @@ BEGIN
         reports_required = t.reports_required + EXCLUDED.reports_required,
         reports_approved = t.reports_approved + EXCLUDED.reports_approved,
         reports_awaiting_review = t.reports_awaiting_review + EXCLUDED.reports_awaiting_review,
-        reports_open = t.reports_open + EXCLUDED.reports_open;
+        reports_open = t.reports_open + EXCLUDED.reports_open,
+        unused_ore = t.unused_ore + EXCLUDED.unused_ore;
     RETURN NULL;
 END
 $$;
@@ -642,8 +649,12 @@ $$;
 --     paid_ore         instalments paid
 --     clawed_back_ore  repayment demanded by claw-backs in force (after appeals; cancelled ones count 0)
 --     repaid_ore       repayments received
---     net_ore          the grant as it stands after claw-backs: granted_ore − clawed_back_ore
---                      (what the recipient may keep once everything is settled)
+--     net_ore          what the grant is used for: for a closed grant its settlement's net used
+--                      (paid − repaid, 12_closing.sql), else the grant after claw-backs in force,
+--                      granted_ore − clawed_back_ore (what the recipient may keep once settled)
+--     unused_ore       of a closed grant, what was decided but never used:
+--                      granted − clawed back − net used (withheld instalments); 0 for open grants
+--     settled          whether the grant is closed with its settlement
 --
 --   tilskot.round_money   the same sums per round, with the round's frame.
 --
@@ -660,7 +671,9 @@ SELECT a.id AS application_id,
        p.paid_ore,
        c.clawed_back_ore,
        r.repaid_ore,
-       d.amount_ore - c.clawed_back_ore AS net_ore
+       coalesce(st.net_used_ore, d.amount_ore - c.clawed_back_ore) AS net_ore,
+       coalesce(st.unused_ore, 0)::bigint AS unused_ore,
+       st.id IS NOT NULL AS settled
   FROM tilskot.application a
   JOIN tilskot.decision d
     ON d.application_id = a.id AND d.is_current AND d.outcome IN ('granted', 'partially_granted')
@@ -673,12 +686,13 @@ SELECT a.id AS application_id,
           FROM tilskot.clawback WHERE application_id = a.id) c
   CROSS JOIN LATERAL (
         SELECT coalesce(sum(amount_ore), 0)::bigint AS repaid_ore
-          FROM tilskot.repayment WHERE application_id = a.id) r;
+          FROM tilskot.repayment WHERE application_id = a.id) r
+  LEFT JOIN tilskot.grant_settlement st ON st.application_id = a.id;
 
 COMMENT ON VIEW tilskot.grant_money IS
-    'Per application with a current grant: granted, planned (not withheld), paid, clawed back (in force), repaid, and net = granted − clawed back, all in øre.';
+    'Per application with a current grant: granted, planned (not withheld), paid, clawed back (in force), repaid, and net = what the grant is used for (a closed grant: paid − repaid; else granted − clawed back), all in øre.';
 
-COMMENT ON COLUMN tilskot.grant_money.net_ore IS 'The grant after claw-backs in force: granted_ore − clawed_back_ore.';
+COMMENT ON COLUMN tilskot.grant_money.net_ore IS 'A closed grant: its settlement''s net used, paid_ore − repaid_ore; a grant not closed: granted_ore − clawed_back_ore.';
 
 CREATE OR REPLACE VIEW tilskot.round_money WITH (security_invoker = true) AS
 SELECT ro.id AS round_id,
@@ -691,7 +705,8 @@ SELECT ro.id AS round_id,
        coalesce(sum(g.paid_ore), 0)::bigint AS paid_ore,
        coalesce(sum(g.clawed_back_ore), 0)::bigint AS clawed_back_ore,
        coalesce(sum(g.repaid_ore), 0)::bigint AS repaid_ore,
-       coalesce(sum(g.net_ore), 0)::bigint AS net_ore
+       coalesce(sum(g.net_ore), 0)::bigint AS net_ore,
+       coalesce(sum(g.unused_ore), 0)::bigint AS unused_ore
   FROM tilskot.round ro
   JOIN tilskot.scheme s ON s.id = ro.scheme_id
   LEFT JOIN tilskot.grant_money g ON g.round_id = ro.id
@@ -740,6 +755,9 @@ CREATE OR REPLACE TRIGGER zz_followup_tally_update AFTER UPDATE ON tilskot.clawb
 CREATE OR REPLACE TRIGGER zz_report_tallies_insert AFTER INSERT ON tilskot.decision FOR EACH ROW WHEN ((new.supersedes IS NULL)) EXECUTE FUNCTION tilskot.caseload_case_row_touched();
 CREATE OR REPLACE TRIGGER zz_tally_insert AFTER INSERT ON tilskot.decision FOR EACH ROW WHEN (new.is_current) EXECUTE FUNCTION tilskot.tally_decision_row();
 CREATE OR REPLACE TRIGGER zz_tally_update AFTER UPDATE ON tilskot.decision FOR EACH ROW WHEN ((((old.is_current IS DISTINCT FROM new.is_current) OR (old.outcome IS DISTINCT FROM new.outcome)) OR (old.amount_ore IS DISTINCT FROM new.amount_ore))) EXECUTE FUNCTION tilskot.tally_decision_row();
+
+-- on tilskot.grant_settlement (closing a grant settles what it left unused)
+CREATE OR REPLACE TRIGGER zz_followup_tally_insert AFTER INSERT ON tilskot.grant_settlement REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tilskot.followup_tally_touched();
 
 -- on tilskot.followup_delta
 CREATE OR REPLACE TRIGGER followup_fold_queue AFTER INSERT ON tilskot.followup_delta FOR EACH STATEMENT EXECUTE FUNCTION tilskot.followup_fold_queue();

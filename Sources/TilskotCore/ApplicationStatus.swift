@@ -104,3 +104,28 @@ public enum ApplicationStatus: String, FixedVocabulary, CustomStringConvertible 
 
     public var description: String { rawValue }
 }
+
+extension ApplicationStatus {
+    /// The status as a person reads it, in "nn" (the default: "delvis innvilga"), "nb" or "en".
+    /// Shown in tables, Markdown and workbooks; json and csv keep the stored word (`rawValue`).
+    public func word(_ language: String) -> String {
+        let words: (nn: String, nb: String, en: String) = switch self {
+        case .received: ("motteken", "mottatt", "received")
+        case .inReview: ("under handsaming", "under behandling", "in review")
+        case .assessed: ("vurdert", "vurdert", "assessed")
+        case .granted: ("innvilga", "innvilget", "granted")
+        case .partiallyGranted: ("delvis innvilga", "delvis innvilget", "partially granted")
+        case .rejected: ("avslått", "avslått", "rejected")
+        case .dismissed: ("avvist", "avvist", "dismissed")
+        case .withdrawn: ("trekt", "trukket", "withdrawn")
+        case .appealed: ("påklaga", "påklaget", "appealed")
+        case .inFollowUp: ("i oppfølging", "i oppfølging", "in follow-up")
+        case .closed: ("avslutta", "avsluttet", "closed")
+        }
+        switch language {
+        case "nb": return words.nb
+        case "en": return words.en
+        default: return words.nn
+        }
+    }
+}

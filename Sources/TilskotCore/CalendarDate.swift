@@ -2,7 +2,8 @@ import Foundation
 
 /// A date without a time of day: when an application was received, a round opens, a decision was made.
 ///
-/// Written and read strictly as `YYYY-MM-DD` (ISO 8601), the form PostgreSQL's `date` type prints.
+/// Written as `YYYY-MM-DD` (ISO 8601), the form PostgreSQL's `date` type prints; read as that or as
+/// the Norwegian `DD.MM.YYYY` (`init(_:field:)`).
 /// Arithmetic is on the proleptic Gregorian calendar, with no time zones involved.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let year: Int
@@ -23,24 +24,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.day = day
     }
 
-    /// Reads a strict `YYYY-MM-DD` date with a year from 2000 to 2100.
+    /// Reads a date as people and spreadsheets write it: `YYYY-MM-DD` (ISO 8601, e.g. 2021-03-21) or
+    /// the Norwegian `DD.MM.YYYY` (21.03.2021; day and month may have one digit, 1.2.2021), with a
+    /// year from 2000 to 2100.
+    ///
+    /// This is the one parser of dates: the CLI's options and `application import`'s received column
+    /// both read with it (Sources/TilskotStore/Import/ApplicationImport.swift says why the import
+    /// parses in Swift), so they accept the same forms and refuse with the same sentence.
     ///
     /// - Parameter field: what the date is, for the message ("received date", "opens").
     public init(_ text: String, field: String = "date") throws(ValidationError) {
         let trimmed = text.trimmedForInput
-        let scalars = Array(trimmed.unicodeScalars)
-        let digitPositions = [0, 1, 2, 3, 5, 6, 8, 9]
-        guard scalars.count == 10, scalars[4] == "-", scalars[7] == "-",
-              digitPositions.allSatisfy({ scalars[$0].isASCIIDigit })
-        else {
+        guard let (year, month, day) = Self.fields(Array(trimmed.unicodeScalars)) else {
             throw ValidationError(
                 field: field,
-                message: "\(field) \(trimmed.quotedForMessage) is not in the right form; expected YYYY-MM-DD, e.g. 2021-03-21")
+                message: "\(field) \(trimmed.quotedForMessage) is not in the right form; expected YYYY-MM-DD or DD.MM.YYYY, e.g. 2021-03-21 or 21.03.2021")
         }
-        func number(_ range: Range<Int>) -> Int {
-            scalars[range].reduce(0) { $0 * 10 + Int($1.value) - 48 }
-        }
-        let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
         guard Self.acceptedYears.contains(year) else {
             throw ValidationError(
                 field: field,
@@ -59,6 +58,23 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.year = year
         self.month = month
         self.day = day
+    }
+
+    /// Year, month and day of `YYYY-MM-DD` or `D.M.YYYY`/`DD.MM.YYYY` (ASCII digits only), unchecked;
+    /// nil for any other form.
+    private static func fields(_ scalars: [Unicode.Scalar]) -> (Int, Int, Int)? {
+        func number(_ part: ArraySlice<Unicode.Scalar>) -> Int {
+            part.reduce(0) { $0 * 10 + Int($1.value) - 48 }
+        }
+        if scalars.count == 10, scalars[4] == "-", scalars[7] == "-",
+           [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy({ scalars[$0].isASCIIDigit }) {
+            return (number(scalars[0..<4]), number(scalars[5..<7]), number(scalars[8..<10]))
+        }
+        let parts = scalars.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) })
+        else { return nil }
+        return (number(parts[2]), number(parts[1]), number(parts[0]))
     }
 
     static let monthNames = [

@@ -51,11 +51,11 @@ enum SampleLetterSettings {
         "RESSURS": ("Regelverk for tilskot til nasjonale ressursmiljø på integreringsfeltet", "2019-12-16", "2020-01-01"),
     ]
 
-    /// Sets what is missing, inside the load's transaction: the issuer and staff as the login (an
-    /// administrator), the schemes' settings as the manager.
+    /// Sets what is missing, inside the load's transaction: the issuer and staff as the sample's
+    /// administrator, the schemes' settings as the manager.
     static func apply(_ session: Session, manager: String) throws {
         let c = session.connection
-        try c.executeScript("RESET ROLE")
+        try session.act(as: SampleLoader.administrator.user)
         if try Issuer.find(c) == nil {
             _ = try Issuer.set(issuer, session: session)
         }

@@ -9,13 +9,16 @@ import TilskotStore
 ///
 /// The people are the demo's: caseworkers kari and ola register, take and assess applications; the
 /// manager mona decides them; the manager ida registers appeals (mona decides them: four-eyes).
-/// Loading is idempotent and one transaction: a
+/// Loading is idempotent and one transaction, the users it makes included: a
 /// scheme, round or organisation that exists is kept, an application whose external reference is
 /// registered is skipped (Scripts/demo.d/20-jobbsjansen-2021 registers Jobbsjansen 2021 with the same
 /// references and amounts), and a refusal anywhere leaves the database as it was.
 public enum SampleLoader {
     public static let caseworkers: [(user: String, name: String)] = [("kari", "Kari Nordmann"), ("ola", "Ola Nordmann")]
     public static let manager = (user: "mona", name: "Mona Hansen")
+    /// The sample's administrator: sets the issuer and the staff details letters need (the
+    /// deployer's login, which runs the load, is no tilskot user and may not; issue 17).
+    public static let administrator = (user: "ada", name: "Ada Admin")
     /// The manager who registers the sample's appeals: the one who decides an appeal must not be the
     /// one who registered it (SQL/schema/08_appeals_withdrawals_moves.sql), so mona decides them and ida registers them.
     public static let appealRegistrar = (user: "ida", name: "Ida Berg")
@@ -38,17 +41,19 @@ public enum SampleLoader {
         public var alreadyThere: Int { rounds.map(\.alreadyThere).reduce(0, +) }
     }
 
-    /// Loads the sample with `session`, whose login must be allowed to create users (the local
-    /// database's owner or an admin with CREATEROLE). The session acts as the sample's people while
+    /// Loads the sample with `session`, whose login must be allowed to add users (the deployer —
+    /// the local database's login — or an administrator; tilskot.user_add decides). The session acts as the sample's people while
     /// loading and as its own login afterwards.
     public static func load(session: Session) throws(TilskotError) -> Outcome {
-        // Users are cluster-wide and created outside the transaction: a concurrent `user add` of the
-        // same name is harmless on its own but would abort a transaction.
-        try ensureUser(manager.user, .manager, manager.name, session)
-        try ensureUser(appealRegistrar.user, .manager, appealRegistrar.name, session)
-        for person in caseworkers { try ensureUser(person.user, .caseworker, person.name, session) }
         defer { _ = try? session.connection.executeScript("RESET ROLE") }
         return try session.transaction(reason: reason) {
+            // The people too are made in the load's one transaction (CREATE ROLE is transactional),
+            // so a load refused half-way leaves no users behind (issue 17). A `user add` of the same
+            // name committed meanwhile by someone else makes this load fail as a whole; run it again.
+            try ensureUser(administrator.user, .admin, administrator.name, session)
+            try ensureUser(manager.user, .manager, manager.name, session)
+            try ensureUser(appealRegistrar.user, .manager, appealRegistrar.name, session)
+            for person in caseworkers { try ensureUser(person.user, .caseworker, person.name, session) }
             var outcome = Outcome(schemesCreated: 0, organisationsCreated: 0, rounds: [])
             let c = session.connection
             try session.act(as: manager.user)
@@ -109,6 +114,8 @@ public enum SampleLoader {
         guard !registration.alreadyRegistered else { return false }
         let reference = try ApplicationReference(registration.reference)
         try carry(reference, spec, spec.fate, session)
+        // Illustrative participants (SampleParticipants), on a few of the projects this load registered.
+        try SampleParticipants.record(reference, externalRef: spec.externalRef, caseworker: spec.caseworker, session: session)
         return true
     }
 

@@ -71,13 +71,26 @@ public final class TestDatabase: @unchecked Sendable {
         return connection
     }
 
+    /// The administrator the harness makes for setting up what only administrators may set (the
+    /// issuer, staff details): the superuser of `connect()` is in none of tilskot's groups, so the
+    /// database refuses it casework and configuration alike (issue 17).
+    public static let harnessAdmin = "harness_admin"
+
+    /// A connection acting as `harnessAdmin` (made on first use).
+    public func connectAsAdmin() throws -> Connection {
+        try addUsers([Self.harnessAdmin: .admin])
+        return try connect(actingAs: Self.harnessAdmin)
+    }
+
     /// A tilskot session as the service layer sees it, acting as `user`.
     public func session(as user: String? = nil) throws -> Session {
         try Session.open(DatabaseTarget(conninfo: url, source: .explicit), actAs: user)
     }
 
-    /// Creates users in the given roles. Users are roles of the cluster, not of one database, so each
-    /// is made once per test process (and making one again is harmless: Users.add is idempotent).
+    /// Creates users in the given roles, as the deployer does (the superuser, acting as itself:
+    /// tilskot.user_add lets it; SQL/schema/18_users.sql). Users are roles of the cluster, not of one
+    /// database, so each is made once per test process (and making one again is harmless: Users.add
+    /// is idempotent). A user another test disabled is let in again by Users.add.
     public func addUsers(_ users: [String: UserRole]) throws {
         try Self.madeUsers.withLock { made in
             let wanted = users.filter { !made.contains("\($0.key) \($0.value)") }

@@ -154,7 +154,7 @@ struct OneJudgeCLITests {
         try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-09-01", "--grounds", "For lite", "--late"],
                          sql: insert(a2, "2021-09-01", late: true), containing: "no notice of the decision is recorded")
         // Notice by post sent 2021-04-06: presumed received 2021-04-13, deadline 2021-05-04.
-        try db.connect().execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) SELECT application_id, id, '2021-04-06', 'post' FROM tilskot.decision WHERE application_id = \(a2)")
+        try db.connect(asLogin: Self.manager).execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) SELECT application_id, id, '2021-04-06', 'post' FROM tilskot.decision WHERE application_id = \(a2)")
         try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--grounds", "For lite"],
                          sql: insert(a2, "2021-05-06"), containing: "after the deadline of 2021-05-04 (three weeks from 2021-04-13")
         try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--sent", "2021-05-05", "--grounds", "For lite"],
@@ -471,9 +471,9 @@ struct OneJudgeCLITests {
                          containing: "needs its grounds in words")
         // The claw-back's notice reached the recipient on 2022-04-20 (e-mail): sent after the
         // deadline of 2022-05-11 (fvl. §§ 29–30), an appeal is late.
-        try db.connect().execute("""
-            INSERT INTO tilskot.notice (application_id, clawback_id, sent_on, channel, received_on, registered_by)
-            VALUES ($1, $2, '2022-04-20', 'email', '2022-04-20', 'oj_mona')
+        try db.connect(asLogin: Self.manager).execute("""
+            INSERT INTO tilskot.notice (application_id, clawback_id, sent_on, channel, received_on)
+            VALUES ($1, $2, '2022-04-20', 'email', '2022-04-20')
             """, [a1, clawback])
         try sameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-05-13", "--sent", "2022-05-12", "--grounds", "Brukt"],
                          sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, sent_on, grounds) VALUES (\(clawback), '2022-05-13', '2022-05-12', 'Brukt')",

@@ -25,13 +25,40 @@ struct CalendarDateTests {
         #expect(refusal { try CalendarDate("2021-01-00") }?.message.contains("does not exist") == true)
     }
 
+    @Test("reads the Norwegian DD.MM.YYYY as well", arguments: [
+        ("21.03.2021", "2021-03-21"), ("1.2.2021", "2021-02-01"), ("01.2.2021", "2021-02-01"), ("29.02.2024", "2024-02-29"),
+        (" 31.12.2100 ", "2100-12-31"), ("1.1.2000", "2000-01-01"),
+    ])
+    func norwegianForm(text: String, iso: String) throws {
+        #expect(try CalendarDate(text).description == iso)
+    }
+
+    @Test func norwegianDatesAreCheckedLikeISOOnes() {
+        #expect(refusal { try CalendarDate("30.02.2021") }?.message == "date 30.02.2021 does not exist: February 2021 has 28 days")
+        #expect(refusal { try CalendarDate("1.13.2021") }?.message == "date 1.13.2021 does not exist: a year has months 01 to 12")
+        #expect(refusal { try CalendarDate("01.01.1999") }?.message == "date 01.01.1999 is out of range; expected a year from 2000 to 2100")
+    }
+
     @Test("other forms are refused", arguments: [
-        "21/3/2021", "2021-3-21", "2021/03/21", "20210321", "21.03.2021", "2021-03-21T10:00", "", "2021-03-2x", "２０２１-03-21",
+        "21/3/2021", "2021-3-21", "2021/03/21", "20210321", "2021-03-21T10:00", "", "2021-03-2x", "２０２１-03-21",
+        "21.03.21", "2021.03.21", "021.03.2021", "21.003.2021", "21..2021", ".03.2021", "21.03.2021.", "21. 03.2021", "21.03.٢٠٢١",
+        "21-03-2021",
     ])
     func wrongForm(text: String) {
         let message = refusal { try CalendarDate(text, field: "received date") }?.message ?? ""
         #expect(message.hasPrefix("received date \"\(text)\" is not in the right form"), "\(message)")
-        #expect(message.contains("expected YYYY-MM-DD"))
+        #expect(message.hasSuffix("expected YYYY-MM-DD or DD.MM.YYYY, e.g. 2021-03-21 or 21.03.2021"))
+    }
+
+    @Test func bothFormsReadTheSameDate() async {
+        // Every day from 2000-01-01 to 2100-12-31, in each accepted form, with and without leading zeros.
+        await propertyCheck(count: 1_000, input: Gen.int(in: 10_957...47_846)) { days throws in
+            let date = CalendarDate(daysSince1970: days)
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            for text in [date.description, "\(two(date.day)).\(two(date.month)).\(date.year)", "\(date.day).\(date.month).\(date.year)"] {
+                #expect(try CalendarDate(text) == date, "\(text)")
+            }
+        }
     }
 
     @Test func yearsOutsideTheSystemsRange() {

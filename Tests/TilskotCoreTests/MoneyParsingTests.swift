@@ -35,6 +35,15 @@ struct MoneyParsingTests {
         ("0,05", 5),
         ("007", 700),
         ("92 233 720 368 547 758,07", Int64.max),
+        // The forms issue 17 names, which the import reads too (OneParserCLITests).
+        ("1 500 000,-", 150_000_000),
+        ("kr 900 000", 90_000_000),
+        ("1,5 mill", 150_000_000),
+        // Plain digits take a short path up to 16 digits, the grammar beyond: both read the same.
+        ("1234567890123456", 123_456_789_012_345_600),
+        ("12345678901234567", 1_234_567_890_123_456_700),
+        ("0000000000000000", 0),
+        ("9", 900),
     ] as [(String, Int64)])
     func accepts(text: String, ore: Int64) throws {
         #expect(try Money.parse(text) == Money(ore: ore))

@@ -135,4 +135,86 @@ struct EqualitySectionTests {
         #expect(one.figures == "I statsbudsjettet for 2022 vart det sett av 800 000 kroner til Ordning X. IMDi fekk 1 søknad, og han vart innvilga. Til saman vart 500 000 kroner innvilga, 62,5 prosent av tilskotsramma.")
         #expect(one.purpose == ["Føremål: Mål."])
     }
+
+    @Test("budget changes at their net after corrections are narrated; a typo corrected to 0 kr and its correction are not (issue 17)")
+    func budgetChangesOnly() throws {
+        // As registered: +25 mill. integreringspakke II, a typo of +10 000 mill. and its correction of
+        // −10 000 mill.; a raise of 2 mill. corrected by +1 mill. to the 3 mill. decided.
+        let s = EqualityQuery.SchemeFigures(
+            scheme: "JS", name: "Jobbsjansen", goal: nil, targetGroup: nil, year: 2021, initialFrameOre: 11_030_000_000,
+            frameOre: 13_830_000_000,
+            adjustments: [.init(amountOre: 2_500_000_000, reason: "integreringspakke II"),
+                          .init(amountOre: 1_000_000_000_000, reason: "test av beløpsformat"),
+                          .init(amountOre: -1_000_000_000_000, reason: "Retta feilregistrert justering"),
+                          .init(amountOre: 200_000_000, reason: "tilleggsløyving"),
+                          .init(amountOre: 100_000_000, reason: "Retta beløp")],
+            budgetChanges: [.init(amountOre: 2_500_000_000, reason: "integreringspakke II"),
+                            .init(amountOre: 300_000_000, reason: "tilleggsløyving")],
+            applications: 0, granted: 0, partiallyGranted: 0, rejected: 0, dismissed: 0, withdrawn: 0, pending: 0,
+            requestedOre: 0, grantedOre: 0)
+        let figures = EqualityQuery.Figures(year: 2021, schemes: [s], counties: [],
+                                            basis: ReportBasis(readAt: Date(timeIntervalSince1970: 0), lastChange: nil, rounds: ["JS/2021"]))
+        let nn = EqualitySection(figures, language: .nn).schemes[0].figures
+        #expect(nn.hasPrefix("I statsbudsjettet for 2021 vart det sett av 110,3 mill. kroner til Jobbsjansen. Tilskotsramma vart seinare auka med 25 mill. kroner gjennom integreringspakke II og auka med 3 mill. kroner gjennom tilleggsløyving, slik at den totale tilskotsramma vart 138,3 mill. kroner i 2021."))
+        #expect(!nn.contains("beløpsformat") && !nn.contains("Retta"))
+    }
+
+    // MARK: - Participants by gender (issue 17)
+
+    static let genderRows = [
+        ParticipantGenderRow(scheme: "JS", name: "Jobbsjansen", female: "1234", male: "x", otherOrUnknown: "<5", total: "1300"),
+        ParticipantGenderRow(scheme: nil, name: "Total", female: "1234", male: "x", otherOrUnknown: "<5", total: "1300"),
+    ]
+
+    @Test("the gender table in nn, nb and en, Markdown and HTML: after the other tables, counts grouped, <5 and x kept, the note beneath")
+    func genderTable() throws {
+        let figures = EqualityQuery.Figures(year: 2021, schemes: [], counties: [],
+                                            basis: ReportBasis(readAt: Date(timeIntervalSince1970: 0), lastChange: nil, rounds: []))
+        func section(_ language: ReportLanguage) -> EqualitySection {
+            var section = EqualitySection(figures, language: language)
+            section.addGender(EqualityGender(year: 2021, rows: Self.genderRows))
+            return section
+        }
+        let nn = section(.nn)
+        #expect(nn.tables.count == 3 && nn.tables[2].columns == ["Ordning", "Kvinner", "Menn", "Anna / ikkje oppgitt", "I alt"])
+        let markdown = nn.renderMarkdown()
+        #expect(markdown.contains("**Deltakarar i prosjekta etter kjønn per ordning, 2021**"))
+        #expect(markdown.contains("| Jobbsjansen | 1 234 | x | \\<5 | 1 300 |"))
+        #expect(markdown.contains("| I alt | 1 234 | x | \\<5 | 1 300 |"))
+        #expect(markdown.contains("«\\<5»: 1–4 personar; «x»: skjult slik at ingen små tal kan reknast ut."))
+        let nb = section(.nb).renderMarkdown()
+        #expect(nb.contains("| Ordning | Kvinner | Menn | Annet / ikke oppgitt | I alt |"))
+        #expect(nb.contains("Deltakere i prosjektene etter kjønn per ordning, 2021") && nb.contains("1–4 personer"))
+        let en = section(.en).renderMarkdown()
+        #expect(en.contains("| Scheme | Women | Men | Other or not stated | Total |"))
+        #expect(en.contains("| Total | 1,234 | x | \\<5 | 1,300 |") && en.contains("“\\<5”: 1–4 persons"))
+        let html = nn.renderHTML()
+        #expect(html.contains("<caption>Deltakarar i prosjekta etter kjønn per ordning, 2021</caption>"))
+        #expect(html.contains("<td class=\"num\" data-label=\"Anna / ikkje oppgitt\">&lt;5</td>"))
+        #expect(html.contains("<p class=\"table-note\">Kjelde: deltakarregisteret"))
+        // No participants in the year: no table and no note.
+        var empty = EqualitySection(figures, language: .nn)
+        empty.addGender(EqualityGender(year: 2021, rows: []))
+        #expect(empty.tables.count == 2 && !empty.renderMarkdown().contains("kjønn"))
+    }
+
+    @Test("the sample's illustrative participants give the gender table, suppressed in the database; the CLI places it, and leaves it out with a note for a role the database refuses")
+    func genderFromTheSample() throws {
+        let db = try Sample.freshSample()
+        defer { db.drop() }
+        let gender = try EqualityGender.fetch(year: 2021, session: try db.session(as: "mona"))
+        // Jobbsjansen 2021: 27 women, 16 men, 2 other or not stated (SampleParticipants). The 2 are
+        // small, the total 45 is published, so the 16 go too.
+        #expect(gender.rows.map { [$0.name, $0.female, $0.male, $0.otherOrUnknown, $0.total] }
+                == [["Jobbsjansen", "27", "x", "<5", "45"], ["Total", "27", "x", "<5", "45"]])
+        let codes = try db.connect().query("SELECT code FROM tilskot.participant").map { try $0.string("code") }
+        #expect(codes.count == 45 && codes.allSatisfy { $0.hasPrefix("EKSEMPEL-") })
+        let manager = try CLIRunner.run(["report", "equality", "--year", "2021", "--as", "mona"], database: db)
+        #expect(manager.exitCode == 0, "\(manager.stderr)")
+        #expect(manager.stdout.contains("| Jobbsjansen | 27 | x | \\<5 | 45 |"))
+        let finance = try CLIRunner.run(["report", "equality", "--year", "2021", "--as", "rp_finance"], database: db)
+        #expect(finance.exitCode == 0, "\(finance.stderr)")
+        #expect(!finance.stdout.contains("kjønn") && finance.stdout.contains("41 søknader"))
+        #expect(finance.stderr.contains("note: the table of participants by gender is left out: participant gender report refused: rp_finance has no tilskot role that reads reports"))
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TilskotCore
+import TilskotTestSupport
 @testable import TilskotReports
 
 /// The one JSON path (JSONOutput), the one CSV path (CSVText) and the one Markdown
@@ -160,5 +161,90 @@ struct OutputFormatTests {
         #expect(ReportLanguage.en.shortAmount(Money(ore: 85_000_050)) == "NOK 850,000.50")
         #expect(ReportLanguage.en.amount(Money(kroner: 1_500_500_000)) == "NOK 1,500.5 million")
         #expect(LetterLanguage.en.amount(Money(kroner: 3_400_000)) == "NOK 3 400 000")
+    }
+
+    // MARK: - People's tables (issue 17): width, language, times
+
+    static let winter = Date(timeIntervalSince1970: 1_614_600_005) // 2021-03-01 12:00:05 UTC
+    static let summer = Date(timeIntervalSince1970: 1_625_134_530) // 2021-07-01 10:15:30 UTC
+
+    static let people = DataTable(
+        columns: ["reference", "title", "amount_applied", "status", "at", "share"],
+        rows: [[.text("JS-2021-0001"), .text(String(repeating: "Jobbsjansen i Oslo og omegn ", count: 6)), .money(340_000_050),
+                .status(.partiallyGranted), .timestamp(winter), .decimal(99.66)],
+               [.text("JS-2021-0002"), .text("Kort"), .money(-5), .status(.granted), .timestamp(summer), .change(12.5)]])
+
+    @Test("a table fits 120 characters: long text cut with …, amounts, statuses and times whole; --wide shows all")
+    func tableWidth() {
+        let narrow = Self.people.renderTable(Presentation(language: .nn))
+        let lines = narrow.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 120 }, "\(narrow)")
+        #expect(narrow.contains("…") && narrow.contains("3 400 000,50 kr") && narrow.contains("delvis innvilga"))
+        #expect(narrow.contains("2021-03-01 13:00:05 +01:00") && narrow.contains("2021-07-01 12:15:30 +02:00"))
+        let wide = Self.people.renderTable(Presentation(language: .nn, width: nil))
+        #expect(wide.contains(String(repeating: "Jobbsjansen i Oslo og omegn ", count: 5)) && !wide.contains("…"))
+        #expect(wide.split(separator: "\n").contains { $0.count > 120 })
+        // Chosen columns only, within the width; all of them with --wide.
+        var listed = Self.people
+        listed.tableColumns = ["reference", "status"]
+        #expect(listed.renderTable(Presentation()).split(separator: "\n").first == "reference     status")
+        #expect(listed.renderTable(Presentation(width: nil)).contains("amount_applied"))
+        // Too many columns to stand side by side: one record at a time, still within the width.
+        let many = DataTable(columns: (1...30).map { "column_\($0)" }, rows: [(1...30).map { .integer(Int64($0)) }])
+        let records = many.renderTable(Presentation())
+        #expect(records.hasPrefix("-[ 1 ]") && records.contains("\ncolumn_30  30\n"), "\(records)")
+        #expect(records.split(separator: "\n").allSatisfy { $0.count <= 120 })
+    }
+
+    @Test("status words and decimal marks follow the language; json and csv keep the contract's values")
+    func language() throws {
+        let nn = Self.people.renderTable(Presentation(language: .nn, width: nil))
+        let nb = Self.people.renderTable(Presentation(language: .nb, width: nil))
+        let en = Self.people.renderTable(Presentation(language: .en, width: nil))
+        #expect(nn.contains("delvis innvilga") && nn.contains("99,7") && nn.contains("+12,5 %") && nn.contains("innvilga "))
+        #expect(nb.contains("delvis innvilget") && nb.contains("99,7"))
+        #expect(en.contains("partially granted") && en.contains("99.7") && en.contains("+12.5 %") && en.contains("NOK 3,400,000.50"))
+        #expect(Self.people.renderMarkdown(Presentation(language: .nb)).contains("| delvis innvilget |"))
+        // Machines: the stored word, full stops, øre, UTC — in any language.
+        let csv = Self.people.renderCSV()
+        #expect(csv.contains(",340000050,partially_granted,2021-03-01 12:00:05,99.7\r\n"), "\(csv)")
+        #expect(csv.contains(",-5,granted,2021-07-01 10:15:30,12.5\r\n"), "\(csv)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(Self.people.renderJSON().utf8)) as? [[String: Any]])
+        #expect(rows[0]["status"] as? String == "partially_granted" && rows[0]["at"] as? String == "2021-03-01 12:00:05")
+        #expect((rows[0]["amount_applied"] as? NSNumber)?.int64Value == 340_000_050 && (rows[1]["share"] as? NSNumber)?.doubleValue == 12.5)
+        #expect(Presentation.language(" NB ") == .nb && Presentation.language("se") == nil)
+        for status in ApplicationStatus.allCases {
+            #expect(!status.word("nn").contains("_") && !status.word("nb").contains("_") && !status.word("en").contains("_"))
+        }
+        #expect(ApplicationStatus.partiallyGranted.word("nn") == "delvis innvilga")
+    }
+
+    @Test("CLI: lists fit 120 characters with nn status words by default; --lang, TILSKOT_LANG and --wide; json and csv unchanged; Oslo times")
+    func cliTables() throws {
+        let db = try Sample.database()
+        let nn = try CLIRunner.run(["application", "list", "--round", "FRIVILLIG/2021"], database: db)
+        #expect(nn.exitCode == 0, "\(nn.stderr)")
+        #expect(nn.stdout.split(separator: "\n").allSatisfy { $0.count <= 120 }, "\(nn.stdout)")
+        #expect(nn.stdout.contains("delvis innvilga") && !nn.stdout.contains("partially_granted") && !nn.stdout.contains("external_ref"))
+        let nb = try CLIRunner.run(["application", "list", "--round", "FRIVILLIG/2021", "--lang", "nb"], database: db)
+        #expect(nb.stdout.contains("delvis innvilget"), "\(nb.stdout)")
+        let en = try CLIRunner.run(["application", "list", "--round", "FRIVILLIG/2021", "--wide"], database: db,
+                                   environment: ["TILSKOT_LANG": "en"])
+        #expect(en.stdout.contains("partially granted") && en.stdout.contains("external_ref") && en.stdout.contains("NOK "), "\(en.stdout)")
+        let csv = try CLIRunner.run(["application", "list", "--round", "FRIVILLIG/2021", "--format", "csv", "--lang", "nb"], database: db)
+        #expect(csv.stdout.contains(",partially_granted,") && csv.stdout.hasPrefix("reference,round,orgnr,"), "\(csv.stdout)")
+        let unknown = try CLIRunner.run(["application", "list", "--lang", "se"], database: db)
+        #expect(unknown.exitCode == 2 && unknown.stderr.contains("--lang se is not known; give nn (Nynorsk), nb (Bokmål) or en (English)"), "\(unknown.stderr)")
+        let unknownEnvironment = try CLIRunner.run(["application", "list"], database: db, environment: ["TILSKOT_LANG": "de"])
+        #expect(unknownEnvironment.exitCode == 2 && unknownEnvironment.stderr.contains("TILSKOT_LANG de is not known"), "\(unknownEnvironment.stderr)")
+        // Times in Europe/Oslo with the offset for people; UTC without one in csv, as before.
+        let audit = try CLIRunner.run(["audit", "list", "--application", "JS-2021-0001", "--limit", "3"], database: db)
+        #expect(audit.stdout.contains(" +01:00") || audit.stdout.contains(" +02:00"), "\(audit.stdout)")
+        #expect(audit.stdout.split(separator: "\n").allSatisfy { $0.count <= 120 }, "\(audit.stdout)")
+        let auditCSV = try CLIRunner.run(["audit", "list", "--application", "JS-2021-0001", "--limit", "3", "--format", "csv"], database: db)
+        #expect(!auditCSV.stdout.contains("+01:00") && !auditCSV.stdout.contains("+02:00"))
+        // Percentages with a decimal comma in nn and nb.
+        let geography = try CLIRunner.run(["report", "geography", "--year", "2021"], database: db)
+        #expect(geography.stdout.contains(",") && geography.stdout.range(of: #"  \d+,\d\n"#, options: .regularExpression) != nil, "\(geography.stdout)")
     }
 }

@@ -53,7 +53,10 @@ struct ReportCLITests {
         #expect(geography.stdout.contains("county division 2024"))
         #expect(geography.stdout.contains("\n33      Buskerud ") && !geography.stdout.contains("\n30 "))
         let trend = try CLIRunner.run(["report", "trend", "--scheme", "JS", "--from", "2020", "--to", "2022"], database: db)
-        #expect(trend.stdout.contains("+24.2 %"))
+        // Decimal commas in Nynorsk (the default) and Bokmål; a full stop in English.
+        #expect(trend.stdout.contains("+24,2 %"), "\(trend.stdout)")
+        let english = try CLIRunner.run(["report", "trend", "--scheme", "JS", "--from", "2020", "--to", "2022", "--lang", "en"], database: db)
+        #expect(english.stdout.contains("+24.2 %"), "\(english.stdout)")
     }
 
     @Test("report equality writes Markdown and HTML in nn, nb and en; export 360giving writes JSON and CSV")

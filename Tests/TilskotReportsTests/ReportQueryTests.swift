@@ -88,7 +88,10 @@ struct ReportQueryTests {
         #expect(result.rows[2].applicationsChangePercent == 24.2)         // 33 → 41
         #expect(result.rows[3].applicationsChangePercent == 9.8)          // 41 → 45
         let table = TrendReport.table(scheme: "JS", result.rows, basis: result.basis, format: .table)
-        #expect(table.rows[2][6] == .text("+24.2 %"))
+        // A change cell, shown "+24,2 %" in Nynorsk and "+24.2 %" in English (Presentation).
+        #expect(table.rows[2][6] == .change(24.2))
+        #expect(table.rows[2][6].display(Presentation(language: .nn)) == "+24,2 %")
+        #expect(table.rows[2][6].display(Presentation(language: .en)) == "+24.2 %")
         #expect(table.footnote?.contains("rounds JS/2020, JS/2021, JS/2022") == true)
         #expect(throws: TilskotError.self) { try TrendQuery.fetch(scheme: try SchemeCode("NOPE"), from: 2020, to: 2021, session: try Sample.auditorSession()) }
         #expect(throws: TilskotError.refused("the trend runs from 2022 to 2020, which is backwards; give --from before --to, e.g. --from 2020 --to 2022")) {

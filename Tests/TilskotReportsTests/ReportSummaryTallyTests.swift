@@ -97,6 +97,7 @@ struct ReportSummaryTallyTests {
                coalesce(sum(g.clawed_back_ore), 0) AS clawed_back_ore,
                coalesce(sum(g.repaid_ore), 0) AS repaid_ore,
                coalesce(sum(g.net_ore), 0) AS net_ore,
+               coalesce(sum(g.unused_ore), 0) AS unused_ore,
                count(*) FILTER (WHERE g.clawed_back_ore > 0) AS clawbacks,
                count(rd.id) AS reports_required,
                count(rd.id) FILTER (WHERE rep.status = 'approved') AS reports_approved,
@@ -189,7 +190,7 @@ struct ReportSummaryTallyTests {
         // every grant (what the command read before).
         try compare("followup summary", GrantMoney.roundsSQL, """
             SELECT scheme || '/' || year AS key, frame_ore, grants, granted_ore, planned_ore, paid_ore,
-                   clawed_back_ore, repaid_ore, net_ore
+                   clawed_back_ore, repaid_ore, net_ore, unused_ore
               FROM tilskot.round_money WHERE ($1::bigint IS NULL OR round_id = $1)
              ORDER BY scheme, year
             """, nil)

@@ -186,7 +186,9 @@ struct FollowUpAttackTests {
         let kid = try #require(try mona.queryValue("SELECT kid FROM tilskot.clawback WHERE id = $1", [claw], as: String.self))
         let fia = try db.connect(asLogin: FollowUp.fia)
         // A KID of another claw-back with this one's id: the two do not belong together.
-        let second = try #require(try mona.queryValue(insert, [app, Int64?.none, FollowUp.noNotice], as: Int64.self))
+        let second = try #require(try mona.queryValue(insert.replacingOccurrences(of: "notice_exception)", with: "notice_exception, another)")
+                                                             .replacingOccurrences(of: "$3)", with: "$3, true)"),
+                                                       [app, Int64?.none, FollowUp.noNotice], as: Int64.self))
         expectSQLError("23T27", "is that of claw-back \(claw), not of claw-back \(second)") {
             try fia.execute("INSERT INTO tilskot.repayment (clawback_id, kid, amount_ore) VALUES ($1, $2, 100)", [second, kid])
         }

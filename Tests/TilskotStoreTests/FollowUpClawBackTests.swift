@@ -32,8 +32,14 @@ struct FollowUpClawBackTests {
         }
         let first = try ClawBacks.demand(reference, amount: Money(kroner: 300_000), reasons: "Ubrukte midlar", due: due, date: date, withoutNotice: FollowUp.noNotice, session: mona)
         #expect(first.amount == Money(kroner: 300_000) && first.demandedBy == FollowUp.mona && first.outstanding == Money(kroner: 300_000))
+        // While the first is open a second is another demand only when said so (--another); even then
+        // the two cannot exceed what was paid.
+        expectRefused("already has an open claw-back, claw-back \(first.id)") {
+            _ = try ClawBacks.demand(reference, amount: Money(kroner: 100), reasons: "Meir", due: due, date: date, withoutNotice: FollowUp.noNotice, session: mona)
+        }
         expectRefused("300 000 kr of it already demanded back") {
-            _ = try ClawBacks.demand(reference, amount: Money(kroner: 200_001), reasons: "Meir", due: due, date: date, withoutNotice: FollowUp.noNotice, session: mona)
+            _ = try ClawBacks.demand(reference, amount: Money(kroner: 200_001), reasons: "Meir", due: due, date: date, withoutNotice: FollowUp.noNotice,
+                                     another: true, session: mona)
         }
         let rejected = try FollowUp.rejected(db)
         expectRefused("was rejected, so it has no grant") {
@@ -51,9 +57,10 @@ struct FollowUpClawBackTests {
         _ = try FollowUp.paidInFull(db, other)
         let mona = try db.session(as: FollowUp.mona)
         let due = try CalendarDate("2022-06-01"), date = try CalendarDate("2022-04-20")
+        // Several demands on one grant: each a further one (--another), as this test is about the notice.
         func demand(_ amount: Int64, notice: Int64? = nil, without: String? = nil, on day: CalendarDate = date) throws -> ClawBackRecord {
             try ClawBacks.demand(reference, amount: Money(kroner: amount), reasons: "Ubrukte midlar", due: due, date: day,
-                                 advanceNotice: notice, withoutNotice: without, session: mona)
+                                 advanceNotice: notice, withoutNotice: without, another: true, session: mona)
         }
         expectRefused("must be told of a claw-back from \(reference) and given time to answer before it is decided (fvl. § 16)") {
             _ = try demand(100_000)
@@ -97,7 +104,7 @@ struct FollowUpClawBackTests {
         let first = try ClawBacks.demand(reference, amount: Money(kroner: 100_000), reasons: "Ubrukt", due: try CalendarDate("2022-06-01"),
                                          date: try CalendarDate("2022-04-20"), withoutNotice: FollowUp.noNotice, session: mona)
         let second = try ClawBacks.demand(reference, amount: Money(kroner: 50_000), reasons: "Feil bruk", due: try CalendarDate("2022-06-01"),
-                                          date: try CalendarDate("2022-04-20"), withoutNotice: FollowUp.noNotice, session: mona)
+                                          date: try CalendarDate("2022-04-20"), withoutNotice: FollowUp.noNotice, another: true, session: mona)
         let base = String(format: "%07lld%07lld", app, first.id)
         let kid = try #require(first.kid)
         #expect(kid.count == 15 && kid.hasPrefix(base))
@@ -130,10 +137,8 @@ struct FollowUpClawBackTests {
                                         date: try CalendarDate("2022-04-20"), withoutNotice: FollowUp.noNotice, session: mona)
         // Notified by e-mail, read the same day (Wednesday 2022-04-20): the deadline is Wednesday
         // 2022-05-11 (fvl. § 29).
-        try db.connect().execute("""
-            INSERT INTO tilskot.notice (application_id, clawback_id, sent_on, channel, received_on, registered_by)
-            SELECT application_id, id, '2022-04-20', 'email', '2022-04-20', 'fu_mona' FROM tilskot.clawback WHERE id = $1
-            """, [claw.id])
+        _ = try Notices.notifyClawback(claw.id, sent: try CalendarDate("2022-04-20"), channel: "email",
+                                       received: try CalendarDate("2022-04-20"), session: mona)
         expectRefused("it was received 2022-05-12 and no sending date is given, after the deadline of 2022-05-11 (three weeks from 2022-04-20, when the notice of the claw-back") {
             _ = try ClawBacks.appeal(claw.id, received: try CalendarDate("2022-05-12"), grounds: "Brukt", session: kari)
         }

@@ -145,4 +145,95 @@ struct FollowUpParticipantTests {
         }
         #expect(throws: TilskotCore.ValidationError.self) { _ = try ParticipantCode("010185 12345") }
     }
+
+    // MARK: - Gender (issue 17): three codes, behind the same logged access
+
+    @Test("gender: recorded with the participant, listed to those who need to know, corrected later; not stated is other_or_unknown")
+    func gender() throws {
+        let (db, oslo, _) = try scene()
+        defer { db.drop() }
+        let kari = try db.session(as: FollowUp.kari)
+        var woman = try participant("OSL-0001")
+        woman.gender = .female
+        _ = try Participants.add(oslo, woman, session: kari)
+        _ = try Participants.add(oslo, try participant("OSL-0002"), session: kari)
+        var listed = try Participants.list(oslo, session: kari)
+        #expect(listed.map(\.gender) == [.female, .otherOrUnknown])
+        // Corrected on its own (no end or outcome needed), and logged as an update.
+        let before = try logCount(db)
+        try Participants.update(oslo, code: try ParticipantCode("OSL-0002"), gender: .male, session: kari)
+        #expect(try logCount(db) == before + 1)
+        listed = try Participants.list(oslo, session: try db.session(as: FollowUp.reader))
+        #expect(listed.map(\.gender) == [.female, .male] && listed[1].outcome == .employment)
+        expectRefused("nothing to update for participant OSL-0002; give --end, an outcome or --gender") {
+            try Participants.update(oslo, code: try ParticipantCode("OSL-0002"), session: kari)
+        }
+        // The words people write read as the codes; anything else is refused before the database.
+        #expect(try ["kvinne", "Female", "mann", "man", "anna", "ikkje oppgitt", "ikke-oppgitt", "other_or_unknown"]
+            .map(ParticipantGender.read) == [.female, .female, .male, .male, .otherOrUnknown, .otherOrUnknown, .otherOrUnknown, .otherOrUnknown])
+        #expect(throws: TilskotCore.ValidationError.self) { _ = try ParticipantGender.read("x") }
+        // In psql the database judges: a fourth value is refused with a sentence naming only the code.
+        let c = try db.connect(asLogin: FollowUp.kari)
+        expectSQLError("23T28", "participant refused: the gender given for OSL-0003 is not one of female, male, other_or_unknown (kvinne, mann, anna/ikkje oppgitt)") {
+            _ = try c.query("SELECT tilskot.participant_add($1, 'OSL-0003', 1985, '0301', '2021-09-01', gender => 'non-binary')", [oslo.description])
+        }
+        expectSQLError("23T28", "participant refused: the gender given for OSL-0001 is not one of") {
+            _ = try c.query("SELECT tilskot.participant_update($1, 'OSL-0001', gender => 'F')", [oslo.description])
+        }
+        #expect(try Participants.list(oslo, session: kari).map(\.gender) == [.female, .male])
+    }
+
+    @Test("the gender table per scheme: small cells as <5, the cell that would give one away as x, an empty year gives no rows; logged")
+    func genderReport() throws {
+        let (db, oslo, stavanger) = try scene()
+        defer { db.drop() }
+        let kari = try db.session(as: FollowUp.kari)
+        let ola = try db.session(as: FollowUp.ola)
+        func add(_ reference: ApplicationReference, _ prefix: String, _ gender: ParticipantGender, _ count: Int,
+                 _ session: Session) throws {
+            for i in 0..<count {
+                var p = try participant("\(prefix)-\(i)")
+                p.gender = gender
+                _ = try Participants.add(reference, p, session: session)
+            }
+        }
+        try add(oslo, "OSL-F", .female, 8, kari)
+        try add(oslo, "OSL-M", .male, 6, kari)
+        try add(stavanger, "STV-F", .female, 5, ola)
+        try add(stavanger, "STV-O", .otherOrUnknown, 2, ola)
+        let before = try logCount(db)
+        let rows = try Participants.genderReport(year: 2021, session: try db.session(as: FollowUp.mona))
+        #expect(try logCount(db) == before + 1)
+        // 13 women, 6 men, 2 other: the 2 are small; the scheme's total 21 is published by the
+        // participant report, so the row's smallest other cell (6 men) is hidden with it, and so
+        // are the column totals that would give those two back.
+        #expect(rows.map { [$0.scheme ?? "-", $0.name, $0.female, $0.male, $0.otherOrUnknown, $0.total] }
+                == [["JS", "Jobbsjansen", "13", "x", "<5", "21"], ["-", "Total", "13", "x", "<5", "21"]])
+        #expect(try Participants.genderReport(year: 2030, session: try db.session(as: FollowUp.mona)).isEmpty)
+        expectRefused("participant gender report refused: \(FollowUp.fia) has no tilskot role that reads reports") {
+            _ = try Participants.genderReport(year: 2021, session: try db.session(as: FollowUp.fia))
+        }
+    }
+
+    @Test("CLI: participant add|update --gender reads the codes and the Norwegian words; list shows it; a bad value is refused; psql refuses what the CLI cannot send")
+    func genderCLI() throws {
+        let (db, oslo, _) = try scene()
+        defer { db.drop() }
+        let k = FollowUp.kari
+        let add = try CLIRunner.run(["participant", "add", oslo.description, "--code", "OSL-0001", "--birth-year", "1985",
+                                     "--municipality", "0301", "--start", "2021-09-01", "--gender", "kvinne", "--as", k], database: db)
+        #expect(add.exitCode == 0, "\(add.stderr)")
+        _ = try CLIRunner.run(["participant", "add", oslo.description, "--code", "OSL-0002", "--birth-year", "1990",
+                               "--municipality", "0301", "--start", "2021-09-01", "--as", k], database: db)
+        let update = try CLIRunner.run(["participant", "update", oslo.description, "--code", "OSL-0002", "--gender", "mann", "--as", k], database: db)
+        #expect(update.exitCode == 0 && update.stdout == "participant OSL-0002 on \(oslo) updated\n", "\(update.stderr)")
+        let list = try CLIRunner.run(["participant", "list", oslo.description, "--format", "json", "--as", k], database: db)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["gender"] as? String } == ["female", "male"])
+        let bad = try CLIRunner.run(["participant", "update", oslo.description, "--code", "OSL-0002", "--gender", "ukjend", "--as", k], database: db)
+        #expect(bad.exitCode == 1)
+        #expect(bad.errorLines == ["gender \"ukjend\" is not one of female, male, other_or_unknown (kvinne, mann, anna/ikkje oppgitt)"],
+                "\(bad.stderr)")
+        #expect(try Participants.list(oslo, session: try db.session(as: k)).map(\.gender) == [.female, .male])
+    }
 }

@@ -121,11 +121,12 @@ struct ImportTests {
             return text.contains("nothing imported")
                 && text.contains("line 3: orgnr: organisation number 958935421 is not valid: its check digit should be 0")
                 && text.contains("line 3: title: the title is missing")
-                && text.contains("line 3: amount: \"abc\" is not an amount in kroner")
-                && text.contains("line 3: received: \"2021-02-30\" is not a date")
+                // The one parser's sentences (TilskotCore), as `application register` says them.
+                && text.contains("line 3: amount: amount applied for \"abc\" is not a number of kroner")
+                && text.contains("line 3: received: received date 2021-02-30 does not exist: February 2021 has 28 days")
                 && text.contains("line 3: external_ref: Q-1 is also on line 2")
                 && text.contains("line 4: orgnr: Jobbsjansen 2021 accepts applications from municipality only, and Laget (988077917) is given as voluntary")
-                && text.contains("line 4: amount: the amount applied for cannot be negative (-5)")
+                && text.contains("line 4: amount: amount applied for -5 is negative; expected an amount of 0 kr or more")
                 && text.contains("line 4: received: Jobbsjansen 2021 takes applications from 2021-01-04 to 2021-03-01, and 2022-02-01 is outside that window")
                 && text.contains("line 5: org_name: organisation 123456785 is not registered")
                 && !text.contains("line 2:")
@@ -227,7 +228,8 @@ struct ImportTests {
         let imported = try c.transaction { () throws -> Int in
             try c.execute("SELECT tilskot.import_begin()")
             try c.copy("COPY pg_temp.application_import (line, orgnr, title, amount, received, external_ref) FROM STDIN") { writer in
-                try writer.write(row: ["2", "958935420", "Via gruppa", "100 000", "2021-02-01", "SR-1"])
+                // The staging form (SQL/schema/04_applications.sql): kroner with a full stop, YYYY-MM-DD.
+                try writer.write(row: ["2", "958935420", "Via gruppa", "100000", "2021-02-01", "SR-1"])
             }
             let row = try #require(try c.queryRow("SELECT * FROM tilskot.import_applications('JS/2021', NULL, false)"))
             #expect(try c.query("SELECT * FROM pg_temp.application_import_error").isEmpty)

@@ -312,10 +312,12 @@ struct MatrixRace: Sendable, CustomTestStringConvertible {
 
     static let lowerFrame = "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES ($1, -100000000, 'budget cut')"
     static let move = "INSERT INTO tilskot.round_move (application_id, to_round_id, reason) VALUES ($1, $2, 'belongs to the other round')"
+    // Declared a further demand (`another`, issue 17): the race is about the sum of two demands
+    // against what was paid; a claw-back typed twice is CorrectionTests' race.
     static let clawBack = """
-        INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, notice_exception)
+        INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, notice_exception, another)
         VALUES ($1, 60000000, 'unspent funds', '2021-12-01', '2022-01-31',
-                'fvl. § 16 third paragraph letter c: the recipient reported the unspent funds and has been heard')
+                'fvl. § 16 third paragraph letter c: the recipient reported the unspent funds and has been heard', true)
         """
     static let repay = "INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on) VALUES ($1, 40000000, '2021-12-15')"
     static let clawBackAppeal = "INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES ($1, '2021-12-10', 'the money was spent as agreed')"

@@ -175,7 +175,7 @@ struct LifecycleAttackTests {
         // Without a notice the deadline has not started (fvl. § 29): a late mark is refused as untrue.
         expectSQLError("23T07", "is in time") { try mona.execute(insert, [app, "2021-06-01", true, "Brevet kom bort"]) }
         // Notice by e-mail sent 2021-04-01: presumed received 2021-04-02, deadline Friday 2021-04-23.
-        try db.connect().execute("INSERT INTO tilskot.notice (application_id, sent_on, channel) VALUES ($1, '2021-04-01', 'email')", [app])
+        try db.connect(asLogin: Lifecycle.mona).execute("INSERT INTO tilskot.notice (application_id, sent_on, channel) VALUES ($1, '2021-04-01', 'email')", [app])
         expectSQLError("23T07", "after the deadline of 2021-04-23") { try mona.execute(insert, [app, "2021-05-01", false, nil as String?]) }
         expectSQLError("23T07", "before the decision") { try mona.execute(insert, [app, "2021-03-01", false, nil as String?]) }
         expectSQLError("42501") { try db.connect(asLogin: Lifecycle.kari).execute(insert, [app, "2021-04-10", false, nil as String?]) }

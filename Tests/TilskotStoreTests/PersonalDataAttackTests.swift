@@ -309,3 +309,204 @@ struct PersonalDataAttackTests {
         }
     }
 }
+
+// MARK: - Issue 17: gender in the equality section
+
+/// The gender table of the equality report (tilskot.participant_gender_report): gender is read and
+/// counted only through the register's logged functions, and the table cannot be undone by
+/// subtraction — by an outsider knowing the schemes' totals from participant_report, or by a
+/// caseworker who may read some of the projects.
+extension PersonalDataAttackTests {
+    /// Puts participants on a project by gender (female, male, other_or_unknown), as the database's
+    /// owner (the shape of the table is what matters here).
+    static func genders(_ db: TestDatabase, _ reference: ApplicationReference, _ counts: [Int]) throws {
+        let c = try db.connect()
+        defer { c.close() }
+        for (column, gender) in ["female", "male", "other_or_unknown"].enumerated() where counts[column] > 0 {
+            try c.execute("""
+                INSERT INTO tilskot.participant (application_id, code, birth_year, municipality, start_date, gender, recorded_by)
+                SELECT a.id, 'G-' || $2 || '-' || i, 1985, '0301', date '2021-01-10', $3, 'fu_kari'
+                  FROM tilskot.application a, generate_series(1, $4) i WHERE a.reference = $1
+                """, [reference.description, "\(column)-\(UUID().uuidString.prefix(8))", gender, counts[column]])
+        }
+    }
+
+    /// The gender table as `c` sees it: scheme code (nil for the total row) and four cells.
+    static func genderReport(_ c: Connection, _ year: Int) throws -> [(scheme: String?, cells: [String])] {
+        try c.query("SELECT * FROM tilskot.participant_gender_report($1)", [year]).map { row in
+            (row["scheme"], ["female", "male", "other_or_unknown", "total"].map { row[$0] ?? "?" })
+        }
+    }
+
+    @Test("gender is not readable from the table by anyone, and a role without report rights is refused the gender table — refused and traced in the server log")
+    func genderWithoutTheRight() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let oslo = try FollowUp.granted(db)
+        try Self.genders(db, oslo, [6, 7, 1])
+        // No role reads the column directly, the case's own caseworker included (need to know is
+        // served by the logged functions only).
+        for user in [FollowUp.kari, FollowUp.mona, FollowUp.reader, FollowUp.aud, FollowUp.fia] {
+            let c = try db.connect(asLogin: user)
+            expectSQLError("42501") { _ = try c.query("SELECT gender FROM tilskot.participant") }
+            expectSQLError("42501") { _ = try c.query("SELECT count(*) FROM tilskot.participant WHERE gender = 'male'") }
+            c.close()
+        }
+        // Finance has no role that reads participant figures: refused, with a server-log line that
+        // the refusal's rollback cannot take back.
+        let fia = try db.connect(asLogin: FollowUp.fia)
+        let marker = "pd-gender-\(UUID().uuidString.prefix(8))"
+        try fia.executeScript("SET application_name = '\(marker)'")
+        let before = try FollowUp.count(db, "participant_access_log")
+        expectSQLError("42T03", "participant gender report refused: \(FollowUp.fia) has no tilskot role that reads reports") {
+            _ = try Self.genderReport(fia, 2021)
+        }
+        #expect(try FollowUp.count(db, "participant_access_log") == before)
+        let lines = Self.traces(db, marker: marker)
+        #expect(lines.count == 1 && lines.first?.contains("\"action\" : \"aggregate (attempt)\"") == true
+                && lines.first?.contains("\"actor\" : \"\(FollowUp.fia)\"") == true
+                && lines.first?.contains("participant_gender_report(2021)") == true, "\(lines)")
+        // A manager may: the read is an aggregate in the access log, with the number of persons.
+        let mona = try db.connect(asLogin: FollowUp.mona)
+        let rows = try Self.genderReport(mona, 2021)
+        // The one "other" is "<5"; the total 14 is published, so the row's smallest other cell goes too.
+        #expect(rows.map(\.cells) == [["x", "7", "<5", "14"], ["x", "7", "<5", "14"]])
+        let entry = try db.connect().queryRow(
+            "SELECT actor, action, row_count, query FROM tilskot.participant_access_log ORDER BY id DESC LIMIT 1")
+        #expect(entry?["actor"] == FollowUp.mona && entry?["action"] == "aggregate" && entry?["row_count"] == "14"
+                && entry?["query"] == "participant_gender_report(2021)")
+        // Gender cannot be written around the functions either.
+        let kari = try db.connect(asLogin: FollowUp.kari)
+        expectSQLError("42501") { _ = try kari.execute("UPDATE tilskot.participant SET gender = 'male'") }
+        expectSQLError("23T28", "the gender given for OSL-0099 is not one of female, male, other_or_unknown") {
+            _ = try kari.query("SELECT tilskot.participant_add($1, 'OSL-0099', 1985, '0301', '2021-09-01', gender => 'ukjent')", [oslo.description])
+        }
+    }
+
+    @Test("an outsider who knows each scheme's total from participant_report cannot subtract a small gender cell out of the table")
+    func genderSubtractionByAnOutsider() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let oslo = try FollowUp.granted(db)
+        // 9 women, 3 men, no other: the 3 men are "<5"; the total 12 is published by participant_report,
+        // so hiding only the men would give them away (12 − 9) — the women are hidden too.
+        try Self.genders(db, oslo, [9, 3, 0])
+        let mona = try db.connect(asLogin: FollowUp.mona)
+        let rows = try Self.genderReport(mona, 2021)
+        #expect(rows.count == 2 && rows[0].scheme == "JS" && rows[1].scheme == nil)
+        #expect(rows[0].cells[1] == "<5" && rows[0].cells[3] == "12")
+        #expect(rows[0].cells[0] == "x", "\(rows[0].cells): 12 − 9 gives the men")
+        #expect(rows[1].cells[0] == "x" && rows[1].cells[1] == "<5")
+        let total = try mona.query("SELECT total FROM tilskot.participant_report('JS', 2021) WHERE reference IS NULL")
+        #expect(total.first?["total"] == "12")
+    }
+
+    @Test("a caseworker who may read one project cannot subtract it from the scheme's row to learn another project's small gender count")
+    func genderSubtractionByAnInsider() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        // Ola registered Bergen's project (he reads it): 3 women, 10 men. Stavanger's, which he may
+        // not read: 4 women, 8 men. The scheme row 7 / 18 shows no small cell to an outsider, but
+        // 7 − 3 = 4 women in Stavanger's project.
+        let bergen = try Self.project(db, round: FollowUp.round, org: FollowUp.bergen, registrar: FollowUp.ola)
+        let stavanger = try Self.project(db, round: FollowUp.round, org: FollowUp.stavanger, registrar: FollowUp.kari)
+        try Self.genders(db, bergen, [3, 10, 0])
+        try Self.genders(db, stavanger, [4, 8, 0])
+        let ola = try db.connect(asLogin: FollowUp.ola)
+        expectSQLError("42T03") { _ = try ola.query("SELECT * FROM tilskot.participant_list($1)", [stavanger.description]) }
+        let outsider = try Self.genderReport(try db.connect(asLogin: FollowUp.mona), 2021)
+        #expect(outsider.map(\.cells) == [["7", "18", "0", "25"], ["7", "18", "0", "25"]])
+        let insider = try Self.genderReport(ola, 2021)
+        #expect(insider[0].cells[0] == "x", "\(insider[0].cells): 7 − 3 gives Stavanger's 4 women")
+        // And not through the row either: 25 − 3 − 10 − (shown men − 10) would give it back.
+        #expect(insider[0].cells[1] == "x" && insider[0].cells[3] == "25")
+        #expect(insider[1].cells[0] == "x" && insider[1].cells[1] == "x")
+    }
+
+    @Test("random tables of two schemes: no small remainder follows, for an outsider or an insider, from the gender table, her own projects and the published totals")
+    func genderRandomTables() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let mona = try db.session(as: FollowUp.mona)
+        _ = try Schemes.create(.init(code: try SchemeCode("IK"), name: "Inkludering", applicantKinds: [.municipality]), session: mona)
+        let ik = try RoundKey("IK/2021")
+        _ = try Rounds.open(ik, frame: try Money.parse("10 mill"), opens: try CalendarDate("2021-01-04"),
+                            closes: try CalendarDate("2021-03-01"), session: mona)
+        // (project, scheme row name, readable by ola)
+        let projects: [(ApplicationReference, String, Bool)] = [
+            (try Self.project(db, round: FollowUp.round, org: FollowUp.oslo, registrar: FollowUp.ola), "JS", true),
+            (try Self.project(db, round: FollowUp.round, org: FollowUp.stavanger, registrar: FollowUp.kari), "JS", false),
+            (try Self.project(db, round: FollowUp.round, org: FollowUp.bergen, registrar: FollowUp.kari), "JS", false),
+            (try Self.project(db, round: ik, org: FollowUp.bergen, registrar: FollowUp.ola), "IK", true),
+            (try Self.project(db, round: ik, org: FollowUp.trondheim, registrar: FollowUp.kari), "IK", false),
+        ]
+        let owner = try db.connect()
+        let ola = try db.connect(asLogin: FollowUp.ola)
+        let manager = try db.connect(asLogin: FollowUp.mona)
+        var random = Seeded(state: 17)
+        let sizes = [0, 0, 1, 2, 3, 4, 5, 6, 9, 13]
+        var failures = 0
+        for _ in 0..<25 {
+            try owner.execute("DELETE FROM tilskot.participant")
+            var counts: [[Int]] = []
+            for (reference, _, _) in projects {
+                let c = (0..<3).map { _ in sizes.randomElement(using: &random)! }
+                counts.append(c)
+                try Self.genders(db, reference, c)
+            }
+            for (connection, insider) in [(ola, true), (manager, false)] {
+                let rows = try Self.genderReport(connection, 2021)
+                let hidden = Set(projects.indices.filter { !(insider && projects[$0].2) })
+                // Unknowns: each hidden project's three gender counts.
+                let unknowns = hidden.sorted().flatMap { p in (0..<3).map { (p, $0) } }
+                func vector(_ pick: (Int, Int) -> Bool) -> [Double] { unknowns.map { pick($0.0, $0.1) ? 1 : 0 } }
+                var equations: [[Double]] = []
+                // Published by participant_report: every project's total of 5 or more.
+                for p in hidden where counts[p].reduce(0, +) >= 5 { equations.append(vector { q, _ in q == p }) }
+                // Shown numbers of the gender table.
+                for row in rows {
+                    for g in 0..<4 where Int(row.cells[g]) != nil {
+                        equations.append(vector { p, h in (row.scheme == nil || projects[p].1 == row.scheme) && (g == 3 || h == g) })
+                    }
+                }
+                func rank(_ m: [[Double]]) -> Int {
+                    var m = m
+                    var r = 0
+                    for col in 0..<unknowns.count where r < m.count {
+                        guard let p = (r..<m.count).max(by: { abs(m[$0][col]) < abs(m[$1][col]) }), abs(m[p][col]) > 1e-9 else { continue }
+                        m.swapAt(r, p)
+                        for k in 0..<m.count where k != r {
+                            let f = m[k][col] / m[r][col]
+                            if f != 0 { for c in col..<unknowns.count { m[k][c] -= f * m[r][c] } }
+                        }
+                        r += 1
+                    }
+                    return r
+                }
+                let base = rank(equations)
+                // What must stay unknown: every scheme-and-gender sum over the unreadable projects of 1–4.
+                for scheme in ["JS", "IK", nil] as [String?] {
+                    for g in 0..<3 {
+                        let members = hidden.filter { scheme == nil || projects[$0].1 == scheme }
+                        let value = members.map { counts[$0][g] }.reduce(0, +)
+                        guard (1...4).contains(value) else { continue }
+                        let target = vector { p, h in members.contains(p) && h == g }
+                        if rank(equations + [target]) == base {
+                            failures += 1
+                            Issue.record("\(insider ? "ola" : "mona"): \(scheme ?? "total")/\(g) = \(value) follows from \(rows.map(\.cells)) with \(counts)")
+                        }
+                    }
+                }
+                // Whatever is shown is the truth.
+                for row in rows {
+                    let members = projects.indices.filter { row.scheme == nil || projects[$0].1 == row.scheme }
+                    for g in 0..<4 {
+                        let truth = members.map { g == 3 ? counts[$0].reduce(0, +) : counts[$0][g] }.reduce(0, +)
+                        #expect(row.cells[g] == "\(truth)" || (row.cells[g] == "<5" && (1...4).contains(truth)) || row.cells[g] == "x")
+                    }
+                }
+            }
+        }
+        #expect(failures == 0)
+    }
+}

@@ -36,11 +36,10 @@ public struct ReportBasis: Sendable, Equatable {
         return parts.joined(separator: "; ") + "." + notes.map { " " + $0 }.joined()
     }
 
+    /// "2021-03-01 13:00 +01:00": the minute in Europe/Oslo with its offset, as people read times.
     static func minute(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d UTC", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        let full = Presentation(timeZone: Presentation.oslo).time(date)   // "2021-03-01 13:00:05 +01:00"
+        return String(full.prefix(16)) + String(full.suffix(7))
     }
 }
 

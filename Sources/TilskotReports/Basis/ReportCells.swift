@@ -1,18 +1,20 @@
 import TilskotCore
 
 /// How report cells show money and shares: whole øre for machines (json, csv: columns named
-/// `…_ore`, the unit of the CLI contract), kroner for people (table, markdown).
+/// `…_ore`, the unit of the CLI contract), kroner for people (table, markdown; numbers in kroner in
+/// an xlsx workbook).
 public enum ReportCells {
     public static func isMachine(_ format: OutputFormat) -> Bool { format == .json || format == .csv }
 
-    /// "frame_ore" for json/csv, "frame" for people.
+    /// "frame_ore" for json/csv, "frame_kr" in a workbook (numbers in kroner: the unit in the
+    /// header, and no two headers alike where a count shares the name), "frame" for people.
     public static func moneyColumn(_ base: String, _ format: OutputFormat) -> String {
-        isMachine(format) ? "\(base)_ore" : base
+        isMachine(format) ? "\(base)_ore" : format == .xlsx ? "\(base)_kr" : base
     }
 
     public static func money(_ ore: Int64?, _ format: OutputFormat) -> DataTable.Cell {
         guard let ore else { return .null }
-        return isMachine(format) ? .integer(ore) : .text(Money(ore: ore).formattedKroner)
+        return isMachine(format) ? .integer(ore) : .money(ore)
     }
 
     /// A percentage with one decimal ("99.7"), or empty when there is nothing to divide by.
@@ -21,11 +23,12 @@ public enum ReportCells {
         return .decimal(value)
     }
 
-    /// A change in per cent for people: "+60.0 %", "-12.5 %"; a number for machines.
+    /// A change in per cent for people: "+60,0 %", "-12,5 %" (decimal mark of the language,
+    /// `Presentation`); a number for machines and workbooks.
     public static func change(_ value: Double?, _ format: OutputFormat) -> DataTable.Cell {
         guard let value, value.isFinite else { return .null }
-        if isMachine(format) { return .decimal(value) }
-        return .text((value > 0 ? "+" : "") + String(format: "%.1f %%", value))
+        if isMachine(format) || format == .xlsx { return .decimal(value) }
+        return .change(value)
     }
 
     public static func count(_ n: Int) -> DataTable.Cell { .integer(Int64(n)) }

@@ -9,7 +9,7 @@ public enum CaseloadReport {
             columns: ["caseworker", "status", "applications", "decided", "median_days_to_decision",
                       "appeals", "appeals_upheld", "appeals_changed", "appeals_pending"],
             rows: rows.map { r in
-                [.text(r.caseworker), .text(r.status), ReportCells.count(r.applications), ReportCells.count(r.decided),
+                [.text(r.caseworker), ApplicationStatus(rawValue: r.status).map(DataTable.Cell.status) ?? .text(r.status), ReportCells.count(r.applications), ReportCells.count(r.decided),
                  ReportCells.percent(r.medianDaysToDecision), ReportCells.count(r.appeals),
                  ReportCells.count(r.appealsUpheld), ReportCells.count(r.appealsChanged), ReportCells.count(r.appealsPending)]
             },

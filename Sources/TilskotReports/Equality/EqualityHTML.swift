@@ -61,7 +61,9 @@ extension HTML {
         for row in table.rows {
             out += "<tr>" + row.indices.map { cell("td", row[$0], table.numeric[$0], label: table.columns[$0]) }.joined() + "</tr>\n"
         }
-        return out + "</tbody>\n</table></div>\n"
+        out += "</tbody>\n</table>"
+        if let note = table.note { out += "\n<p class=\"table-note\">\(escape(note))</p>" }
+        return out + "</div>\n"
     }
 
     static let css = """
@@ -85,6 +87,7 @@ extension HTML {
         th, td { padding: .35rem .5rem; border-bottom: 1px solid #d6dde4; text-align: left; vertical-align: top; }
         thead th { border-bottom: 2px solid #1f5f8b; }
         .num { text-align: right; white-space: nowrap; }
+        .table-note { font-size: .85rem; color: #36414c; margin: .35rem 0 0; }
         .basis { margin-top: 2rem; padding-top: .5rem; border-top: 1px solid #c8d1da; font-size: .85rem; color: #36414c; }
         @media (max-width: 30rem) {
           main { padding: 1rem .75rem 2rem; }

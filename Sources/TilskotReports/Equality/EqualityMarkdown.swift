@@ -22,6 +22,7 @@ extension Markdown {
         out += "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"
         out += "|" + table.numeric.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
         for row in table.rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+        if let note = table.note { out += "\n_\(escape(note))_\n" }
         return out
     }
 }

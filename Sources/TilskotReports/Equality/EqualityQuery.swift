@@ -34,13 +34,34 @@ public enum EqualityQuery {
                    JOIN tilskot.application_tally t ON t.round_id = r.id AND t.applications <> 0
                    LEFT JOIN tilskot.municipality_ref m ON m.code = nullif(t.municipality, '')
                    WHERE r.year = $1
-                   GROUP BY 1, 2) c), '[]'::json) AS counties
+                   GROUP BY 1, 2) c), '[]'::json) AS counties,
+               -- The budget changes of the year's rounds with their net after corrections (kind, date and
+               -- corrects_id: 0025_frame_adjustment_kind_and_date.sql); those corrected to 0 were never
+               -- budget changes and are left out. The text narrates these, not the corrections.
+               coalesce((SELECT json_agg(b ORDER BY b.id) FROM (
+                   SELECT f.id, s.code AS scheme, r.year, f.reason, f.decided,
+                          f.amount_ore + coalesce((SELECT sum(k.amount_ore) FROM tilskot.frame_adjustment k
+                                                    WHERE k.corrects_id = f.id), 0) AS amount_ore
+                   FROM tilskot.frame_adjustment f
+                   JOIN tilskot.round r ON r.id = f.round_id
+                   JOIN tilskot.scheme s ON s.id = r.scheme_id
+                   WHERE r.year = $1 AND f.kind = 'budget') b WHERE b.amount_ore <> 0), '[]'::json) AS budget_changes
         """
 
     public struct Adjustment: Decodable, Sendable, Equatable {
         public var amountOre: Int64
         public var reason: String
         enum CodingKeys: String, CodingKey { case amountOre = "amount_ore", reason }
+    }
+
+    /// A budget change of a round with its net after corrections (never 0), and its decision date.
+    struct BudgetChange: Decodable {
+        var scheme: String
+        var year: Int
+        var amountOre: Int64
+        var reason: String
+        var decided: String
+        enum CodingKeys: String, CodingKey { case scheme, year, reason, decided, amountOre = "amount_ore" }
     }
 
     /// One round of the year: the scheme's purpose and the round's figures.
@@ -52,7 +73,11 @@ public enum EqualityQuery {
         public var year: Int
         public var initialFrameOre: Int64
         public var frameOre: Int64
+        /// Every adjustment as registered, corrections included (the tally comparison reads these).
         public var adjustments: [Adjustment]
+        /// The budget changes with their net after corrections, as the text narrates them; nil when
+        /// not read, and then `adjustments` are taken as budget changes.
+        public var budgetChanges: [Adjustment]? = nil
         public var applications: Int
         public var granted: Int
         public var partiallyGranted: Int
@@ -94,7 +119,12 @@ public enum EqualityQuery {
                 throw TilskotError.refused("the equality-report figures for \(year) could not be read")
             }
             let decoder = JSONDecoder()
-            let schemes = try decoder.decode([SchemeFigures].self, from: Data(try row.string("rounds").utf8))
+            var schemes = try decoder.decode([SchemeFigures].self, from: Data(try row.string("rounds").utf8))
+            let changes = try decoder.decode([BudgetChange].self, from: Data(try row.string("budget_changes").utf8))
+            for i in schemes.indices {
+                schemes[i].budgetChanges = changes.filter { $0.scheme == schemes[i].scheme && $0.year == schemes[i].year }
+                    .map { Adjustment(amountOre: $0.amountOre, reason: $0.reason) }
+            }
             let counties = try decoder.decode([CountyFigures].self, from: Data(try row.string("counties").utf8))
             let basis = ReportBasis(readAt: try row.decode("read_at", as: Date.self),
                                     lastChange: try row.decodeIfPresent("last_change", as: Date.self),

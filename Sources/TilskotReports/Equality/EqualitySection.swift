@@ -18,6 +18,8 @@ public struct EqualitySection: Sendable, Equatable {
         /// Which columns are numbers (right-aligned).
         public var numeric: [Bool]
         public var rows: [[String]]
+        /// A line under the table (the gender table's source and suppression marks).
+        public var note: String? = nil
     }
 
     /// A horizontal bar chart; each item has one or two bars (series).

@@ -48,12 +48,15 @@ struct EqualityWords {
     func figures(_ s: EqualityQuery.SchemeFigures) -> String {
         let amount = { (ore: Int64) in language.amount(Money(ore: ore)) }
         var sentences: [String] = []
-        // The frame: the budget's amount, then each adjustment with its reason.
-        if s.adjustments.isEmpty {
+        // The frame: the budget's amount, then each budget change with its reason and its net after
+        // corrections; a correction is no change of the budget and is not narrated (a typo corrected
+        // to nothing leaves no trace in the text, the round's history shows it).
+        let changes = (s.budgetChanges ?? s.adjustments).filter { $0.amountOre != 0 }
+        if changes.isEmpty {
             sentences.append(budget(amount(s.frameOre), s.name))
         } else {
             sentences.append(budget(amount(s.initialFrameOre), s.name))
-            let changes = s.adjustments.map { a in adjustment(a.amountOre, amount(abs(a.amountOre)), a.reason) }
+            let changes = changes.map { a in adjustment(a.amountOre, amount(abs(a.amountOre)), a.reason) }
             sentences.append(framePhrase(changes, total: amount(s.frameOre)))
         }
         sentences.append(outcomes(s))

@@ -3,7 +3,9 @@ import TilskotCore
 import TilskotStore
 
 /// `report followup --year Y`: per round, the money after the decision — planned, paid, clawed back,
-/// repaid, net — and the recipients' reports: required, approved, awaiting review, due, overdue.
+/// repaid, net (what the grants are used for: a closed grant's settlement counts what was paid less
+/// what was repaid, so instalments withheld and never paid do not count; SQL/schema/12_closing.sql),
+/// unused (what closed grants left of the decided sum) — and the recipients' reports: required, approved, awaiting review, due, overdue.
 ///
 /// Built on the follow-up module (issue 5), with the definitions of its view tilskot.grant_money (one
 /// row per current grant) and the tables report_duty and recipient_report, but read from the
@@ -20,7 +22,8 @@ public enum FollowupQuery {
                coalesce(f.paid_ore, 0) AS paid_ore,
                coalesce(f.clawed_back_ore, 0) AS clawed_back_ore,
                coalesce(f.repaid_ore, 0) AS repaid_ore,
-               coalesce(g.granted_ore, 0) - coalesce(f.clawed_back_ore, 0) AS net_ore,
+               coalesce(g.granted_ore, 0) - coalesce(f.clawed_back_ore, 0) - coalesce(f.unused_ore, 0) AS net_ore,
+               coalesce(f.unused_ore, 0) AS unused_ore,
                coalesce(f.clawbacks, 0) AS clawbacks,
                coalesce(f.reports_required, 0) AS reports_required,
                coalesce(f.reports_approved, 0) AS reports_approved,
@@ -33,7 +36,7 @@ public enum FollowupQuery {
                            FROM tilskot.application_tally t WHERE t.round_id = r.id) g ON true
         LEFT JOIN LATERAL (SELECT sum(f.planned_ore) AS planned_ore, sum(f.paid_ore) AS paid_ore,
                                   sum(f.clawed_back_ore) AS clawed_back_ore, sum(f.repaid_ore) AS repaid_ore,
-                                  sum(f.clawbacks) AS clawbacks, sum(f.reports_required) AS reports_required,
+                                  sum(f.unused_ore) AS unused_ore, sum(f.clawbacks) AS clawbacks, sum(f.reports_required) AS reports_required,
                                   sum(f.reports_approved) AS reports_approved,
                                   sum(f.reports_awaiting_review) AS reports_awaiting_review,
                                   sum(f.reports_open) FILTER (WHERE f.due_date >= current_date) AS reports_due,
@@ -54,6 +57,8 @@ public enum FollowupQuery {
         public var clawedBackOre: Int64
         public var repaidOre: Int64
         public var netOre: Int64
+        /// What closed grants left unused of what was decided (granted − clawed back − net used).
+        public var unusedOre: Int64
         public var clawbacks: Int
         public var reportsRequired: Int
         public var reportsApproved: Int
@@ -78,7 +83,7 @@ public enum FollowupQuery {
                     grants: try row.int("grants"), grantedOre: try row.int64("granted_ore"),
                     plannedOre: try row.int64("planned_ore"), paidOre: try row.int64("paid_ore"),
                     clawedBackOre: try row.int64("clawed_back_ore"), repaidOre: try row.int64("repaid_ore"),
-                    netOre: try row.int64("net_ore"), clawbacks: try row.int("clawbacks"),
+                    netOre: try row.int64("net_ore"), unusedOre: try row.int64("unused_ore"), clawbacks: try row.int("clawbacks"),
                     reportsRequired: try row.int("reports_required"), reportsApproved: try row.int("reports_approved"),
                     reportsAwaitingReview: try row.int("reports_awaiting_review"), reportsDue: try row.int("reports_due"),
                     reportsOverdue: try row.int("reports_overdue"))

@@ -2,7 +2,9 @@ import PGClient
 import TilskotStore
 
 /// `report summary --year Y`: per round of the year, its frame, applications by outcome, the amount
-/// requested and granted. One query over the year's rounds and their rows in the application tally
+/// requested and granted (decided), and beside it the net: what the grants are actually used for
+/// (granted − clawed back, with closed grants at their settlement's paid − repaid, so an instalment
+/// withheld and never paid is not counted; SQL/schema/12_closing.sql), from the follow-up tally. One query over the year's rounds and their rows in the application tally
 /// (SQL/schema/14_report_summaries.sql), which the database keeps in the same transaction as
 /// every registration and decision, so the report costs the same at a million applications.
 ///
@@ -29,7 +31,11 @@ public enum SummaryQuery {
         SELECT s.code AS scheme, s.name AS scheme_name, r.year,
                r.initial_frame_ore, r.frame_ore,
                \(roundFigures),
-               coalesce(sum(t.appealed), 0)::bigint AS appealed
+               coalesce(sum(t.appealed), 0)::bigint AS appealed,
+               -- Decided but not used: claw-backs in force and what closed grants left (the round's
+               -- rows of the follow-up tally, SQL/schema/14_report_summaries.sql).
+               coalesce((SELECT sum(f.clawed_back_ore + f.unused_ore) FROM tilskot.followup_tally f
+                          WHERE f.round_id = r.id), 0)::bigint AS not_used_ore
         FROM tilskot.round r
         JOIN tilskot.scheme s ON s.id = r.scheme_id
         LEFT JOIN tilskot.application_tally t ON t.round_id = r.id
@@ -54,7 +60,11 @@ public enum SummaryQuery {
         public var appealed: Int
         public var requestedOre: Int64
         public var grantedOre: Int64
+        /// Of the amount granted, what is not used: claw-backs in force and what closed grants left.
+        public var notUsedOre: Int64 = 0
 
+        /// What the grants are used for: granted − clawed back, closed grants at their settlement.
+        public var netOre: Int64 { grantedOre - notUsedOre }
         public var remainingOre: Int64 { frameOre - grantedOre }
         /// Share of the frame granted, in per cent; nil for a frame of 0.
         public var frameUsedPercent: Double? {
@@ -76,6 +86,6 @@ public enum SummaryQuery {
             partiallyGranted: try row.int("partially_granted"), rejected: try row.int("rejected"),
             dismissed: try row.int("dismissed"), withdrawn: try row.int("withdrawn"), pending: try row.int("pending"),
             appealed: try row.int("appealed"), requestedOre: try row.int64("requested_ore"),
-            grantedOre: try row.int64("granted_ore"))
+            grantedOre: try row.int64("granted_ore"), notUsedOre: try row.int64("not_used_ore"))
     }
 }

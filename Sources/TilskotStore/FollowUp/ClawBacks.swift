@@ -23,10 +23,24 @@ public struct ClawBackRecord: Sendable, Equatable {
     public var noticeException: String?
     /// The KID (customer identification, MOD10) the recipient pays with; assigned by the database.
     public var kid: String?
+    /// Registered as a further demand while another claw-back on the grant was open (`--another`).
+    public var another: Bool = false
+    /// The cancellation of a claw-back registered in error, when it was cancelled so (not on appeal).
+    public var cancellation: ClawBackCancellationRecord? = nil
+    /// Whether the notice of the claw-back decision was recorded (tilskot.notice): then its
+    /// cancellation has a letter of its own.
+    public var noticeRecorded: Bool = false
 
     /// What is still owed.
     public var outstanding: Money { amount - repaid }
     public var appealPending: Bool { appeals.contains { $0.outcome == nil } }
+}
+
+/// A claw-back cancelled by a manager because it was registered in error, with the reason.
+public struct ClawBackCancellationRecord: Sendable, Equatable {
+    public var reason: String
+    public var cancelledBy: String
+    public var at: Date
 }
 
 /// An appeal (klage) against a claw-back, and how a manager resolved it.
@@ -84,7 +98,7 @@ public enum ClawBacks {
     /// exception has words is the database's to judge (clawback_before_insert), as is giving both.
     public static func demand(_ reference: ApplicationReference, amount: Money, reasons: String, due: CalendarDate,
                               date: CalendarDate? = nil, advanceNotice: Int64? = nil, withoutNotice: String? = nil,
-                              session: Session) throws(TilskotError) -> ClawBackRecord {
+                              another: Bool = false, session: Session) throws(TilskotError) -> ClawBackRecord {
         // That there are reasons in words, the amount, the dates (against the server's clock) and what
         // was paid are the database's to judge (clawback_before_insert).
         let reasons = reasonsGiven(reasons)
@@ -94,9 +108,9 @@ public enum ClawBacks {
             let app = try Lookup.application(reference, c)
             guard let id = try c.queryValue("""
                 INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date,
-                                              advance_notice_id, notice_exception)
-                VALUES ($1, $2, $3, coalesce($4::date, current_date), $5, $6, $7) RETURNING id
-                """, [app.id, amount.ore, reasons, date?.description, due.description, advanceNotice, withoutNotice],
+                                              advance_notice_id, notice_exception, another)
+                VALUES ($1, $2, $3, coalesce($4::date, current_date), $5, $6, $7, $8) RETURNING id
+                """, [app.id, amount.ore, reasons, date?.description, due.description, advanceNotice, withoutNotice, another],
                 as: Int64.self) else {
                 throw TilskotError.refused("the claw-back from \(reference) was not recorded")
             }
@@ -144,6 +158,19 @@ public enum ClawBacks {
             }
             try c.execute("INSERT INTO tilskot.clawback_resolution (appeal_id, outcome, amount_ore, reasons) VALUES ($1, $2, $3, $4)",
                           [appealID, outcome, amount, reasons])
+            return try record(id: id, c)
+        }
+    }
+
+    /// Cancels a claw-back registered in error (typed twice, the wrong case or amount), with the reason
+    /// (managers). Refused by the database once anything was repaid or an appeal was registered against
+    /// it (clawback_cancellation_before_insert); the claw-back then demands 0 kr.
+    public static func cancel(_ id: Int64, reason: String, session: Session) throws(TilskotError) -> ClawBackRecord {
+        let reason = reasonsGiven(reason)
+        return try session.followUpChange(reason: reason) {
+            let c = session.connection
+            try exists(id, "claw-back cancellation", c)
+            try c.execute("INSERT INTO tilskot.clawback_cancellation (clawback_id, reason) VALUES ($1, $2)", [id, reason])
             return try record(id: id, c)
         }
     }
@@ -225,9 +252,12 @@ public enum ClawBacks {
     static func record(id: Int64, _ c: Connection) throws -> ClawBackRecord {
         guard let row = try c.queryRow("""
             SELECT cb.id, a.reference, cb.amount_ore, cb.original_amount_ore, cb.reasons, cb.decision_date, cb.due_date,
-                   cb.cancelled, cb.demanded_by, cb.advance_notice_id, cb.notice_exception, cb.kid,
+                   cb.cancelled, cb.demanded_by, cb.advance_notice_id, cb.notice_exception, cb.kid, cb.another,
+                   x.reason AS cancellation_reason, x.cancelled_by, x.at AS cancelled_at,
+                   EXISTS (SELECT 1 FROM tilskot.notice n WHERE n.clawback_id = cb.id) AS notice_recorded,
                    coalesce((SELECT sum(r.amount_ore) FROM tilskot.repayment r WHERE r.clawback_id = cb.id), 0) AS repaid_ore
               FROM tilskot.clawback cb JOIN tilskot.application a ON a.id = cb.application_id
+              LEFT JOIN tilskot.clawback_cancellation x ON x.clawback_id = cb.id
              WHERE cb.id = $1
             """, [id]) else {
             throw TilskotError.refused("there is no claw-back with id \(id)")
@@ -251,6 +281,14 @@ public enum ClawBacks {
             decisionDate: try row.date("decision_date"), dueDate: try row.date("due_date"), cancelled: try row.bool("cancelled"),
             demandedBy: try row.string("demanded_by"), repaid: try row.money("repaid_ore"), appeals: appeals,
             advanceNoticeID: try row.decodeIfPresent("advance_notice_id", as: Int64.self), noticeException: row["notice_exception"],
-            kid: row["kid"])
+            kid: row["kid"], another: try row.bool("another"),
+            cancellation: try cancellation(row),
+            noticeRecorded: try row.bool("notice_recorded"))
+    }
+
+    private static func cancellation(_ row: Row) throws -> ClawBackCancellationRecord? {
+        guard let by = row["cancelled_by"] else { return nil }
+        return ClawBackCancellationRecord(reason: try row.string("cancellation_reason"), cancelledBy: by,
+                                          at: try row.timestamp("cancelled_at"))
     }
 }

@@ -4,7 +4,9 @@ import TilskotCore
 
 /// The money of grants: per application from the view tilskot.grant_money
 /// (SQL/schema/14_report_summaries.sql), per round from the summaries kept with every change —
-/// granted, planned, paid, clawed back, repaid, and net = granted − clawed back.
+/// granted, planned, paid, clawed back, repaid, and net = what the grant is used for: a closed grant's
+/// settlement (paid − repaid, SQL/schema/12_closing.sql), else granted − clawed back.
+/// unused = what closed grants left of the grant after claw-backs (withheld instalments).
 public struct GrantMoneyRecord: Sendable, Equatable {
     /// An application reference, or a round ("JS/2021") in a round summary.
     public var key: String
@@ -16,6 +18,26 @@ public struct GrantMoneyRecord: Sendable, Equatable {
     public var clawedBack: Money
     public var repaid: Money
     public var net: Money
+    public var unused: Money
+}
+
+/// A closed grant's final settlement (tilskot.grant_settlement), written by closing it.
+public struct GrantSettlementRecord: Sendable, Equatable {
+    public var reference: String
+    public var granted: Money
+    public var paid: Money
+    /// Instalments withheld and never paid.
+    public var withheld: Money
+    /// Instalments once withheld and released again.
+    public var released: Money
+    public var clawedBack: Money
+    public var repaid: Money
+    /// What the recipient kept: paid − repaid.
+    public var netUsed: Money
+    /// What was decided but never used: granted − clawed back − net used.
+    public var unused: Money
+    public var settledBy: String
+    public var settledAt: Date
 }
 
 public enum GrantMoney {
@@ -37,7 +59,8 @@ public enum GrantMoney {
         SELECT s.code || '/' || ro.year AS key, ro.frame_ore, coalesce(t.grants, 0)::integer AS grants,
                ro.granted_ore, coalesce(f.planned_ore, 0) AS planned_ore, coalesce(f.paid_ore, 0) AS paid_ore,
                coalesce(f.clawed_back_ore, 0) AS clawed_back_ore, coalesce(f.repaid_ore, 0) AS repaid_ore,
-               ro.granted_ore - coalesce(f.clawed_back_ore, 0) AS net_ore
+               ro.granted_ore - coalesce(f.clawed_back_ore, 0) - coalesce(f.unused_ore, 0) AS net_ore,
+               coalesce(f.unused_ore, 0) AS unused_ore
           FROM tilskot.round ro
           JOIN tilskot.scheme s ON s.id = ro.scheme_id
           -- Each summary read once and grouped (one pass for every round; an index probe for one).
@@ -45,7 +68,8 @@ public enum GrantMoney {
                        FROM tilskot.application_tally WHERE ($1::bigint IS NULL OR round_id = $1) GROUP BY round_id) t
             ON t.round_id = ro.id
           LEFT JOIN (SELECT round_id, sum(planned_ore)::bigint AS planned_ore, sum(paid_ore)::bigint AS paid_ore,
-                            sum(clawed_back_ore)::bigint AS clawed_back_ore, sum(repaid_ore)::bigint AS repaid_ore
+                            sum(clawed_back_ore)::bigint AS clawed_back_ore, sum(repaid_ore)::bigint AS repaid_ore,
+                            sum(unused_ore)::bigint AS unused_ore
                        FROM tilskot.followup_tally WHERE ($1::bigint IS NULL OR round_id = $1) GROUP BY round_id) f
             ON f.round_id = ro.id
          WHERE ($1::bigint IS NULL OR ro.id = $1)
@@ -59,7 +83,7 @@ public enum GrantMoney {
             let roundID = try Lookup.round(round, c).id
             return try c.query("""
                 SELECT reference AS key, NULL::bigint AS frame_ore, 1 AS grants, granted_ore, planned_ore, paid_ore,
-                       clawed_back_ore, repaid_ore, net_ore
+                       clawed_back_ore, repaid_ore, net_ore, unused_ore
                   FROM tilskot.grant_money WHERE round_id = $1 ORDER BY reference
                 """, [roundID]).map { try decode($0, frame: false) }
         }
@@ -70,7 +94,7 @@ public enum GrantMoney {
         try session.followUpRead {
             try session.connection.queryRow("""
                 SELECT reference AS key, NULL::bigint AS frame_ore, 1 AS grants, granted_ore, planned_ore, paid_ore,
-                       clawed_back_ore, repaid_ore, net_ore
+                       clawed_back_ore, repaid_ore, net_ore, unused_ore
                   FROM tilskot.grant_money WHERE reference = $1
                 """, [reference.description]).map { try decode($0, frame: false) }
         }
@@ -81,6 +105,26 @@ public enum GrantMoney {
                          grants: try row.int("grants"), granted: try row.money("granted_ore"),
                          planned: try row.money("planned_ore"), paid: try row.money("paid_ore"),
                          clawedBack: try row.money("clawed_back_ore"), repaid: try row.money("repaid_ore"),
-                         net: try row.money("net_ore"))
+                         net: try row.money("net_ore"), unused: try row.money("unused_ore"))
+    }
+
+    /// A closed grant's settlement; nil while the grant is not closed.
+    public static func settlement(_ reference: ApplicationReference, session: Session) throws(TilskotError) -> GrantSettlementRecord? {
+        try session.followUpRead {
+            try session.connection.queryRow("""
+                SELECT a.reference, s.granted_ore, s.paid_ore, s.withheld_ore, s.released_ore, s.clawed_back_ore,
+                       s.repaid_ore, s.net_used_ore, s.unused_ore, s.settled_by, s.settled_at
+                  FROM tilskot.grant_settlement s JOIN tilskot.application a ON a.id = s.application_id
+                 WHERE a.reference = $1
+                """, [reference.description]).map { row in
+                    GrantSettlementRecord(
+                        reference: try row.string("reference"), granted: try row.money("granted_ore"),
+                        paid: try row.money("paid_ore"), withheld: try row.money("withheld_ore"),
+                        released: try row.money("released_ore"), clawedBack: try row.money("clawed_back_ore"),
+                        repaid: try row.money("repaid_ore"), netUsed: try row.money("net_used_ore"),
+                        unused: try row.money("unused_ore"), settledBy: try row.string("settled_by"),
+                        settledAt: try row.timestamp("settled_at"))
+                }
+        }
     }
 }

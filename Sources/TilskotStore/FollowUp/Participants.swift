@@ -16,6 +16,55 @@ public struct ParticipantRecord: Sendable, Equatable {
     public var outcome6Months: ParticipantOutcome?
     public var outcome12Months: ParticipantOutcome?
     public var recordedBy: String
+    public var gender: ParticipantGender
+}
+
+/// A participant's gender as the register keeps it for the equality report: three codes only (GDPR
+/// art. 5(1)(c)), in a special-category register (art. 9), so read and counted only through the
+/// register's logged functions. Accepts the Norwegian words too: kvinne, mann, anna, ikkje oppgitt
+/// (nb ikke oppgitt), and the English woman, man, other, unknown.
+public enum ParticipantGender: String, FixedVocabulary {
+    case female
+    case male
+    case otherOrUnknown = "other_or_unknown"
+
+    public static let vocabularyName = "gender"
+
+    /// Reads a code or one of its words; refuses anything else with the codes and words to use.
+    public static func read(_ text: String) throws(ValidationError) -> ParticipantGender {
+        let word = text.trimmingCharacters(in: .whitespaces).lowercased()
+            .replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+        switch word {
+        case "female", "kvinne", "woman": return .female
+        case "male", "mann", "man": return .male
+        case "other or unknown", "other", "unknown", "anna", "annet", "ikkje oppgitt", "ikke oppgitt",
+             "anna/ikkje oppgitt", "annet/ikke oppgitt", "not stated": return .otherOrUnknown
+        default:
+            throw ValidationError(field: vocabularyName,
+                                  message: "gender \"\(text)\" is not one of female, male, other_or_unknown (kvinne, mann, anna/ikkje oppgitt)")
+        }
+    }
+}
+
+/// One row of the gender table of the equality report: a scheme's participants in the year's round,
+/// or the total ("Total", no scheme). Cells as in the participant report: counts as text, "<5" for
+/// 1–4 persons and "x" where a small cell could otherwise be worked out.
+public struct ParticipantGenderRow: Sendable, Equatable {
+    public var scheme: String?
+    public var name: String
+    public var female: String
+    public var male: String
+    public var otherOrUnknown: String
+    public var total: String
+
+    public init(scheme: String?, name: String, female: String, male: String, otherOrUnknown: String, total: String) {
+        self.scheme = scheme
+        self.name = name
+        self.female = female
+        self.male = male
+        self.otherOrUnknown = otherOrUnknown
+        self.total = total
+    }
 }
 
 /// What a new participant brings.
@@ -28,10 +77,14 @@ public struct NewParticipant: Sendable, Equatable {
     public var outcome: ParticipantOutcome?
     public var outcome6Months: ParticipantOutcome?
     public var outcome12Months: ParticipantOutcome?
+    /// Nil: not stated (the register records other_or_unknown).
+    public var gender: ParticipantGender?
 
     public init(code: ParticipantCode, birthYear: Int, municipality: MunicipalityNumber, startDate: CalendarDate,
                 endDate: CalendarDate? = nil, outcome: ParticipantOutcome? = nil,
-                outcome6Months: ParticipantOutcome? = nil, outcome12Months: ParticipantOutcome? = nil) {
+                outcome6Months: ParticipantOutcome? = nil, outcome12Months: ParticipantOutcome? = nil,
+                gender: ParticipantGender? = nil) {
+        self.gender = gender
         self.code = code
         self.birthYear = birthYear
         self.municipality = municipality
@@ -94,9 +147,10 @@ public enum Participants {
         }
         return try session.followUpChange {
             guard let id = try session.connection.queryValue(
-                "SELECT tilskot.participant_add($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "SELECT tilskot.participant_add($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 [reference.description, p.code.value, p.birthYear, p.municipality.code, p.startDate.description,
-                 p.endDate?.description, p.outcome?.rawValue, p.outcome6Months?.rawValue, p.outcome12Months?.rawValue],
+                 p.endDate?.description, p.outcome?.rawValue, p.outcome6Months?.rawValue, p.outcome12Months?.rawValue,
+                 p.gender?.rawValue],
                 as: Int64.self) else {
                 throw TilskotError.refused("participant \(p.code) was not recorded")
             }
@@ -104,17 +158,18 @@ public enum Participants {
         }
     }
 
-    /// Records the end and the outcomes later; values not given stay as they are.
+    /// Records the end, the outcomes or the gender later; values not given stay as they are.
     public static func update(_ reference: ApplicationReference, code: ParticipantCode, endDate: CalendarDate? = nil,
                               outcome: ParticipantOutcome? = nil, outcome6Months: ParticipantOutcome? = nil,
-                              outcome12Months: ParticipantOutcome? = nil, session: Session) throws(TilskotError) {
-        if endDate == nil && outcome == nil && outcome6Months == nil && outcome12Months == nil {
-            throw .refused("nothing to update for participant \(code); give --end or an outcome")
+                              outcome12Months: ParticipantOutcome? = nil, gender: ParticipantGender? = nil,
+                              session: Session) throws(TilskotError) {
+        if endDate == nil && outcome == nil && outcome6Months == nil && outcome12Months == nil && gender == nil {
+            throw .refused("nothing to update for participant \(code); give --end, an outcome or --gender")
         }
         try session.followUpChange {
-            try session.connection.execute("SELECT tilskot.participant_update($1, $2, $3, $4, $5, $6)",
+            try session.connection.execute("SELECT tilskot.participant_update($1, $2, $3, $4, $5, $6, $7)",
                                            [reference.description, code.value, endDate?.description, outcome?.rawValue,
-                                            outcome6Months?.rawValue, outcome12Months?.rawValue])
+                                            outcome6Months?.rawValue, outcome12Months?.rawValue, gender?.rawValue])
         }
     }
 
@@ -157,6 +212,19 @@ public enum Participants {
         }
     }
 
+    /// Participants by gender per scheme for the rounds of `year` (the equality report's table), small
+    /// cells suppressed in the database, also against what the caller may read. Logged as an
+    /// aggregate, so it needs a writable session (not a replica).
+    public static func genderReport(year: Int, session: Session) throws(TilskotError) -> [ParticipantGenderRow] {
+        try session.followUpChange {
+            try session.connection.query("SELECT * FROM tilskot.participant_gender_report($1)", [year]).map { row in
+                ParticipantGenderRow(scheme: row["scheme"], name: try row.string("name"), female: try row.string("female"),
+                                     male: try row.string("male"), otherOrUnknown: try row.string("other_or_unknown"),
+                                     total: try row.string("total"))
+            }
+        }
+    }
+
     /// The access log (auditors and admins), newest first.
     public static func accessLog(since: Date? = nil, limit: Int? = nil, session: Session) throws(TilskotError) -> [ParticipantAccessEntry] {
         try session.followUpRead {
@@ -186,6 +254,7 @@ public enum Participants {
             outcome: row["outcome"].flatMap(ParticipantOutcome.init(rawValue:)),
             outcome6Months: row["outcome_6m"].flatMap(ParticipantOutcome.init(rawValue:)),
             outcome12Months: row["outcome_12m"].flatMap(ParticipantOutcome.init(rawValue:)),
-            recordedBy: try row.string("recorded_by"))
+            recordedBy: try row.string("recorded_by"),
+            gender: ParticipantGender(rawValue: try row.string("gender")) ?? .otherOrUnknown)
     }
 }

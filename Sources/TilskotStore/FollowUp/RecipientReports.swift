@@ -124,10 +124,11 @@ public enum RecipientReports {
 
     /// Applications in follow-up whose report is not in (none received or approved) and is due from
     /// `asOf` to `asOf + withinDays`; `includeOverdue` adds those already past their due date.
+    /// `mine`: only cases the acting user is a current caseworker of (tilskot.case_caseworkers).
     public static func due(withinDays: Int, asOf: CalendarDate = .today(), includeOverdue: Bool = false,
-                           round: RoundKey? = nil, session: Session) throws(TilskotError) -> [ReportDueItem] {
+                           round: RoundKey? = nil, mine: Bool = false, session: Session) throws(TilskotError) -> [ReportDueItem] {
         try outstanding(from: includeOverdue ? nil : asOf, to: asOf.adding(days: withinDays), asOf: asOf, round: round,
-                        session: session)
+                        mine: mine, session: session)
     }
 
     /// Applications in follow-up whose report was due before `asOf` and is not in.
@@ -138,7 +139,7 @@ public enum RecipientReports {
 
     /// Reports not in with a due date from `from` (nil: any) to `to`, of one round or all.
     static func outstanding(from: CalendarDate?, to: CalendarDate, asOf: CalendarDate, round: RoundKey?,
-                            session: Session) throws(TilskotError) -> [ReportDueItem] {
+                            mine: Bool = false, session: Session) throws(TilskotError) -> [ReportDueItem] {
         try session.followUpRead {
             let c = session.connection
             let roundID = try round.map { try Lookup.round($0, c).id }
@@ -154,6 +155,7 @@ public enum RecipientReports {
                    AND ($4::bigint IS NULL OR a.round_id = $4)
                    AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report rr
                                     WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved'))
+                   \(mine ? Self.mineCondition : "")
                  ORDER BY d.due_date, a.reference
                 """, [from?.description, to.description, asOf.description, roundID]).map { row in
                 ReportDueItem(reference: try row.string("reference"), organisationNumber: try row.string("orgnr"),
@@ -164,6 +166,16 @@ public enum RecipientReports {
             }
         }
     }
+
+    /// `--mine`: the cases the acting user is a current caseworker of (tilskot.is_current_caseworker's
+    /// rule), as a plain AND-ed IN so the planner starts from her assignments (assignment_caseworker_idx),
+    /// as `application list --mine` does.
+    static let mineCondition = """
+        AND a.id IN (SELECT g.application_id FROM tilskot.assignment g
+                      WHERE g.caseworker = tilskot.acting_user()
+                        AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
+                                         WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id))
+        """
 
     static func duty(applicationID: Int64, _ c: Connection) throws -> ReportDutyRecord {
         guard let row = try c.queryRow("""

@@ -5,6 +5,10 @@ import PGClient
 public final class Session {
     public let connection: Connection
     public let target: DatabaseTarget
+    /// The user named with `--as` (act(as:)), or nil when the login acts.
+    public private(set) var actingAs: String?
+    /// Whether the login was found to be a tilskot user (asked once, at the first change).
+    private var loginIsTilskotUser: Bool?
 
     public init(connection: Connection, target: DatabaseTarget) {
         self.connection = connection
@@ -64,6 +68,37 @@ public final class Session {
                 throw .refused("cannot act as \(user): the login user may not become them; connect as \(user) instead")
             }
             throw TilskotError.from(error)
+        }
+        // A disabled user's role still exists, but they act no more (`user disable`): say so here
+        // rather than let the login act in their place.
+        let canLogIn = try run {
+            try connection.queryValue("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", [user], as: Bool.self)
+        }
+        if canLogIn == false {
+            _ = try run { try connection.execute("RESET role") }
+            throw .refused("cannot act as \(user): the user is disabled or is not a person (a group role); an administrator adds them again with `tilskot user add \(user) --role ROLE`")
+        }
+        actingAs = user
+    }
+
+    /// Nobody acts nameless (issue 17): a change needs a tilskot user. With `--as` the database
+    /// checks the named user's groups at every step; without it the login acts, and must itself be
+    /// a tilskot user — never on the local database, whose login is the cluster's superuser, nor
+    /// the deployer's login over a URL. Asked once per session; the database refuses the same
+    /// writes on its own (42T20), this only says so before any work, with how to name the user.
+    public func requireNamedActor() throws(TilskotError) {
+        guard actingAs == nil else { return }
+        if loginIsTilskotUser == nil {
+            loginIsTilskotUser = try run {
+                try connection.queryValue("SELECT tilskot.is_tilskot_user(session_user::text)", as: Bool.self) ?? false
+            }
+        }
+        guard loginIsTilskotUser == true else {
+            let login = (try? run { try connection.queryValue("SELECT session_user::text", as: String.self) }) ?? nil
+            if target.isLocalCluster {
+                throw .refused("change refused: no tilskot user is named: on the local database a change is made by a named user; pass --as USER or set TILSKOT_USER (`tilskot user list` shows who there is)")
+            }
+            throw .refused("change refused: the login \(login ?? "user") is not a tilskot user (in none of tilskot's groups, or disabled), and changes are made by named people; log in as your own tilskot user, or pass --as USER or set TILSKOT_USER")
         }
     }
 

@@ -26,7 +26,7 @@ public enum TilskotError: Error, CustomStringConvertible, Equatable, Sendable {
         if error.sqlState.count == 5, error.sqlState.dropFirst(2).first == "T" {
             return .refused(error.message)
         }
-        // The session limits every casework login has (Users.sessionLimits, issue 14): say what
+        // The session limits every casework login has (SQL/schema/18_users.sql, issue 14): say what
         // happened and what to do, not PostgreSQL's "canceling statement".
         switch error.sqlState {
         case "55P03":

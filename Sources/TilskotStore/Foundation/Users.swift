@@ -10,83 +10,65 @@ public enum UserRole: String, CaseIterable, Sendable {
 
 public enum Users {
     /// Creates login role `name` in the group of `role` (idempotent: an existing user is only added
-    /// to the group). Role names cannot be bound parameters, so the name is checked first and then
-    /// quoted as an identifier.
-    public static func add(_ name: String, role: UserRole, fullName: String?, session: Session) throws(TilskotError) {
-        guard name.range(of: "^[a-z_][a-z0-9_.-]{0,62}$", options: .regularExpression) != nil else {
-            throw .refused("user name \"\(name)\" is not allowed; use lower-case letters, digits, '_', '.' or '-', starting with a letter")
-        }
-        guard !name.hasPrefix("tilskot_") && !name.hasPrefix("pg_") else {
-            throw .refused("user name \"\(name)\" is reserved; tilskot_ and pg_ names belong to the system")
-        }
-        let quoted = "\"\(name)\""
-        try session.run {
-            let exists = try session.connection.queryValue("SELECT 1 FROM pg_roles WHERE rolname = $1", [name], as: Int.self) != nil
-            if !exists {
-                do {
-                    try session.connection.executeScript("CREATE ROLE \(quoted) LOGIN")
-                } catch let error as PGError where error.sqlState == "42710" || error.sqlState == "23505" {
-                    // Created by a concurrent `user add`: that is what we wanted.
-                }
-            }
-            try session.connection.executeScript("GRANT \(role.groupRole) TO \(quoted)")
-            try limit(name, quoted: quoted, session: session)
-            if let fullName {
-                try session.connection.execute("SELECT set_config('tilskot.comment', $1, true)", [fullName])
-                try session.connection.executeScript(
-                    "DO $$ BEGIN EXECUTE format('COMMENT ON ROLE %I IS %L', '\(name)', current_setting('tilskot.comment')); END $$")
+    /// to the group), through tilskot.user_add (SQL/schema/18_users.sql): the database checks that
+    /// the acting user is an administrator (or the deployer, for the first administrator), makes
+    /// the role with the casework session limits and records the change in the audit log.
+    /// Returns the database's warning when the new role conflicts with one the user holds.
+    /// `fullName` is for the caller's staff details (`setDetails`); the role itself carries none.
+    @discardableResult
+    public static func add(_ name: String, role: UserRole, fullName: String? = nil, reason: String? = nil,
+                           session: Session) throws(TilskotError) -> String? {
+        try change("SELECT tilskot.user_add($1, $2, $3)", [name, role.groupRole, reason], session: session)
+    }
+
+    /// Gives `name` another role; returns the conflict warning, if any.
+    @discardableResult
+    public static func addRole(_ name: String, role: UserRole, reason: String? = nil,
+                               session: Session) throws(TilskotError) -> String? {
+        try change("SELECT tilskot.role_add($1, $2, $3)", [name, role.groupRole, reason], session: session)
+    }
+
+    /// Takes a role away from `name`.
+    public static func removeRole(_ name: String, role: UserRole, reason: String? = nil,
+                                  session: Session) throws(TilskotError) {
+        _ = try change("SELECT tilskot.role_remove($1, $2, $3)::text", [name, role.groupRole, reason], session: session)
+    }
+
+    /// Disables `name`: they can no longer log in or act; their roles and history stay.
+    public static func disable(_ name: String, reason: String? = nil, session: Session) throws(TilskotError) {
+        _ = try change("SELECT tilskot.user_disable($1, $2)::text", [name, reason], session: session)
+    }
+
+    /// One admin function call in its own transaction (or as a step of the caller's), with the
+    /// database's sentence for a refusal.
+    static func change(_ sql: String, _ parameters: [String?], session: Session) throws(TilskotError) -> String? {
+        try session.transaction(reason: parameters.last ?? nil) {
+            do {
+                return try session.connection.queryValue(sql, parameters, as: String.self)
+            } catch let error as PGError where error.isTilskotRule {
+                throw TilskotError.refused(error.message)
             }
         }
     }
 
-    /// What every casework login may hold (issue 14, breach 9: one caseworker's open transaction
-    /// held the tally row every decision of an applicant group in the round must update).
-    ///
-    /// Set on the login itself (`ALTER ROLE <login> SET …`), because settings of a group role are not
-    /// inherited by its members, and `SET ROLE` (the CLI's `--as` on the local database) applies
-    /// none of either: they take effect when that person logs in with their own credentials. A
-    /// user may still `SET` them back to 0 in their own session (PostgreSQL 15 has no way to
-    /// forbid it for these three), which is what `tilskot db watchdog` is for.
-    ///
-    /// The values, against docs/performance.md's measurements at a million applications: nothing a
-    /// caseworker does waits for a person inside a transaction, so 60 s idle is generous; a decision
-    /// waits for another decider of its round for milliseconds, so 10 s of lock wait is a stuck
-    /// holder, not a queue; the longest casework statements — the import's insert (the whole
-    /// million-row import takes 55–80 s), the auditor's integrity check (11 s at 200 000
-    /// applications), the year reports (under 0.1 s), `export 360giving` (4 s) — stay well inside
-    /// 5 minutes.
-    public static let sessionLimits: [(setting: String, value: String)] = [
-        ("idle_in_transaction_session_timeout", "60s"),
-        ("lock_timeout", "10s"),
-        ("statement_timeout", "5min"),
-    ]
+    /// The six groups a tilskot user may be in (UserRole's group roles).
+    static let groupRoles = UserRole.allCases.map(\.groupRole)
 
-    /// Gives login `name` the casework session limits, unless it is a superuser or acts as the owner
-    /// (the deployer): those are not casework, and a migration at scale must not meet a statement
-    /// timeout. Idempotent.
-    static func limit(_ name: String, quoted: String, session: Session) throws {
-        let exempt = try session.connection.queryValue("""
-            SELECT u.rolsuper OR coalesce(pg_has_role(u.oid, o.oid, 'MEMBER'), false)
-              FROM pg_roles u LEFT JOIN pg_roles o ON o.rolname = 'tilskot_owner'
-             WHERE u.rolname = $1
-            """, [name], as: Bool.self) ?? true
-        guard !exempt else { return }
-        for (setting, value) in sessionLimits {
-            try session.connection.executeScript("ALTER ROLE \(quoted) SET \(setting) = '\(value)'")
-        }
-    }
-
-    /// Login roles that belong to a tilskot group, with their groups.
-    public static func list(session: Session) throws(TilskotError) -> [(name: String, roles: [String])] {
+    /// People in a tilskot group, with their groups (held directly) and whether they are disabled
+    /// (`user disable`: they can no longer log in; roles and history stay).
+    public static func list(session: Session) throws(TilskotError) -> [(name: String, roles: [String], disabled: Bool)] {
         try session.run {
             try session.connection.query("""
-                SELECT u.rolname AS name, string_agg(replace(g.rolname, 'tilskot_', ''), ',' ORDER BY g.rolname) AS roles
+                SELECT u.rolname AS name, string_agg(replace(g.rolname, 'tilskot_', ''), ',' ORDER BY g.rolname) AS roles,
+                       NOT u.rolcanlogin AS disabled
                 FROM pg_roles u
                 JOIN pg_auth_members m ON m.member = u.oid
-                JOIN pg_roles g ON g.oid = m.roleid AND g.rolname LIKE 'tilskot\\_%'
-                WHERE u.rolcanlogin
-                GROUP BY u.rolname ORDER BY u.rolname
-                """).map { (try $0.string("name"), try $0.string("roles").split(separator: ",").map(String.init)) }
+                JOIN pg_roles g ON g.oid = m.roleid AND g.rolname = ANY ($1::text[])
+                WHERE u.rolname NOT LIKE 'tilskot\\_%'
+                GROUP BY u.rolname, u.rolcanlogin ORDER BY u.rolname
+                """, ["{" + groupRoles.joined(separator: ",") + "}"]).map {
+                (try $0.string("name"), try $0.string("roles").split(separator: ",").map(String.init), try $0.bool("disabled"))
+            }
         }
     }
 

@@ -4,6 +4,11 @@ import TilskotCore
 
 /// Bulk registration of applications from a CSV file (`tilskot application import`).
 ///
+/// Each row's amount and received date are read with the one parser the CLI's options use
+/// (ImportParsing: TilskotCore's Money.parse and CalendarDate) while the file streams: the client
+/// holds every field already to write it to COPY, so parsing there needs no round trip, and the
+/// import and `application register` accept and refuse alike.
+///
 /// The file streams through COPY FROM STDIN into a staging table; the database then checks every
 /// row and registers them all in set-based SQL (SQL/schema/04_applications.sql) — the same
 /// rules as registering one by one, without a round trip per row. All or nothing: one bad row and
@@ -96,7 +101,7 @@ public enum ApplicationImport {
                     var rows = 0
                     var lastReport = Date()
                     try connection.copy("""
-                        COPY pg_temp.application_import (line, \(ImportColumn.allCases.map(\.rawValue).joined(separator: ", ")))
+                        COPY pg_temp.application_import (line, \((ImportColumn.allCases.map(\.rawValue) + ImportParsing.problemColumns).joined(separator: ", ")))
                         FROM STDIN
                         """) { writer in
                         while let (line, fields) = try input.nextRow() {
@@ -108,7 +113,7 @@ public enum ApplicationImport {
                                         message: "has \(fields.count) fields but the header has \(header.fieldCount); check the delimiter (\(input.delimiter)) and quotes"))
                                 }
                             }
-                            try writer.write(row: [String(line)] + header.values(of: fields))
+                            try writer.write(row: [String(line)] + ImportParsing.parse(header.values(of: fields)))
                             rows += 1
                             if let progress, rows % 4096 == 0 {
                                 let now = Date()

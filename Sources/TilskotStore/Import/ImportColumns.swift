@@ -1,4 +1,5 @@
 import Foundation
+import TilskotCore
 
 /// The columns an application import file may have (the options of `application register`, plus
 /// what registers an unknown applicant organisation), in the order of the staging table that
@@ -73,5 +74,60 @@ struct ImportHeader {
             guard let position, position < fields.count else { return nil }
             return fields[position]
         }
+    }
+}
+
+/// A row's amount and received date read with the one parser (TilskotCore's `Money.parse` and
+/// `CalendarDate`), exactly as `application register --amount … --received …` reads its options:
+/// the same field names, so the same forms are accepted and the same sentences refused
+/// (SQL/schema/04_applications.sql, above import_amount_ore, says why the parsing is here).
+///
+/// What the staging table gets: the value in its staging form (kroner with a full stop, 3400000.50;
+/// YYYY-MM-DD), or the text as given and the parser's sentence in amount_problem /
+/// received_problem, which import_applications lists under the row's line.
+enum ImportParsing {
+    /// The names `application register` gives these options in its refusals.
+    static let amountField = "amount applied for"
+    static let receivedField = "received date"
+
+    static let amountSlot = ImportColumn.allCases.firstIndex(of: .amount)!
+    static let receivedSlot = ImportColumn.allCases.firstIndex(of: .received)!
+
+    /// The staging columns after the file's: filled by `parse(_:)`.
+    static let problemColumns = ["amount_problem", "received_problem"]
+
+    /// `values` (staging order, as ImportHeader.values gives them) with amount and received in the
+    /// staging form, followed by the two problem columns.
+    static func parse(_ values: [String?]) -> [String?] {
+        var row = values
+        var amountProblem: String?
+        var receivedProblem: String?
+        // A file without an amount column is refused by its header; an empty cell is the parser's
+        // to refuse, as `--amount ""` is.
+        if let text = values[amountSlot] {
+            do {
+                row[amountSlot] = stagingForm(try Money.parse(text, field: amountField))
+            } catch {
+                amountProblem = error.message
+            }
+        }
+        // No received date means today, as with `register` without --received.
+        if let text = values[receivedSlot], !text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            do {
+                row[receivedSlot] = try CalendarDate(text, field: receivedField).description
+            } catch {
+                receivedProblem = error.message
+            }
+        }
+        row.append(amountProblem)
+        row.append(receivedProblem)
+        return row
+    }
+
+    /// 340000050 øre → "3400000.50"; 340000000 → "3400000" (never negative: the parser refuses a sign).
+    static func stagingForm(_ money: Money) -> String {
+        let (kroner, ore) = money.ore.quotientAndRemainder(dividingBy: 100)
+        guard ore != 0 else { return String(kroner) }
+        return ore < 10 ? "\(kroner).0\(ore)" : "\(kroner).\(ore)"
     }
 }

@@ -91,6 +91,12 @@ public enum Applications {
         public var decided = false
         /// Only applications whose current decision has no recorded notice (an open appeal deadline).
         public var notNotified = false
+        /// Only cases the acting user is a current caseworker of (`--mine`).
+        public var mine = false
+        /// Only cases this user is a current caseworker of (`--assigned USER`).
+        public var assigned: String?
+        /// Case-insensitive text in the title, external reference, organisation name or number.
+        public var search: String?
 
         public init(round: RoundKey? = nil, status: ApplicationStatus? = nil, organisation: OrganisationNumber? = nil,
                     municipality: MunicipalityNumber? = nil, limit: Int? = nil) {
@@ -143,6 +149,49 @@ public enum Applications {
             let c = session.connection
             var roundID: Int64?
             if let round = filter.round { roundID = try Lookup.round(round, c).id }
+            var parameters: [any SQLParameter] = [roundID, filter.status?.rawValue, filter.organisation?.digits,
+                                                          filter.municipality?.code, filter.limit, filter.decided, filter.notNotified]
+            // --mine / --assigned and --search are added only when given, as plain AND-ed IN
+            // (subquery) conditions: PostgreSQL turns those into semi-joins that start from the
+            // person's assignments (assignment_caseworker_idx, then assignment_handover_idx: the rule
+            // of tilskot.is_current_caseworker, written out) or from the four trigram indexes
+            // (SQL/migrations/0037), so they cost what they find, not the number of applications. Behind
+            // an OR with "not given" they would be a filter on every application.
+            var extra = ""
+            if filter.mine || optionalText(filter.assigned) != nil {
+                parameters.append(optionalText(filter.assigned))
+                extra += """
+
+                       AND a.id IN (SELECT g.application_id FROM tilskot.assignment g
+                                     WHERE g.caseworker = coalesce($\(parameters.count)::text, tilskot.acting_user())
+                                       AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
+                                                        WHERE h.application_id = g.application_id AND h.kind = 'handover'
+                                                          AND h.id > g.id))
+                    """
+            }
+            if let text = filter.search {
+                let search = searchPatterns(text)
+                parameters.append(search.text)
+                let pattern = "lower($\(parameters.count)::text COLLATE \"und-x-icu\")"
+                var orgnr = ""
+                if let digits = search.digits {
+                    parameters.append(digits)
+                    orgnr = " OR ox.orgnr::text LIKE $\(parameters.count)"
+                }
+                // One bitmap OR of three index scans: the title's and the external reference's trigram
+                // indexes, and application_organisation_idx for the organisations whose name or number
+                // matches (an array, so the planner probes that index rather than joining every
+                // application to them).
+                extra += """
+
+                       AND a.id IN (SELECT x.id FROM tilskot.application x
+                                     WHERE lower(x.title COLLATE "und-x-icu") LIKE \(pattern)
+                                        OR lower(x.external_ref COLLATE "und-x-icu") LIKE \(pattern)
+                                        OR x.organisation_id = ANY (ARRAY(
+                                               SELECT ox.id FROM tilskot.organisation ox
+                                                WHERE lower(ox.name COLLATE "und-x-icu") LIKE \(pattern)\(orgnr))))
+                    """
+            }
             return try c.query(summarySQL + """
                  WHERE ($1::bigint IS NULL OR a.round_id = $1)
                    AND ($2::text IS NULL OR a.status = $2)
@@ -151,12 +200,23 @@ public enum Applications {
                    AND (NOT $6::boolean OR a.status IN ('granted', 'partially_granted', 'rejected', 'dismissed', 'in_follow_up'))
                    -- An anti-join on the unique notice_one_per_decision index (16_notice.sql's --not-notified).
                    AND (NOT $7::boolean OR (d.id IS NOT NULL
-                                            AND NOT EXISTS (SELECT 1 FROM tilskot.notice n WHERE n.decision_id = d.id)))
+                                            AND NOT EXISTS (SELECT 1 FROM tilskot.notice n WHERE n.decision_id = d.id)))\(extra)
                 ORDER BY a.id
                 LIMIT $5
-                """, [roundID, filter.status?.rawValue, filter.organisation?.digits, filter.municipality?.code,
-                      filter.limit, filter.decided, filter.notNotified]).map(decodeSummary)
+                """, parameters).map(decodeSummary)
         }
+    }
+
+    /// The LIKE patterns of a search: the text with LIKE's own characters escaped (the database
+    /// lowers it with the indexes' collation); and, when the text is
+    /// digits and spaces, the digits alone, for organisation numbers written "958 935 420".
+    static func searchPatterns(_ text: String) -> (text: String, digits: String?) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let escaped = trimmed.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        let digits = trimmed.filter { $0 != " " }
+        let isNumber = !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        return ("%" + escaped + "%", isNumber ? "%" + digits + "%" : nil)
     }
 
     /// One application with its assessments, decisions, appeals and history.
@@ -167,8 +227,8 @@ public enum Applications {
             guard let row = try c.queryRow("""
                 SELECT s.name AS scheme_name, a.late_reason, a.registered_by, a.created_at,
                        (SELECT reason FROM tilskot.withdrawal w WHERE w.application_id = a.id) AS withdrawal_reason,
-                       coalesce((SELECT string_agg(DISTINCT caseworker, ',') FROM tilskot.assignment g
-                                 WHERE g.application_id = a.id), '') AS assigned
+                       -- Its current caseworkers (after handovers); earlier ones are in the history.
+                       array_to_string(tilskot.case_caseworkers(a.id), ',') AS assigned
                 FROM tilskot.application a JOIN tilskot.scheme s ON s.id = a.scheme_id WHERE a.id = $1
                 """, [app.id]) else {
                 throw TilskotError.refused("there is no application \(reference)")
@@ -217,15 +277,45 @@ public enum Applications {
         }
     }
 
-    /// Assigns the case to a caseworker (default: the acting user); a received case goes in review.
-    public static func assign(_ reference: ApplicationReference, to caseworker: String? = nil,
-                              session: Session) throws(TilskotError) -> ApplicationSummary {
+    /// How an assignment changes a case's caseworkers.
+    public enum AssignmentKind: String, Sendable {
+        /// The caseworker replaces the case's current caseworkers (`assign --to`, or taking it).
+        case handover
+        /// The caseworker joins them (`assign --also`).
+        case also
+    }
+
+    /// The result of `assign`: the case, its caseworkers before and after.
+    public struct Assignment: Sendable, Equatable {
+        public var application: ApplicationSummary
+        public var kind: AssignmentKind
+        public var caseworker: String
+        public var before: [String]
+        public var after: [String]
+    }
+
+    /// Hands the case over to a caseworker (default: the acting user) or adds one beside the
+    /// current ones; a received case goes in review. Who may do which, and to whom, is the
+    /// database's to judge (assignment_before_insert, 06_assessment.sql).
+    public static func assign(_ reference: ApplicationReference, to caseworker: String? = nil, kind: AssignmentKind = .handover,
+                              session: Session) throws(TilskotError) -> Assignment {
         try session.lifecycleChange {
             let c = session.connection
             let app = try Lookup.application(reference, c)
-            try c.execute("INSERT INTO tilskot.assignment (application_id, caseworker) VALUES ($1, $2)",
-                          [app.id, optionalText(caseworker)])
-            return try summary(reference: reference.description, c)
+            guard let row = try c.queryRow("""
+                INSERT INTO tilskot.assignment (application_id, caseworker, kind) VALUES ($1, $2, $3)
+                RETURNING caseworker, coalesce(array_to_string(handed_over_from, ','), '') AS handed_over_from
+                """, [app.id, optionalText(caseworker), kind.rawValue]) else {
+                throw TilskotError.refused("\(reference) was not assigned")
+            }
+            let after = try c.queryValue("SELECT array_to_string(tilskot.case_caseworkers($1), ',')", [app.id], as: String.self) ?? ""
+            let assigned = try row.string("caseworker")
+            let now = after.split(separator: ",").map(String.init)
+            let before: [String] = kind == .handover
+                ? try row.string("handed_over_from").split(separator: ",").map(String.init)
+                : now.filter { $0 != assigned }
+            return Assignment(application: try summary(reference: reference.description, c), kind: kind,
+                              caseworker: assigned, before: before, after: now)
         }
     }
 

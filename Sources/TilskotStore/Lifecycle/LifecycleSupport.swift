@@ -19,7 +19,8 @@ extension Session {
     /// A rule the database refuses comes back as its own sentence; a deadlock or serialization
     /// failure runs the transaction again (Session.transaction does that).
     func lifecycleChange<T>(reason: String? = nil, _ body: () throws -> T) throws(TilskotError) -> T {
-        try transaction(reason: reason) {
+        try requireNamedActor()  // nobody acts nameless (Session.requireNamedActor)
+        return try transaction(reason: reason) {
             do {
                 return try body()
             } catch let error as PGError where error.isTilskotRule {

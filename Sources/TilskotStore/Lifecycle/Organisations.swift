@@ -13,6 +13,11 @@ public struct Organisation: Sendable, Equatable {
     public var externalBoard: Bool
     /// The language its letters are written in by default (nn, nb, en); nil = Nynorsk.
     public var preferredLanguage: String? = nil
+    /// Postal address, one line.
+    public var address: String? = nil
+    public var contactName: String? = nil
+    public var contactEmail: String? = nil
+    public var contactPhone: String? = nil
     public var createdBy: String
     /// Applications the organisation has made.
     public var applications: Int
@@ -75,6 +80,65 @@ public enum Organisations {
         }
     }
 
+    /// What `org update` changes: nil leaves a field as it is; an empty text clears the address or
+    /// a contact field (the name stays required, the database says so).
+    public struct Change: Sendable, Equatable {
+        public var name: String?
+        public var address: String?
+        /// A 4-digit kommunenummer; whether it exists is the database's to say.
+        public var municipality: String?
+        public var preferredLanguage: String?
+        public var contactName: String?
+        public var contactEmail: String?
+        public var contactPhone: String?
+
+        public init(name: String? = nil, address: String? = nil, municipality: String? = nil,
+                    preferredLanguage: String? = nil, contactName: String? = nil, contactEmail: String? = nil,
+                    contactPhone: String? = nil) {
+            self.name = name
+            self.address = address
+            self.municipality = municipality
+            self.preferredLanguage = preferredLanguage
+            self.contactName = contactName
+            self.contactEmail = contactEmail
+            self.contactPhone = contactPhone
+        }
+
+        public var isEmpty: Bool { self == Change() }
+    }
+
+    /// Corrects an organisation (caseworkers, managers, admins): one UPDATE of the given columns,
+    /// judged by organisation_before_update and kept as it was in the audit log. Returns the
+    /// organisation before and after.
+    public static func update(_ number: OrganisationNumber, _ change: Change, reason: String? = nil,
+                              session: Session) throws(TilskotError) -> (before: Organisation, after: Organisation) {
+        let reason = optionalText(reason)
+        return try session.lifecycleChange(reason: reason) {
+            let c = session.connection
+            guard let before = try find(number, c) else {
+                throw TilskotError.refused("organisation \(number) is not registered; add it with `tilskot org add \(number) --name … --kind …`")
+            }
+            // Each column keeps its value unless given: $n::text IS NULL means "not given". An empty
+            // text given for an optional field clears it (NULLIF).
+            try c.execute("""
+                UPDATE tilskot.organisation
+                   SET name = coalesce($2, name),
+                       address = CASE WHEN $3::text IS NULL THEN address ELSE nullif(btrim($3), '') END,
+                       municipality = coalesce($4, municipality),
+                       preferred_language = coalesce($5, preferred_language),
+                       contact_name = CASE WHEN $6::text IS NULL THEN contact_name ELSE nullif(btrim($6), '') END,
+                       contact_email = CASE WHEN $7::text IS NULL THEN contact_email ELSE nullif(btrim($7), '') END,
+                       contact_phone = CASE WHEN $8::text IS NULL THEN contact_phone ELSE nullif(btrim($8), '') END
+                 WHERE orgnr = $1
+                """, [number.digits, change.name, change.address, change.municipality, change.preferredLanguage,
+                      change.contactName, change.contactEmail, change.contactPhone])
+            guard let after = try find(number, c) else {
+                throw TilskotError.refused("organisation \(number) was not updated")
+            }
+            return (before, after)
+        }
+    }
+
     public static func show(_ number: OrganisationNumber, session: Session) throws(TilskotError) -> Organisation {
         try session.lifecycleRead {
             guard let organisation = try find(number, session.connection) else {
@@ -101,6 +165,7 @@ public enum Organisations {
 
     static let selectSQL = """
         SELECT o.orgnr, o.name, o.kind, o.municipality, o.member_based, o.external_board, o.preferred_language, o.created_by,
+               o.address, o.contact_name, o.contact_email, o.contact_phone,
                (SELECT count(*) FROM tilskot.application a WHERE a.organisation_id = o.id) AS applications
         FROM tilskot.organisation o
         """
@@ -109,7 +174,9 @@ public enum Organisations {
         Organisation(number: try row.string("orgnr"), name: try row.string("name"),
                      kind: ApplicantKind(rawValue: try row.string("kind")) ?? .other,
                      municipality: row["municipality"], memberBased: try row.bool("member_based"),
-                     externalBoard: try row.bool("external_board"), preferredLanguage: row["preferred_language"], createdBy: try row.string("created_by"),
+                     externalBoard: try row.bool("external_board"), preferredLanguage: row["preferred_language"],
+                     address: row["address"], contactName: row["contact_name"], contactEmail: row["contact_email"],
+                     contactPhone: row["contact_phone"], createdBy: try row.string("created_by"),
                      applications: try row.int("applications"))
     }
 }

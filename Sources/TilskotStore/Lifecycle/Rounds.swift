@@ -2,12 +2,28 @@ import Foundation
 import PGClient
 import TilskotCore
 
+/// What a frame adjustment is: a change of the budget, or a correction of an adjustment registered wrong.
+public enum FrameAdjustmentKind: String, Sendable, Equatable, CaseIterable {
+    /// A budget decision raised or lowered the frame (e.g. integreringspakke II).
+    case budget
+    /// An adjustment registered wrong is corrected (towards 0, or to the amount decided).
+    case correction
+}
+
 /// A change of a round's frame during the year, e.g. +25 mill. kr through integreringspakke II.
 public struct FrameAdjustment: Sendable, Equatable {
     public var amount: Money
     public var reason: String
     public var actor: String
     public var at: Date
+    public var id: Int64 = 0
+    public var kind: FrameAdjustmentKind = .budget
+    /// The date of the budget decision (a correction carries that of the change it corrects).
+    public var decided: CalendarDate? = nil
+    /// The budget change a correction corrects.
+    public var corrects: Int64? = nil
+    /// For a budget change: its amount with its corrections (what the budget decision came to).
+    public var net: Money? = nil
 }
 
 /// A round (utlysing) with its frame (tilskotsramme) and where its applications stand.
@@ -23,6 +39,15 @@ public struct RoundSummary: Sendable, Equatable {
     /// The sum of current grants (full and partial).
     public var granted: Money
     public var remaining: Money { frame - granted }
+    /// Demanded back by claw-backs in force on the round's grants.
+    public var clawedBack: Money = .zero
+    /// What closed grants left of what was decided: their settlements' granted − clawed back − net
+    /// used (instalments withheld and never paid; SQL/schema/12_closing.sql).
+    public var unused: Money = .zero
+    /// What the round's grants are actually used for: granted − clawed back − unused, i.e. closed
+    /// grants at their settlements' net used (paid − repaid), the others at their grant after
+    /// claw-backs.
+    public var used: Money { granted - clawedBack - unused }
     /// Applications per status; statuses with none are absent.
     public var countsByStatus: [ApplicationStatus: Int]
     public var applications: Int { countsByStatus.values.reduce(0, +) }
@@ -56,15 +81,22 @@ public enum Rounds {
 
     /// Raises or lowers a round's frame, with a reason (managers and admins). Lowering it below what
     /// is already granted is refused by the database.
-    public static func adjust(_ key: RoundKey, amount: Money, reason: String, session: Session) throws(TilskotError) -> RoundSummary {
-        // An adjustment of 0 kr and a blank reason are the database's to refuse (frame_adjustment_before_insert).
+    /// `kind` is a budget change (dated by the budget decision, `decided`, default today) or a
+    /// correction of the budget change `corrects` (which takes that change's date).
+    public static func adjust(_ key: RoundKey, amount: Money, reason: String, kind: FrameAdjustmentKind = .budget,
+                              decided: CalendarDate? = nil, corrects: Int64? = nil,
+                              session: Session) throws(TilskotError) -> RoundSummary {
+        // An adjustment of 0 kr, a blank reason, a date in the future and a correction of another round's
+        // adjustment, of a correction or past 0 are the database's to refuse (frame_adjustment_before_insert).
         let reason = reasonsGiven(reason)
         return try session.lifecycleChange(reason: reason) {
             let c = session.connection
             try requireRole("frame adjustment", c)
             let round = try Lookup.round(key, c)
-            try c.execute("INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES ($1, $2, $3)",
-                          [round.id, amount.ore, reason])
+            try c.execute("""
+                INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason, kind, decided, corrects_id)
+                VALUES ($1, $2, $3, $4, $5::date, $6)
+                """, [round.id, amount.ore, reason, kind.rawValue, decided?.description, corrects])
             return try summary(key, c)
         }
     }
@@ -92,6 +124,9 @@ public enum Rounds {
         // One query: the maintained frame and grant sums, counts by status from the (round, status) index.
         guard let row = try c.queryRow("""
             SELECT r.initial_frame_ore, r.frame_ore, r.granted_ore, r.opened_by,
+                   -- The follow-up summary's rows of the round (its key's first column).
+                   coalesce((SELECT sum(clawed_back_ore) FROM tilskot.followup_tally WHERE round_id = r.id), 0)::bigint AS clawed_back_ore,
+                   coalesce((SELECT sum(unused_ore) FROM tilskot.followup_tally WHERE round_id = r.id), 0)::bigint AS unused_ore,
                    coalesce((SELECT sum(amount_applied_ore) FROM tilskot.application WHERE round_id = r.id), 0) AS requested_ore,
                    coalesce((SELECT string_agg(status || '=' || n, ',')
                              FROM (SELECT status, count(*) AS n FROM tilskot.application
@@ -108,15 +143,25 @@ public enum Rounds {
             }
         }
         let adjustments = try c.query("""
-            SELECT amount_ore, reason, actor, at FROM tilskot.frame_adjustment WHERE round_id = $1 ORDER BY id
+            SELECT f.id, f.amount_ore, f.reason, f.actor, f.at, f.kind, f.decided, f.corrects_id,
+                   f.amount_ore + coalesce((SELECT sum(k.amount_ore) FROM tilskot.frame_adjustment k
+                                             WHERE k.corrects_id = f.id), 0) AS net_ore
+              FROM tilskot.frame_adjustment f WHERE f.round_id = $1 ORDER BY f.id
             """, [round.id]).map { r in
-                FrameAdjustment(amount: try r.money("amount_ore"), reason: try r.string("reason"),
-                                actor: try r.string("actor"), at: try r.timestamp("at"))
+                let kind = FrameAdjustmentKind(rawValue: try r.string("kind")) ?? .budget
+                return FrameAdjustment(amount: try r.money("amount_ore"), reason: try r.string("reason"),
+                                       actor: try r.string("actor"), at: try r.timestamp("at"), id: try r.int64("id"),
+                                       kind: kind, decided: try r.date("decided"),
+                                       corrects: try r.decodeIfPresent("corrects_id", as: Int64.self),
+                                       net: kind == .budget ? try r.money("net_ore") : nil)
             }
-        return RoundSummary(key: key, schemeName: round.schemeName, opens: round.opens, closes: round.closes,
-                            initialFrame: try row.money("initial_frame_ore"), adjustments: adjustments,
-                            frame: try row.money("frame_ore"), granted: try row.money("granted_ore"),
-                            countsByStatus: counts, requested: try row.money("requested_ore"),
-                            openedBy: try row.string("opened_by"))
+        var summary = RoundSummary(key: key, schemeName: round.schemeName, opens: round.opens, closes: round.closes,
+                                   initialFrame: try row.money("initial_frame_ore"), adjustments: adjustments,
+                                   frame: try row.money("frame_ore"), granted: try row.money("granted_ore"),
+                                   countsByStatus: counts, requested: try row.money("requested_ore"),
+                                   openedBy: try row.string("opened_by"))
+        summary.clawedBack = try row.money("clawed_back_ore")
+        summary.unused = try row.money("unused_ore")
+        return summary
     }
 }

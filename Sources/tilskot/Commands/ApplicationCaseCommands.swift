@@ -7,14 +7,40 @@ import TilskotStore
 // Each acts as the acting user (--as), whom the database records and checks (four-eyes, roles).
 
 struct ApplicationAssign: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "assign", abstract: "Take a case, or assign it to a caseworker (managers); a received case goes in review.")
+    static let configuration = CommandConfiguration(
+        commandName: "assign",
+        abstract: "Take a case, hand it over to a caseworker, or add one (managers for others); a received case goes in review.",
+        discussion: """
+            Without options you take the case yourself. --to USER hands it over: USER replaces its current \
+            caseworkers (handing over a colleague's case is a manager's step). --also USER adds a caseworker \
+            beside them. Earlier assignments stay in the case's history.
+            """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The reference, e.g. JS-2021-0007.", valueName: "ref")) var reference: String
-    @Option(help: ArgumentHelp("The caseworker (default: yourself).", valueName: "user")) var to: String?
+    @Option(help: ArgumentHelp("Hand the case over to this caseworker (default: yourself).", valueName: "user")) var to: String?
+    @Option(help: ArgumentHelp("Add this caseworker beside the current ones.", valueName: "user")) var also: String?
+
+    func validate() throws {
+        if to != nil && also != nil {
+            throw ArgumentParser.ValidationError("give either --to USER (hand over) or --also USER (add), not both")
+        }
+    }
 
     func run() throws {
-        let item = try Applications.assign(try Input.reference(reference), to: to, session: try global.session())
-        ApplicationCommand.report("\(item.reference) is \(item.status.rawValue)", item, global.outputFormat)
+        let kind: Applications.AssignmentKind = also != nil ? .also : .handover
+        let result = try Applications.assign(try Input.reference(reference), to: also ?? to, kind: kind,
+                                             session: try global.session())
+        let item = result.application
+        let sentence: String
+        switch kind {
+        case .handover where result.before.isEmpty:
+            sentence = "\(item.reference) assigned to \(result.caseworker); it is \(item.status.rawValue)"
+        case .handover:
+            sentence = "\(item.reference) handed over from \(result.before.joined(separator: ", ")) to \(result.caseworker); it is \(item.status.rawValue)"
+        case .also:
+            sentence = "\(item.reference): \(result.caseworker) added; its caseworkers are \(result.after.joined(separator: ", ")); it is \(item.status.rawValue)"
+        }
+        ApplicationCommand.report(sentence, item, global.outputFormat)
     }
 }
 

@@ -28,9 +28,11 @@ struct ApplicationCommand: ParsableCommand {
             rows: items.map { a in
                 [.text(a.reference), .text(a.round), .text(a.organisationNumber), .text(a.organisationName),
                  a.municipality.cell, .text(a.title), MoneyColumn.cell(a.amountApplied, format),
-                 .text(a.received.description), .text(a.status.rawValue), MoneyColumn.cell(a.granted, format),
+                 .text(a.received.description), .status(a.status), MoneyColumn.cell(a.granted, format),
                  a.externalRef.cell, .bool(a.late)]
-            })
+            },
+            // Within 120 characters on a terminal; --wide and the other formats have every column.
+            tableColumns: ["reference", "organisation", "title", "amount_applied", "received", "status", "granted"])
     }
 
     /// One application after a change: a sentence on a terminal, a record otherwise.
@@ -90,6 +92,18 @@ struct ApplicationList: ParsableCommand {
     @Option(help: ArgumentHelp("Only applicants in this municipality.", valueName: "NNNN")) var municipality: String?
     @Option(help: ArgumentHelp(ListCap.help)) var limit: Int?
     @Flag(help: "Only decided applications whose current decision has no recorded notice: the appeal deadline is open (fvl. § 29).") var notNotified = false
+    @Flag(help: "Only my cases: those I am a current caseworker of (the acting user, --as).") var mine = false
+    @Option(help: ArgumentHelp("Only the cases this user is a current caseworker of.", valueName: "user")) var assigned: String?
+    @Option(help: ArgumentHelp("Only applications with this text (case-insensitive, at least 3 characters) in the title, external reference, organisation name or number.", valueName: "text")) var search: String?
+
+    func validate() throws {
+        if mine && assigned != nil {
+            throw ArgumentParser.ValidationError("give either --mine or --assigned USER, not both")
+        }
+        if let search, search.trimmingCharacters(in: .whitespaces).count < 3 {
+            throw ArgumentParser.ValidationError("--search needs at least 3 characters (it looks for them anywhere in titles, references and organisations)")
+        }
+    }
 
     func run() throws {
         let cap = try ListCap(given: limit)
@@ -105,6 +119,9 @@ struct ApplicationList: ParsableCommand {
             limit: cap.fetchLimit)
         filter.decided = decided
         filter.notNotified = notNotified
+        filter.mine = mine
+        filter.assigned = assigned
+        filter.search = search
         let format = global.outputFormat
         let items = cap.shown(try Applications.list(filter, session: try global.session()), "applications",
                               narrowWith: "--round, --status, --org or --municipality")
@@ -123,7 +140,7 @@ struct ApplicationShow: ParsableCommand {
         switch format {
         case .table: print(ApplicationDetailText.render(detail), terminator: "")
         case .json: print(ApplicationDetailJSON.render(detail))
-        case .csv, .markdown:
+        case .csv, .markdown, .xlsx:
             // The history is the part that is a table.
             print(ApplicationDetailText.historyTable(detail.history).render(format), terminator: "")
         }

@@ -9,7 +9,7 @@ enum ApplicationDetailText {
         let a = d.summary
         var lines = [
             "\(a.reference)  \(a.title)",
-            "status         \(a.status.rawValue)",
+            "status         \(a.status.word(Presentation.current.language.rawValue))",
             "round          \(a.round) (\(d.schemeName))",
             "applicant      \(a.organisationName) (\(a.organisationNumber))" + (a.municipality.map { ", municipality \($0)" } ?? ""),
             "applied for    \(a.amountApplied.formattedKroner)",
@@ -114,16 +114,14 @@ enum ApplicationDetailText {
     static func historyTable(_ events: [AuditEvent]) -> DataTable {
         DataTable(columns: ["id", "at", "actor", "login", "table", "action", "what", "reason"],
                   rows: events.map { e in
-                      [.integer(e.id), .text(stamp(e.at)), .text(e.actor), .text(e.login), .text(e.table),
+                      [.integer(e.id), .timestamp(e.at), .text(e.actor), .text(e.login), .text(e.table),
                        .text(e.action), .text(e.summary), e.reason.cell]
                   })
     }
 
-    /// "2021-03-01 12:00:05" (UTC).
+    /// "2021-03-01 13:00:05 +01:00": Europe/Oslo with its offset, as tables show times (`Presentation`).
     static func stamp(_ date: Date) -> String {
-        var style = Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeZone: TimeZone(identifier: "UTC")!)
-        style = style.year().month().day().time(includingFractionalSeconds: false)
-        return date.formatted(style)
+        Presentation.current.time(date)
     }
 }
 

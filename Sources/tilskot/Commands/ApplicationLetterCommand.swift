@@ -62,7 +62,7 @@ struct ApplicationLetter: ParsableCommand {
             throw TilskotError.refused("--notice names an advance notice; give it with --kind advance-notice")
         }
         let ref = try Input.reference(reference)
-        let actor = actAs ?? ProcessInfo.processInfo.environment["TILSKOT_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        let actor = GlobalOptions.actor(actAs)
         let session = try Session.open(try DatabaseTarget.resolve(databaseURL: databaseURL), actAs: actor)
         let text: String
         switch letterKind {

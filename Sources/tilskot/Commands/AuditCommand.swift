@@ -35,7 +35,7 @@ struct AuditCommand: ParsableCommand {
                 columns: ["id", "at", "actor", "login", "table", "row_id", "application", "action", "what", "reason"]
                     + (MoneyColumn.machine(format) ? ["old", "new"] : []),
                 rows: events.map { e in
-                    [.integer(e.id), .text(ApplicationDetailText.stamp(e.at)), .text(e.actor), .text(e.login),
+                    [.integer(e.id), .timestamp(e.at), .text(e.actor), .text(e.login),
                      .text(e.table), e.rowID.map(DataTable.Cell.integer) ?? .null, e.applicationReference.cell,
                      .text(e.action), .text(e.summary), e.reason.cell]
                         + (MoneyColumn.machine(format) ? [e.old.cell, e.new.cell] : [])

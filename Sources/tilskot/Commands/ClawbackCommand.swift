@@ -16,10 +16,12 @@ struct ClawbackCommand: ParsableCommand {
         date, after an advance notice to the recipient whose time to answer has passed (fvl. § 16), or \
         with the exception of § 16 third paragraph that lets it go without one. It gets a KID to pay \
         with. It can be appealed within 3 weeks of the day its notice reached the recipient (fvl. § 29); \
-        a manager upholds, reduces or cancels it. `followup summary` shows the net grant (granted − \
+        a manager upholds, reduces or cancels it. A claw-back registered in error is cancelled with a \
+        reason (`clawback cancel`), not by an invented appeal; a second open claw-back on the same grant \
+        needs --another. `followup summary` shows the net grant (granted − \
         clawed back) per round; `clawback overpaid` lists grants lowered on appeal below what was paid.
         """,
-        subcommands: [Demand.self, List.self, Show.self, Appeal.self, Resolve.self, Repay.self, Overpaid.self, Letter.self,
+        subcommands: [Demand.self, List.self, Show.self, Cancel.self, Appeal.self, Resolve.self, Repay.self, Overpaid.self, Letter.self,
                       ClawbackForewarn.self, ClawbackNotify.self]
     )
 
@@ -35,6 +37,8 @@ struct ClawbackCommand: ParsableCommand {
                                    valueName: "id")) var advanceNotice: String?
         @Option(help: ArgumentHelp("Why no advance notice was given, naming the exception: \"fvl. § 16 tredje ledd bokstav …: why\".",
                                    valueName: "text")) var withoutNotice: String?
+        @Flag(help: "This is a further demand on a grant that already has an open claw-back (not the same one typed twice).")
+        var another = false
 
         func run() throws {
             let ref = try Input.reference(reference)
@@ -48,7 +52,7 @@ struct ClawbackCommand: ParsableCommand {
                 ref, amount: try Input.money(amount, field: "claw-back amount"), reasons: reasons,
                 due: try Input.date(due, field: "due date"),
                 date: try date.map { text throws(TilskotError) in try Input.date(text, field: "decision date") },
-                advanceNotice: notice, withoutNotice: withoutNotice,
+                advanceNotice: notice, withoutNotice: withoutNotice, another: another,
                 session: try global.session())
             ClawbackCommand.show([record], global.outputFormat,
                                  sentence: "claw-back \(record.id): \(record.amount.formattedKroner) from \(ref), due \(record.dueDate), KID \(record.kid ?? "-"); write the letter with `tilskot clawback letter \(record.id)`")
@@ -87,6 +91,9 @@ struct ClawbackCommand: ParsableCommand {
                          "due          \(c.dueDate)",
                          "repaid       \(c.repaid.formattedKroner), outstanding \(c.outstanding.formattedKroner)",
                          "reasons      \(c.reasons)"]
+            if let x = c.cancellation {
+                lines.append("cancelled    as registered in error by \(x.cancelledBy): \(x.reason)")
+            }
             for a in c.appeals {
                 lines.append("appeal \(a.id) received \(a.received)\(a.late ? " (late: \(a.lateReason ?? ""))" : ""): \(a.grounds)")
                 if let outcome = a.outcome {
@@ -96,6 +103,31 @@ struct ClawbackCommand: ParsableCommand {
                 }
             }
             print(lines.joined(separator: "\n"))
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a claw-back registered in error, with the reason (managers).",
+            discussion: """
+            For a claw-back that should never have been registered: typed twice, on the wrong case, with \
+            the wrong amount. It then demands 0 kr, and the cancellation with its reason stands in the \
+            record (and the audit log). Refused once anything was repaid or an appeal was registered \
+            against it: then the appeal's decision reduces or cancels it (`clawback resolve`). If the \
+            notice of the claw-back was recorded, write the letter that withdraws it with \
+            `tilskot clawback letter ID --kind cancellation`.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The claw-back id.", valueName: "id")) var id: String
+        @Option(help: "What was registered in error.") var reason: String
+
+        func run() throws {
+            let record = try ClawBacks.cancel(try ClawbackCommand.id(id), reason: reason, session: try global.session())
+            let letter = record.noticeRecorded
+                ? "; its notice was recorded: write the cancellation letter with `tilskot clawback letter \(record.id) --kind cancellation`"
+                : ""
+            ClawbackCommand.show([record], global.outputFormat,
+                                 sentence: "claw-back \(record.id) from \(record.reference) cancelled: nothing is owed\(letter)")
         }
     }
 
@@ -214,14 +246,14 @@ struct ClawbackCommand: ParsableCommand {
     /// ApplicationLetter's helpers (H4's letters).
     struct Letter: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the letter of a claw-back decision (fvl. §§ 24–27), or with --kind advance-notice the advance notice it followed (§ 16).")
+            abstract: "Write the letter of a claw-back decision (fvl. §§ 24–27), with --kind advance-notice the advance notice it followed (§ 16), or with --kind cancellation the letter withdrawing one registered in error (§ 35).")
         @Option(name: .customLong("database-url"),
                 help: ArgumentHelp("PostgreSQL URL or libpq conninfo (else TILSKOT_DATABASE_URL, DATABASE_URL, PGSERVICE/PGHOST, or the local database).", valueName: "url"))
         var databaseURL: String?
         @Option(name: .customLong("as"), help: ArgumentHelp("Act as this tilskot user (SET ROLE); else TILSKOT_USER.", valueName: "user"))
         var actAs: String?
         @Argument(help: ArgumentHelp("The claw-back id.", valueName: "id")) var id: String
-        @Option(help: ArgumentHelp("decision (default) or advance-notice.", valueName: "kind")) var kind: String = "decision"
+        @Option(help: ArgumentHelp("decision (default), advance-notice or cancellation.", valueName: "kind")) var kind: String = "decision"
         @Option(name: [.customLong("language"), .customLong("lang")],
                 help: ArgumentHelp("nn (Nynorsk), nb (Bokmål) or en; default the organisation's language, else nn.", valueName: "nn|nb|en"))
         var language: String?
@@ -238,14 +270,17 @@ struct ClawbackCommand: ParsableCommand {
             guard let letterFormat = LetterFormat(rawValue: format.lowercased()) else {
                 throw TilskotError.refused("letter format \"\(format)\" is not one of markdown, html")
             }
-            guard ["decision", "advance-notice"].contains(kind.lowercased()) else {
-                throw TilskotError.refused("claw-back letter kind \"\(kind)\" is not one of decision, advance-notice")
+            guard ["decision", "advance-notice", "cancellation"].contains(kind.lowercased()) else {
+                throw TilskotError.refused("claw-back letter kind \"\(kind)\" is not one of decision, advance-notice, cancellation")
             }
             let clawBackID = try ClawbackCommand.id(id)
-            let actor = actAs ?? ProcessInfo.processInfo.environment["TILSKOT_USER"].flatMap { $0.isEmpty ? nil : $0 }
+            let actor = GlobalOptions.actor(actAs)
             let session = try Session.open(try DatabaseTarget.resolve(databaseURL: databaseURL), actAs: actor)
             let text: String
-            if kind.lowercased() == "advance-notice" {
+            if kind.lowercased() == "cancellation" {
+                let letter = try ClawBackCancellationLetter.load(clawBackID, session: session)
+                text = letter.render(letterFormat, language: chosen ?? letter.application.preferredLanguage ?? .nn)
+            } else if kind.lowercased() == "advance-notice" {
                 let letter = try ClawBackLetterSource.advanceNotice(for: clawBackID, session: session)
                 text = letter.render(letterFormat, language: chosen ?? letter.application.preferredLanguage ?? .nn)
             } else {
@@ -268,13 +303,13 @@ struct ClawbackCommand: ParsableCommand {
             columns: ["id", "reference", MoneyColumn.name("amount", format), MoneyColumn.name("original_amount", format),
                       "decision_date", "due_date", "cancelled", MoneyColumn.name("repaid", format),
                       MoneyColumn.name("outstanding", format), "appeal_pending", "demanded_by", "reasons",
-                      "advance_notice_id", "notice_exception", "kid"],
+                      "advance_notice_id", "notice_exception", "kid", "another", "cancellation_reason"],
             rows: records.map { c in
                 [.integer(c.id), .text(c.reference), MoneyColumn.cell(c.amount, format), MoneyColumn.cell(c.originalAmount, format),
                  .text(c.decisionDate.description), .text(c.dueDate.description), .bool(c.cancelled), MoneyColumn.cell(c.repaid, format),
                  MoneyColumn.cell(c.outstanding, format), .bool(c.appealPending), .text(c.demandedBy), .text(c.reasons),
                  c.advanceNoticeID.map { .integer($0) } ?? .null, c.noticeException.map { .text($0) } ?? .null,
-                 c.kid.map { .text($0) } ?? .null]
+                 c.kid.map { .text($0) } ?? .null, .bool(c.another), c.cancellation.map { .text($0.reason) } ?? .null]
             })
     }
 

@@ -54,12 +54,13 @@ struct FollowupCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Count from this day instead of today.", valueName: "YYYY-MM-DD")) var asOf: String?
         @Flag(help: "Include reports already overdue.") var includeOverdue = false
         @Option(help: ArgumentHelp("Only this round, e.g. JS/2021.", valueName: "scheme/year")) var round: String?
+        @Flag(help: "Only my cases: those I am a current caseworker of (the acting user, --as).") var mine = false
 
         func run() throws {
             let day = try FollowupCommand.day(asOf)
             let items = try RecipientReports.due(withinDays: try DaySpan.parse(within), asOf: day, includeOverdue: includeOverdue,
                                                  round: try round.map { text throws(TilskotError) in try Input.round(text) },
-                                                 session: try global.session())
+                                                 mine: mine, session: try global.session())
             let format = global.outputFormat
             print(FollowupCommand.dueTable(items, format).render(format), terminator: "")
         }
@@ -184,6 +185,7 @@ struct FollowupCommand: ParsableCommand {
             let payments = try Payments.list(.init(reference: ref), session: session)
             let clawBacks = try ClawBacks.list(ref, session: session)
             let money = try GrantMoney.grant(ref, session: session)
+            let settlement = try GrantMoney.settlement(ref, session: session)
             let format = global.outputFormat
             guard format == .table else {
                 print(PaymentCommand.table(payments, format).render(format), terminator: "")
@@ -192,6 +194,9 @@ struct FollowupCommand: ParsableCommand {
             var lines = ["\(ref) \(summary.organisationName) — \(summary.status.rawValue)"]
             if let money {
                 lines.append("granted \(money.granted.formattedKroner), planned \(money.planned.formattedKroner), paid \(money.paid.formattedKroner), clawed back \(money.clawedBack.formattedKroner), repaid \(money.repaid.formattedKroner), net \(money.net.formattedKroner)")
+            }
+            if let s = settlement {
+                lines.append("settled on closing by \(s.settledBy): granted \(s.granted.formattedKroner), paid \(s.paid.formattedKroner), withheld \(s.withheld.formattedKroner), released \(s.released.formattedKroner), clawed back \(s.clawedBack.formattedKroner), repaid \(s.repaid.formattedKroner), net used \(s.netUsed.formattedKroner), unused \(s.unused.formattedKroner)")
             }
             if let duty {
                 lines.append("report due \(duty.dueDate) (project ends \(duty.projectEnd))\(duty.accountRequired ? ", auditor-checked account required" : "")")
@@ -211,7 +216,7 @@ struct FollowupCommand: ParsableCommand {
 
     struct Summary: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The money of rounds (or of each grant of one round): granted, planned, paid, clawed back, repaid, net.")
+            abstract: "The money of rounds (or of each grant of one round): granted, planned, paid, clawed back, repaid, net, unused.")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Only this round, e.g. JS/2021.", valueName: "scheme/year")) var round: String?
         @Flag(help: "One line per grant of the round (needs --round).") var grants = false
@@ -224,12 +229,12 @@ struct FollowupCommand: ParsableCommand {
             let format = global.outputFormat
             let table = DataTable(
                 columns: [grants ? "reference" : "round"] + (grants ? [] : [MoneyColumn.name("frame", format), "grants"])
-                    + ["granted", "planned", "paid", "clawed_back", "repaid", "net"].map { MoneyColumn.name($0, format) },
+                    + ["granted", "planned", "paid", "clawed_back", "repaid", "net", "unused"].map { MoneyColumn.name($0, format) },
                 rows: records.map { m in
                     [.text(m.key)] + (grants ? [] : [MoneyColumn.cell(m.frame, format), .integer(Int64(m.grants))])
-                        + [m.granted, m.planned, m.paid, m.clawedBack, m.repaid, m.net].map { MoneyColumn.cell($0, format) }
+                        + [m.granted, m.planned, m.paid, m.clawedBack, m.repaid, m.net, m.unused].map { MoneyColumn.cell($0, format) }
                 },
-                footnote: format == .table ? "net = granted − clawed back (claw-backs in force, after appeals)" : nil)
+                footnote: format == .table ? "net = what the grants are used for: granted − clawed back (claw-backs in force, after appeals); a closed grant at its settlement, paid − repaid; unused = what closed grants left of the grant (withheld instalments)" : nil)
             print(table.render(format), terminator: "")
         }
     }

@@ -6,6 +6,8 @@ import TilskotStore
 /// Reading the lifecycle commands' arguments. Options arrive as text and are read here with
 /// TilskotCore's parsers, so that bad input is a refusal (exit 1, one sentence) rather than a usage
 /// error: "amount 12abc is not …" is about the data, not about how the command is typed.
+/// `money` and `date` are the one parser of amounts and dates (TilskotCore's Money.parse and
+/// CalendarDate), which `application import` reads its amount and received columns with too.
 enum Input {
     static func read<T>(_ body: () throws(TilskotCore.ValidationError) -> T) throws(TilskotError) -> T {
         do {
@@ -45,24 +47,25 @@ enum Input {
         return kinds
     }
 
-    /// A point in time for `--since`: a date (from its start, UTC) or an ISO 8601 timestamp.
+    /// A point in time for `--since`: a date in either form the one parser reads (from its start,
+    /// UTC) or an ISO 8601 timestamp.
     static func instant(_ text: String, field: String) throws(TilskotError) -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.count == 10 { return try date(trimmed, field: field).startOfDayUTC }
+        if !trimmed.contains("T") && !trimmed.contains(":") { return try date(trimmed, field: field).startOfDayUTC }
         if let value = try? Date(trimmed, strategy: .iso8601) { return value }
-        throw .refused("\(field) \"\(trimmed)\" is not a date or a time; expected YYYY-MM-DD or e.g. 2021-03-01T12:00:00Z")
+        throw .refused("\(field) \"\(trimmed)\" is not a date or a time; expected YYYY-MM-DD, DD.MM.YYYY or e.g. 2021-03-01T12:00:00Z")
     }
 }
 
 /// How money shows in lists: kroner for people (table, markdown), whole øre for machines (json, csv).
 enum MoneyColumn {
     static func name(_ base: String, _ format: OutputFormat) -> String {
-        machine(format) ? "\(base)_ore" : base
+        ReportCells.moneyColumn(base, format)
     }
 
     static func cell(_ money: Money?, _ format: OutputFormat) -> DataTable.Cell {
         guard let money else { return .null }
-        return machine(format) ? .integer(money.ore) : .text(money.formattedKroner)
+        return machine(format) ? .integer(money.ore) : .money(money.ore)
     }
 
     static func machine(_ format: OutputFormat) -> Bool { format == .json || format == .csv }

@@ -14,7 +14,8 @@ struct ParticipantCommand: ParsableCommand {
         abstract: "Record, read, purge and report on project participants (need-to-know, every read logged).",
         discussion: """
         Participants carry a pseudonymous code (never a national identity number), birth year, home \
-        municipality, start and end, and outcomes at the end and 6 and 12 months after (employment, \
+        municipality, gender (female, male, other_or_unknown — kvinne, mann, anna/ikkje oppgitt — for the \
+        equality report), start and end, and outcomes at the end and 6 and 12 months after (employment, \
         education, other, dropped_out). Auditors read the access log with `participant log`, not the data.
         """,
         subcommands: [Add.self, Update.self, List.self, Purge.self, Report.self, Log.self]
@@ -32,6 +33,7 @@ struct ParticipantCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Outcome at the end: employment, education, other, dropped_out.", valueName: "outcome")) var outcome: String?
         @Option(name: .customLong("outcome-6m"), help: ArgumentHelp("Outcome 6 months after the end.", valueName: "outcome")) var outcome6m: String?
         @Option(name: .customLong("outcome-12m"), help: ArgumentHelp("Outcome 12 months after the end.", valueName: "outcome")) var outcome12m: String?
+        @Option(help: ArgumentHelp("Gender: female, male or other_or_unknown (kvinne, mann, anna/ikkje oppgitt); not given: other_or_unknown.", valueName: "gender")) var gender: String?
 
         func run() throws {
             let ref = try Input.reference(reference)
@@ -40,7 +42,7 @@ struct ParticipantCommand: ParsableCommand {
                 municipality: try Input.municipality(municipality), startDate: try Input.date(start, field: "start date"),
                 endDate: try end.map { text throws(TilskotError) in try Input.date(text, field: "end date") },
                 outcome: try ParticipantCommand.outcome(outcome), outcome6Months: try ParticipantCommand.outcome(outcome6m),
-                outcome12Months: try ParticipantCommand.outcome(outcome12m))
+                outcome12Months: try ParticipantCommand.outcome(outcome12m), gender: try ParticipantCommand.gender(gender))
             let id = try Participants.add(ref, participant, session: try global.session())
             if global.outputFormat == .table {
                 print("participant \(participant.code) recorded on \(ref)")
@@ -52,7 +54,7 @@ struct ParticipantCommand: ParsableCommand {
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a participant's end and outcomes later.")
+        static let configuration = CommandConfiguration(abstract: "Record a participant's end, outcomes or gender later.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The project's application, e.g. JS-2022-0001.", valueName: "ref")) var reference: String
         @Option(help: ArgumentHelp("The participant's code.", valueName: "code")) var code: String
@@ -60,6 +62,7 @@ struct ParticipantCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Outcome at the end.", valueName: "outcome")) var outcome: String?
         @Option(name: .customLong("outcome-6m"), help: ArgumentHelp("Outcome 6 months after the end.", valueName: "outcome")) var outcome6m: String?
         @Option(name: .customLong("outcome-12m"), help: ArgumentHelp("Outcome 12 months after the end.", valueName: "outcome")) var outcome12m: String?
+        @Option(help: ArgumentHelp("Correct the gender: female, male or other_or_unknown (kvinne, mann, anna/ikkje oppgitt).", valueName: "gender")) var gender: String?
 
         func run() throws {
             let ref = try Input.reference(reference)
@@ -68,7 +71,8 @@ struct ParticipantCommand: ParsableCommand {
                                     endDate: try end.map { text throws(TilskotError) in try Input.date(text, field: "end date") },
                                     outcome: try ParticipantCommand.outcome(outcome),
                                     outcome6Months: try ParticipantCommand.outcome(outcome6m),
-                                    outcome12Months: try ParticipantCommand.outcome(outcome12m), session: try global.session())
+                                    outcome12Months: try ParticipantCommand.outcome(outcome12m),
+                                    gender: try ParticipantCommand.gender(gender), session: try global.session())
             print("participant \(participantCode) on \(ref) updated")
         }
     }
@@ -92,11 +96,11 @@ struct ParticipantCommand: ParsableCommand {
             let format = global.outputFormat
             let table = DataTable(
                 columns: ["id", "reference", "code", "birth_year", "municipality", "start_date", "end_date", "outcome",
-                          "outcome_6m", "outcome_12m", "recorded_by"],
+                          "outcome_6m", "outcome_12m", "recorded_by", "gender"],
                 rows: records.map { p in
                     [.integer(p.id), .text(p.reference), .text(p.code), .integer(Int64(p.birthYear)), .text(p.municipality),
                      .text(p.startDate.description), (p.endDate?.description).cell, (p.outcome?.rawValue).cell,
-                     (p.outcome6Months?.rawValue).cell, (p.outcome12Months?.rawValue).cell, .text(p.recordedBy)]
+                     (p.outcome6Months?.rawValue).cell, (p.outcome12Months?.rawValue).cell, .text(p.recordedBy), .text(p.gender.rawValue)]
                 })
             print(table.render(format), terminator: "")
         }
@@ -154,7 +158,7 @@ struct ParticipantCommand: ParsableCommand {
             let table = DataTable(
                 columns: ["id", "at", "actor", "login", "action", "reference", "query", "rows", "participant_ids"],
                 rows: entries.map { e in
-                    [.integer(e.id), .text(ApplicationDetailText.stamp(e.at)), .text(e.actor), .text(e.login), .text(e.action),
+                    [.integer(e.id), .timestamp(e.at), .text(e.actor), .text(e.login), .text(e.action),
                      e.reference.cell, .text(e.query), .integer(Int64(e.rowCount)),
                      .text(e.participantIDs.map(String.init).joined(separator: " "))]
                 })
@@ -171,6 +175,11 @@ struct ParticipantCommand: ParsableCommand {
             throw .refused("birth year \"\(text)\" is not a year; give the year of birth only, e.g. 1984")
         }
         return year
+    }
+
+    static func gender(_ text: String?) throws(TilskotError) -> ParticipantGender? {
+        guard let text else { return nil }
+        return try Input.read { () throws(TilskotCore.ValidationError) in try ParticipantGender.read(text) }
     }
 
     static func outcome(_ text: String?) throws(TilskotError) -> ParticipantOutcome? {

@@ -5,8 +5,8 @@ import TilskotReports
 import TilskotStore
 
 /// `tilskot report …` — award reports for managers and the equality-report section (issue 6).
-/// Each report is one query (plus its basis, in the same snapshot), rendered as table, json, csv or
-/// markdown; the basis (data as of, rounds, county division) stands at the foot of table and
+/// Each report is one query (plus its basis, in the same snapshot), rendered as table, json, csv,
+/// markdown or an xlsx workbook (to --out FILE or a redirected stdout); the basis (data as of, rounds, county division) stands at the foot of table and
 /// markdown, and on stderr for json and csv so the data stays machine-readable.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,12 +16,28 @@ struct ReportCommand: ParsableCommand {
                       ReportEqualityCommand.self]
     )
 
-    /// Prints a report table in the chosen format.
-    static func emit(_ table: DataTable, _ format: OutputFormat) {
-        print(table.render(format), terminator: "")
+    /// Writes a report table in the chosen format: to `--out FILE` (whole or not at all) or stdout.
+    /// The basis stands at the foot of table and markdown, on the workbook's "basis" sheet, and on
+    /// stderr for json and csv so the data stays machine-readable.
+    static func emit(_ table: DataTable, _ format: OutputFormat, out: String? = nil) throws(TilskotError) {
+        if let out {
+            if format == .xlsx {
+                try ReportFile.write(table.xlsx(), to: out)
+            } else {
+                try ReportFile.write(table.render(format), to: out)
+            }
+        } else {
+            print(table.render(format), terminator: "")
+        }
         if ReportCells.isMachine(format), let footnote = table.footnote {
             Terminal.writeError("# " + footnote)
         }
+    }
+
+    /// `--out FILE`: where a report goes instead of stdout (an xlsx workbook needs a file).
+    struct Output: ParsableArguments {
+        @Option(help: ArgumentHelp("Write the report to this file instead of standard output (for --format xlsx: FILE.xlsx).", valueName: "file"))
+        var out: String?
     }
 
     static func year(_ value: Int, _ option: String = "--year") throws(TilskotError) -> Int {
@@ -36,12 +52,13 @@ struct ReportCommand: ParsableCommand {
             abstract: "Per round of a year: frame, applications by outcome, requested and granted, frame used.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var replica: ReplicaOption
+        @OptionGroup var output: Output
         @Option(help: "The budget year, e.g. 2021.") var year: Int
 
         func run() throws {
             let format = global.outputFormat
             let result = try SummaryQuery.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
-            ReportCommand.emit(SummaryReport.table(result.rows, basis: result.basis, format: format), format)
+            try ReportCommand.emit(SummaryReport.table(result.rows, basis: result.basis, format: format), format, out: output.out)
         }
     }
 }
@@ -53,6 +70,7 @@ extension ReportCommand {
             discussion: "2021 data shown in the 2024 division is placed by municipality: 30 Viken → 31/32/33, 38 → 39/40, 54 → 55/56.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var replica: ReplicaOption
+        @OptionGroup var output: Output
         @Option(help: "The budget year, e.g. 2021.") var year: Int
         @Option(help: ArgumentHelp("Group by county (fylke) or municipality (kommune).", valueName: "county|municipality"))
         var by: String = "county"
@@ -71,7 +89,7 @@ extension ReportCommand {
             let result = try GeographyQuery.fetch(year: try ReportCommand.year(year), by: level, division: division,
                                                   scheme: try scheme.map { try Input.scheme($0).value },
                                                   session: try replica.session(global))
-            ReportCommand.emit(GeographyReport.table(result.rows, level: level, basis: result.basis, format: format), format)
+            try ReportCommand.emit(GeographyReport.table(result.rows, level: level, basis: result.basis, format: format), format, out: output.out)
         }
     }
 
@@ -80,12 +98,13 @@ extension ReportCommand {
             abstract: "Applications and grants by applicant kind; member-based or external board for organisations.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var replica: ReplicaOption
+        @OptionGroup var output: Output
         @Option(help: "The budget year, e.g. 2021.") var year: Int
 
         func run() throws {
             let format = global.outputFormat
             let result = try ApplicantsQuery.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
-            ReportCommand.emit(ApplicantsReport.table(result.rows, basis: result.basis, format: format), format)
+            try ReportCommand.emit(ApplicantsReport.table(result.rows, basis: result.basis, format: format), format, out: output.out)
         }
     }
 
@@ -94,6 +113,7 @@ extension ReportCommand {
             abstract: "A scheme year by year: frame, applications, grants and amounts with the change in per cent.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var replica: ReplicaOption
+        @OptionGroup var output: Output
         @Option(help: "The scheme's code, e.g. JS.") var scheme: String
         @Option(help: "First year, e.g. 2020.") var from: Int
         @Option(help: "Last year, e.g. 2022.") var to: Int
@@ -103,7 +123,7 @@ extension ReportCommand {
             let code = try Input.scheme(scheme)
             let result = try TrendQuery.fetch(scheme: code, from: try ReportCommand.year(from, "--from"),
                                               to: try ReportCommand.year(to, "--to"), session: try replica.session(global))
-            ReportCommand.emit(TrendReport.table(scheme: code.value, result.rows, basis: result.basis, format: format), format)
+            try ReportCommand.emit(TrendReport.table(scheme: code.value, result.rows, basis: result.basis, format: format), format, out: output.out)
         }
     }
 
@@ -112,13 +132,14 @@ extension ReportCommand {
             abstract: "Per caseworker and status: cases, median days from received to decision, appeals and their outcome.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var replica: ReplicaOption
+        @OptionGroup var output: Output
         @Option(help: "Only rounds of this budget year; default all years.") var year: Int?
 
         func run() throws {
             let format = global.outputFormat
             let year = try self.year.map { value throws(TilskotError) in try ReportCommand.year(value) }
             let result = try CaseloadQuery.fetch(year: year, session: try replica.session(global))
-            ReportCommand.emit(CaseloadReport.table(result.rows, basis: result.basis, format: format), format)
+            try ReportCommand.emit(CaseloadReport.table(result.rows, basis: result.basis, format: format), format, out: output.out)
         }
     }
 
@@ -127,12 +148,13 @@ extension ReportCommand {
             abstract: "Per round: payments planned and paid, claw-backs, and recipients' reports due and overdue.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var replica: ReplicaOption
+        @OptionGroup var output: Output
         @Option(help: "The budget year, e.g. 2021.") var year: Int
 
         func run() throws {
             let format = global.outputFormat
             let result = try FollowupQuery.fetch(year: try ReportCommand.year(year), session: try replica.session(global))
-            ReportCommand.emit(FollowupReport.table(result.rows, basis: result.basis, format: format), format)
+            try ReportCommand.emit(FollowupReport.table(result.rows, basis: result.basis, format: format), format, out: output.out)
         }
     }
 }

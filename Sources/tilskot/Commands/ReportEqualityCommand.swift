@@ -41,20 +41,39 @@ struct ReportEqualityCommand: ParsableCommand {
             try Input.read { () throws(TilskotCore.ValidationError) in try CountyDivision.parse(text) }
         }
         let target = try DatabaseTarget.resolve(databaseURL: databaseURL)
-        let actor = actAs ?? ProcessInfo.processInfo.environment["TILSKOT_USER"].flatMap { $0.isEmpty ? nil : $0 }
-        let figures = try EqualityQuery.fetch(year: try ReportCommand.year(year), division: division,
-                                              session: try replica.session(actingAs: actor) { () throws(TilskotError) in
-                                                  try Session.open(target, actAs: actor)
-                                              })
+        let actor = GlobalOptions.actor(actAs)
+        let session = try replica.session(actingAs: actor) { () throws(TilskotError) in try Session.open(target, actAs: actor) }
+        let figures = try EqualityQuery.fetch(year: try ReportCommand.year(year), division: division, session: session)
         guard !figures.schemes.isEmpty else {
             throw TilskotError.refused("there are no rounds in \(year), so there is no grant section to write; see `tilskot round list`")
         }
-        let section = EqualitySection(figures, language: language, funder: funder)
+        var section = EqualitySection(figures, language: language, funder: funder)
+        // Participants by gender (EqualityGender): a logged read of the participant register, so on
+        // the primary even when the figures came from a replica. A reader the database refuses gets
+        // the section without that table, and its sentence on stderr once the section is written (a
+        // refusal of the section itself stays the one sentence).
+        let gender = try Self.gender(year: figures.year, primary: { () throws(TilskotError) in
+            replica.url == nil ? session : try Session.open(target, actAs: actor)
+        })
+        if case .success(let table) = gender { section.addGender(table) }
         let text = format == "html" ? section.renderHTML() : section.renderMarkdown()
         if let out {
             try ReportFile.write(text, to: out)
         } else {
             print(text, terminator: "")
+        }
+        if case .failure(let refusal) = gender {
+            FileHandle.standardError.write(Data("note: the table of participants by gender is left out: \(refusal)\n".utf8))
+        }
+    }
+
+    /// The gender table, or the database's refusal of it (any other failure is thrown).
+    static func gender(year: Int, primary: () throws(TilskotError) -> Session) throws(TilskotError) -> Result<EqualityGender, TilskotError> {
+        do {
+            return .success(try EqualityGender.fetch(year: year, session: try primary()))
+        } catch {
+            guard case .refused = error else { throw error }
+            return .failure(error)
         }
     }
 }

@@ -6,9 +6,14 @@ import TilskotStore
 /// missing.
 enum ReportFile {
     static func write(_ text: String, to path: String) throws(TilskotError) {
+        try write(Data(text.utf8), to: path)
+    }
+
+    /// Bytes (an xlsx workbook), written whole or not at all.
+    static func write(_ data: Data, to path: String) throws(TilskotError) {
         let url = try target(path)
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try data.write(to: url, options: .atomic)
         } catch {
             throw .refused("cannot write \(path): \(error.localizedDescription)")
         }

@@ -30,16 +30,35 @@ struct RoundCommand: ParsableCommand {
     }
 
     struct Adjust: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Raise or lower a round's frame, with a reason (managers).")
+        static let configuration = CommandConfiguration(
+            abstract: "Raise or lower a round's frame by a budget decision, or correct an adjustment registered wrong (managers).",
+            discussion: """
+            A budget change carries the date of the budget decision (--decided, default today), e.g. \
+            `round adjust JS/2021 --amount "+25 mill" --decided 2021-06-18 --reason "integreringspakke II"`. \
+            An adjustment registered wrong is corrected, not countered: `--corrects ID` (the id in \
+            `round show`) with the amount that brings it to what was decided, or to 0 kr if it was no \
+            budget change at all; a correction cannot take it past 0 kr. Reports narrate budget changes \
+            with their net after corrections; `round show` lists both.
+            """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The round, e.g. JS/2021.", valueName: "scheme/year")) var round: String
         @Option(parsing: .unconditional, help: ArgumentHelp("The change, e.g. \"+25 mill\" or \"-2 000 000\".", valueName: "±amount")) var amount: String
-        @Option(help: "Why, e.g. \"integreringspakke II\".") var reason: String
+        @Option(help: "Why, e.g. \"integreringspakke II\", or what was registered wrong.") var reason: String
+        @Option(help: ArgumentHelp("The date of the budget decision (default today).", valueName: "YYYY-MM-DD")) var decided: String?
+        @Option(help: ArgumentHelp("Correct this adjustment (its id in `round show`) instead of changing the budget.", valueName: "id")) var corrects: String?
 
         func run() throws {
+            let corrected: Int64? = try corrects.map { text throws(TilskotError) in
+                guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
+                    throw .refused("frame adjustment id \"\(text)\" is not a number; give the id `tilskot round show` lists")
+                }
+                return id
+            }
             let summary = try Rounds.adjust(
                 try Input.round(round), amount: try Input.money(amount, field: "frame adjustment", allowNegative: true),
-                reason: reason, session: try global.session())
+                reason: reason, kind: corrected == nil ? .budget : .correction,
+                decided: try decided.map { text throws(TilskotError) in try Input.date(text, field: "budget decision date") },
+                corrects: corrected, session: try global.session())
             RoundCommand.print(summary, global.outputFormat)
         }
     }
@@ -71,7 +90,7 @@ struct RoundCommand: ParsableCommand {
         switch format {
         case .table: Swift.print(text(round), terminator: "")
         case .json: Swift.print(table([round], format).renderJSONObject(), terminator: "")
-        case .csv, .markdown: Swift.print(table([round], format).render(format), terminator: "")
+        case .csv, .markdown, .xlsx: Swift.print(table([round], format).render(format), terminator: "")
         }
     }
 
@@ -83,14 +102,29 @@ struct RoundCommand: ParsableCommand {
         var lines = ["\(r.label) (\(r.key))",
                      "window         \(r.opens) to \(r.closes)",
                      "initial frame  \(kr(r.initialFrame))"]
+        // The history of the frame: budget changes (dated by their budget decision) and corrections
+        // of them, each as such; a corrected budget change shows what it came to.
         for a in r.adjustments {
             let sign = a.amount.isNegative ? "" : "+"
-            lines.append("adjustment     \(kr(a.amount, sign: sign)): \(a.reason) — \(a.actor)")
+            let decided = a.decided.map { ", decided \($0)" } ?? ""
+            switch a.kind {
+            case .budget:
+                var line = "budget change  [\(a.id)] \(kr(a.amount, sign: sign)): \(a.reason)\(decided) — \(a.actor)"
+                if let net = a.net, net != a.amount {
+                    line += net.isZero ? "; corrected to 0 kr (registered in error)" : "; after corrections \(kr(net, sign: net.isNegative ? "" : "+"))"
+                }
+                lines.append(line)
+            case .correction:
+                lines.append("correction     [\(a.id)] \(kr(a.amount, sign: sign)) of [\(a.corrects.map(String.init) ?? "?")]: \(a.reason) — \(a.actor)")
+            }
         }
         lines += ["frame          \(kr(r.frame))",
                   "granted        \(kr(r.granted))",
                   "remaining      \(kr(r.remaining))",
-                  "requested      \(kr(r.requested))"]
+                  // Closed grants count at their settlement's net used (paid − repaid), the others at their grant after claw-backs.
+                  "used           \(kr(r.used))"]
+        if !r.unused.isZero { lines.append("unused         \(kr(r.unused)), left by closed grants") }
+        lines.append("requested      \(kr(r.requested))")
         let counts = ApplicationStatus.allCases.filter { r.count($0) > 0 }.map { "\(r.count($0)) \($0.rawValue)" }
         lines.append("applications   \(r.applications)" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", ")))
         return lines.joined(separator: "\n") + "\n"
@@ -102,6 +136,7 @@ struct RoundCommand: ParsableCommand {
             columns: ["scheme", "year", "name", "opens", "closes", MoneyColumn.name("initial_frame", format),
                       MoneyColumn.name("adjustments", format), MoneyColumn.name("frame", format),
                       MoneyColumn.name("granted", format), MoneyColumn.name("remaining", format),
+                      MoneyColumn.name("used", format), MoneyColumn.name("unused", format),
                       MoneyColumn.name("requested", format), "applications"] + statusColumns,
             rows: rounds.map { r in
                 let adjustments = r.adjustments.map(\.amount).reduce(Money.zero, +)
@@ -109,7 +144,8 @@ struct RoundCommand: ParsableCommand {
                         .text(r.opens.description), .text(r.closes.description),
                         MoneyColumn.cell(r.initialFrame, format), MoneyColumn.cell(adjustments, format),
                         MoneyColumn.cell(r.frame, format), MoneyColumn.cell(r.granted, format),
-                        MoneyColumn.cell(r.remaining, format), MoneyColumn.cell(r.requested, format),
+                        MoneyColumn.cell(r.remaining, format), MoneyColumn.cell(r.used, format),
+                        MoneyColumn.cell(r.unused, format), MoneyColumn.cell(r.requested, format),
                         .integer(Int64(r.applications))]
                     + ApplicationStatus.allCases.map { .integer(Int64(r.count($0))) }
             })

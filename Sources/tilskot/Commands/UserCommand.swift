@@ -2,13 +2,21 @@ import ArgumentParser
 import TilskotReports
 import TilskotStore
 
-/// `tilskot user add | list` — users are PostgreSQL login roles in a tilskot group role.
+/// `tilskot user add | role add | role remove | disable | list` — users are PostgreSQL login roles in
+/// a tilskot group role. Every change goes through the database's admin functions
+/// (SQL/schema/18_users.sql): only administrators make them (the deployer, acting as itself, adds
+/// the first), and each is a user_change row in the audit log with who made it.
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Add and list users (PostgreSQL login roles in a tilskot group) and the details letters give of them.",
-        subcommands: [Add.self, Set.self, Show.self, List.self]
+        abstract: "Add, change, disable and list users (PostgreSQL login roles in a tilskot group) and the details letters give of them.",
+        subcommands: [Add.self, RoleCommand.self, Disable.self, Set.self, Show.self, List.self]
     )
+
+    /// The database's warning for a role that conflicts with another, on stderr (the change is made).
+    static func warn(_ warning: String?) {
+        if let warning { Terminal.writeError("warning: \(warning)") }
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user in a role's group (idempotent).")
@@ -19,6 +27,7 @@ struct UserCommand: ParsableCommand {
         @Option(help: "The person's job title, e.g. seniorrådgivar (letters are signed with it).") var title: String?
         @Option(help: "The person's e-mail address (letters give it for contact).") var email: String?
         @Option(help: "The person's telephone number (letters give it for contact).") var phone: String?
+        @Option(help: "Why (the audit log keeps it).") var reason: String?
 
         func validate() throws {
             if name == nil && (title != nil || email != nil || phone != nil) {
@@ -27,12 +36,66 @@ struct UserCommand: ParsableCommand {
         }
 
         func run() throws {
-            let session = try global.adminSession()
-            try Users.add(user, role: role, fullName: name, session: session)
+            // As the acting user (--as, TILSKOT_USER), else the login: the database lets an
+            // administrator, or the deployer for the first administrator, add users.
+            let session = try global.session()
+            let warning = try Users.add(user, role: role, fullName: name, reason: reason, session: session)
             if let name {
                 try Users.setDetails(user, fullName: name, title: title, email: email, phone: phone, session: session)
             }
             print("\(user) is now in \(role.groupRole)")
+            UserCommand.warn(warning)
+        }
+    }
+
+    /// `tilskot user role add|remove LOGIN ROLE`.
+    struct RoleCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "role", abstract: "Give a user another role, or take one away (administrators).",
+            subcommands: [AddRole.self, RemoveRole.self])
+    }
+
+    struct AddRole: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Give a user another role; warns when it conflicts with one they hold (finance with manager, admin or caseworker).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The user's login name.") var user: String
+        @Argument(help: "caseworker, manager, finance, auditor, admin or participant_reader.") var role: UserRole
+        @Option(help: "Why (the audit log keeps it).") var reason: String?
+
+        func run() throws {
+            let warning = try Users.addRole(user, role: role, reason: reason, session: try global.session())
+            print("\(user) is now in \(role.groupRole)")
+            UserCommand.warn(warning)
+        }
+    }
+
+    struct RemoveRole: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Take a role away from a user.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The user's login name.") var user: String
+        @Argument(help: "caseworker, manager, finance, auditor, admin or participant_reader.") var role: UserRole
+        @Option(help: "Why (the audit log keeps it).") var reason: String?
+
+        func run() throws {
+            try Users.removeRole(user, role: role, reason: reason, session: try global.session())
+            print("\(user) is no longer in \(role.groupRole)")
+        }
+    }
+
+    /// `tilskot user disable LOGIN` — NOLOGIN, and no casework in a session still open; roles and
+    /// history stay (`user add` again lets them in again).
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a user: they can no longer log in or act; their history and roles are kept.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The user's login name.") var user: String
+        @Option(help: "Why (the audit log keeps it).") var reason: String?
+
+        func run() throws {
+            try Users.disable(user, reason: reason, session: try global.session())
+            print("\(user) is disabled: they can no longer log in or act")
         }
     }
 
@@ -96,9 +159,11 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let session = try global.adminSession()
-            let table = DataTable(columns: ["user", "roles"],
-                                  rows: try Users.list(session: session).map { [$0.name, $0.roles.joined(separator: ",")] })
+            let session = try global.session()
+            let table = DataTable(columns: ["user", "roles", "disabled"],
+                                  rows: try Users.list(session: session).map {
+                                      [$0.name, $0.roles.joined(separator: ","), $0.disabled ? "yes" : "no"]
+                                  })
             print(table.render(global.outputFormat), terminator: "")
         }
     }
