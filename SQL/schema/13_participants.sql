@@ -725,14 +725,27 @@ CREATE OR REPLACE FUNCTION tilskot.is_case_caseworker(person text, application_i
 AS $$
     SELECT NOT EXISTS (SELECT 1 FROM tilskot.disqualification d
                         WHERE d.application_id = is_case_caseworker.application_id AND d.person = is_case_caseworker.person)
-       AND (EXISTS (SELECT 1 FROM tilskot.application a
-                     WHERE a.id = is_case_caseworker.application_id AND a.registered_by = is_case_caseworker.person)
-            OR EXISTS (SELECT 1 FROM tilskot.assessment s
-                        WHERE s.application_id = is_case_caseworker.application_id AND s.assessor = is_case_caseworker.person
-                          AND NOT tilskot.granted_before(s.application_id, s.at))
-            OR EXISTS (SELECT 1 FROM tilskot.assignment g
+       AND CASE
+           -- Once a case has been handed over (application assign --to, 06_assessment.sql), its
+           -- caseworkers are those assigned at or after the last hand-over: the one who handed it
+           -- on, and whoever registered or assessed it before, no longer see its participants.
+           WHEN EXISTS (SELECT 1 FROM tilskot.assignment h
+                         WHERE h.application_id = is_case_caseworker.application_id AND h.kind = 'handover') THEN
+               EXISTS (SELECT 1 FROM tilskot.assignment g
                         WHERE g.application_id = is_case_caseworker.application_id AND g.caseworker = is_case_caseworker.person
-                          AND (g.assigned_by <> g.caseworker OR NOT tilskot.granted_before(g.application_id, g.at))))
+                          AND (g.assigned_by <> g.caseworker OR NOT tilskot.granted_before(g.application_id, g.at))
+                          AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
+                                           WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id))
+           ELSE
+               EXISTS (SELECT 1 FROM tilskot.application a
+                        WHERE a.id = is_case_caseworker.application_id AND a.registered_by = is_case_caseworker.person)
+               OR EXISTS (SELECT 1 FROM tilskot.assessment s
+                           WHERE s.application_id = is_case_caseworker.application_id AND s.assessor = is_case_caseworker.person
+                             AND NOT tilskot.granted_before(s.application_id, s.at))
+               OR EXISTS (SELECT 1 FROM tilskot.assignment g
+                           WHERE g.application_id = is_case_caseworker.application_id AND g.caseworker = is_case_caseworker.person
+                             AND (g.assigned_by <> g.caseworker OR NOT tilskot.granted_before(g.application_id, g.at)))
+           END
 $$;
 
 DROP POLICY IF EXISTS participant_need_to_know ON tilskot.participant;

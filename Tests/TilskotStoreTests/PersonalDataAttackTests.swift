@@ -287,6 +287,32 @@ struct PersonalDataAttackTests {
         try ola.execute("INSERT INTO tilskot.assignment (application_id, caseworker) VALUES ($1, NULL)", [try FollowUp.id(db, stavanger)])
     }
 
+    @Test("a case handed over takes the participants with it: the caseworker it was handed from, and its registrar, read nothing after")
+    func handOverEndsAccess() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let oslo = try FollowUp.granted(db)
+        try Self.participants(db, oslo, [4, 3, 0, 0, 0])
+        let kari = try db.connect(asLogin: FollowUp.kari)
+        let ola = try db.connect(asLogin: FollowUp.ola)
+        // kari registered and assessed it: she is its caseworker and reads its participants.
+        #expect(try kari.query("SELECT * FROM tilskot.participant_list($1)", [oslo.description]).count == 7)
+        expectSQLError("42T03") { _ = try ola.query("SELECT * FROM tilskot.participant_list($1)", [oslo.description]) }
+        // Under appeal it is handled again, and a manager hands it to ola: ola reads, kari no longer
+        // does — by name or through the round.
+        _ = try Appeals.register(oslo, received: try CalendarDate("2021-04-20"), grounds: "Vi ber om meir", session: try db.session(as: FollowUp.mona))
+        _ = try Applications.assign(oslo, to: FollowUp.ola, kind: .handover, session: try db.session(as: FollowUp.mona))
+        #expect(try ola.query("SELECT * FROM tilskot.participant_list($1)", [oslo.description]).count == 7)
+        expectSQLError("42T03") { _ = try kari.query("SELECT * FROM tilskot.participant_list($1)", [oslo.description]) }
+        #expect(try kari.query("SELECT * FROM tilskot.participant_list_round('JS', 2021)").isEmpty)
+        // Added beside ola (--also), kari reads again; a later hand-over to ola alone ends it again.
+        _ = try Applications.assign(oslo, to: FollowUp.kari, kind: .also, session: try db.session(as: FollowUp.mona))
+        #expect(try kari.query("SELECT * FROM tilskot.participant_list($1)", [oslo.description]).count == 7)
+        _ = try Applications.assign(oslo, to: FollowUp.kari, kind: .handover, session: try db.session(as: FollowUp.mona))
+        expectSQLError("42T03") { _ = try ola.query("SELECT * FROM tilskot.participant_list($1)", [oslo.description]) }
+        #expect(try kari.query("SELECT * FROM tilskot.participant_list($1)", [oslo.description]).count == 7)
+    }
+
     /// READ COMMITTED sees the grant after waiting for the row (a granted case is not being handled:
     /// 23T02); REPEATABLE READ and SERIALIZABLE cannot lock a row changed after their snapshot.
     @Test("a grant committed by another session while a caseworker takes the case: refused at every isolation level")
