@@ -41,30 +41,6 @@ struct CorrectionCLITests {
         return result.stdout
     }
 
-    /// The command refused (exit 1, one line) and the statement as `user`'s psql login refused with
-    /// a tilskot SQLSTATE, in the same words, neither writing anything.
-    func sameSentence(_ db: TestDatabase, _ user: String, cli arguments: [String], sql: String,
-                      containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let before = try db.rowCounts()
-        let result = try CLIRunner.run(arguments + ["--as", user], database: db)
-        #expect(result.exitCode == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.errorLines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        let cliSentence = result.stderr.trimmingCharacters(in: .newlines)
-        let psql = try db.connect(asLogin: user)
-        var sqlSentence = ""
-        do {
-            _ = try psql.execute(sql)
-            Issue.record("the statement succeeded as \(user): \(sql)", sourceLocation: sourceLocation)
-        } catch {
-            let scalars = Array(error.sqlState.unicodeScalars)
-            #expect(scalars.count == 5 && scalars[2] == "T", "SQLSTATE \(error.sqlState): \(error.message)", sourceLocation: sourceLocation)
-            sqlSentence = error.message
-        }
-        #expect(cliSentence == sqlSentence, sourceLocation: sourceLocation)
-        #expect(sqlSentence.contains(fragment), "message: \(sqlSentence)", sourceLocation: sourceLocation)
-        #expect(try db.rowCounts() == before, sourceLocation: sourceLocation)
-    }
-
     func value(_ db: TestDatabase, _ sql: String) throws -> Int64 {
         try #require(try db.connect().queryValue(sql, as: Int64.self))
     }
@@ -79,16 +55,16 @@ struct CorrectionCLITests {
         let round = try value(db, "SELECT r.id FROM tilskot.round r WHERE r.year = 2021")
         let typo = try value(db, "SELECT id FROM tilskot.frame_adjustment WHERE reason = 'test av beløpsformat'")
         // The issue's counter-adjustment is refused as a correction past 0 kr, in the database's words.
-        try sameSentence(db, m, cli: ["round", "adjust", "JS/2021", "--amount", "-10 057 mill", "--corrects", "\(typo)",
-                                      "--reason", "Retta feilregistrerte justeringar"],
-                         sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason, kind, corrects_id) VALUES (\(round), -1005700000000, 'Retta feilregistrerte justeringar', 'correction', \(typo))",
-                         containing: "correct it at most to 0 kr")
-        try sameSentence(db, m, cli: ["round", "adjust", "JS/2022", "--amount", "-1 mill", "--corrects", "\(typo)", "--reason", "Retta"],
-                         sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason, kind, corrects_id) SELECT id, -100000000, 'Retta', 'correction', \(typo) FROM tilskot.round WHERE year = 2022",
-                         containing: "belongs to Jobbsjansen 2021, not to Jobbsjansen 2022")
-        try sameSentence(db, m, cli: ["round", "adjust", "JS/2021", "--amount", "+1 mill", "--decided", "2099-01-01", "--reason", "Framtid"],
-                         sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason, decided) VALUES (\(round), 100000000, 'Framtid', '2099-01-01')",
-                         containing: "is dated 2099-01-01, in the future")
+        try expectSameSentence(db, m, cli: ["round", "adjust", "JS/2021", "--amount", "-10 057 mill", "--corrects", "\(typo)",
+                                            "--reason", "Retta feilregistrerte justeringar"],
+                               sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason, kind, corrects_id) VALUES (\(round), -1005700000000, 'Retta feilregistrerte justeringar', 'correction', \(typo))",
+                               containing: "correct it at most to 0 kr")
+        try expectSameSentence(db, m, cli: ["round", "adjust", "JS/2022", "--amount", "-1 mill", "--corrects", "\(typo)", "--reason", "Retta"],
+                               sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason, kind, corrects_id) SELECT id, -100000000, 'Retta', 'correction', \(typo) FROM tilskot.round WHERE year = 2022",
+                               containing: "belongs to Jobbsjansen 2021, not to Jobbsjansen 2022")
+        try expectSameSentence(db, m, cli: ["round", "adjust", "JS/2021", "--amount", "+1 mill", "--decided", "2099-01-01", "--reason", "Framtid"],
+                               sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason, decided) VALUES (\(round), 100000000, 'Framtid', '2099-01-01')",
+                               containing: "is dated 2099-01-01, in the future")
         let shown = try run(db, ["round", "adjust", "JS/2021", "--amount", "-10 000 mill", "--corrects", "\(typo)",
                                  "--reason", "Retta feilregistrert justering", "--as", m])
         #expect(shown.contains("budget change  [\(typo)] +10 000 mill. kr (+10 000 000 000 kr): test av beløpsformat, decided 2021-06-18 — \(m); corrected to 0 kr (registered in error)"))
@@ -113,21 +89,21 @@ struct CorrectionCLITests {
         _ = try run(db, demand + ["--as", m])
         let app = try value(db, "SELECT id FROM tilskot.application WHERE reference = 'JS-2021-0001'")
         let first = try value(db, "SELECT min(id) FROM tilskot.clawback")
-        try sameSentence(db, m, cli: demand,
-                         sql: "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, notice_exception) VALUES (\(app), 30000000, 'Ubrukte midlar', '2022-04-20', '2022-06-01', '\(without)')",
-                         containing: "JS-2021-0001 already has an open claw-back, claw-back \(first) (the claw-back of 300 000 kr from JS-2021-0001 decided 2022-04-20)")
+        try expectSameSentence(db, m, cli: demand,
+                               sql: "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, notice_exception) VALUES (\(app), 30000000, 'Ubrukte midlar', '2022-04-20', '2022-06-01', '\(without)')",
+                               containing: "JS-2021-0001 already has an open claw-back, claw-back \(first) (the claw-back of 300 000 kr from JS-2021-0001 decided 2022-04-20)")
         _ = try run(db, demand + ["--another", "--as", m])
         let second = try value(db, "SELECT max(id) FROM tilskot.clawback")
-        try sameSentence(db, Self.caseworker, cli: ["clawback", "cancel", "\(second)", "--reason", "Registrert to gonger"],
-                         sql: "INSERT INTO tilskot.clawback_cancellation (clawback_id, reason) VALUES (\(second), 'Registrert to gonger')",
-                         containing: "\(Self.caseworker) is not a manager; only members of tilskot_manager can cancel a claw-back")
+        try expectSameSentence(db, Self.caseworker, cli: ["clawback", "cancel", "\(second)", "--reason", "Registrert to gonger"],
+                               sql: "INSERT INTO tilskot.clawback_cancellation (clawback_id, reason) VALUES (\(second), 'Registrert to gonger')",
+                               containing: "\(Self.caseworker) is not a manager; only members of tilskot_manager can cancel a claw-back")
         // The notice of the second was sent: its cancellation has a letter.
         _ = try run(db, ["clawback", "notify", "\(second)", "--sent", "2022-04-21", "--channel", "post", "--as", m])
         let cancelled = try run(db, ["clawback", "cancel", "\(second)", "--reason", "Registrert to gonger ved ein feil", "--as", m])
         #expect(cancelled.contains("claw-back \(second) from JS-2021-0001 cancelled: nothing is owed; its notice was recorded: write the cancellation letter with `tilskot clawback letter \(second) --kind cancellation`"))
-        try sameSentence(db, m, cli: ["clawback", "cancel", "\(second)", "--reason", "Igjen"],
-                         sql: "INSERT INTO tilskot.clawback_cancellation (clawback_id, reason) VALUES (\(second), 'Igjen')",
-                         containing: "is already cancelled")
+        try expectSameSentence(db, m, cli: ["clawback", "cancel", "\(second)", "--reason", "Igjen"],
+                               sql: "INSERT INTO tilskot.clawback_cancellation (clawback_id, reason) VALUES (\(second), 'Igjen')",
+                               containing: "is already cancelled")
         let shown = try run(db, ["clawback", "show", "\(second)", "--as", m])
         #expect(shown.contains("cancelled    as registered in error by \(m): Registrert to gonger ved ein feil"))
         let json = try run(db, ["clawback", "show", "\(second)", "--format", "json", "--as", m])
@@ -150,8 +126,8 @@ struct CorrectionCLITests {
         #expect(refused.exitCode == 1 && refused.stderr.contains("claw-back \(first) is not cancelled as registered in error"))
         // Repaid in part: refused, in the same words as psql.
         _ = try run(db, ["clawback", "repay", "\(first)", "--amount", "1 000", "--date", "2022-05-02", "--as", Self.finance])
-        try sameSentence(db, m, cli: ["clawback", "cancel", "\(first)", "--reason", "Feil"],
-                         sql: "INSERT INTO tilskot.clawback_cancellation (clawback_id, reason) VALUES (\(first), 'Feil')",
-                         containing: "1 000 kr has already been repaid against")
+        try expectSameSentence(db, m, cli: ["clawback", "cancel", "\(first)", "--reason", "Feil"],
+                               sql: "INSERT INTO tilskot.clawback_cancellation (clawback_id, reason) VALUES (\(first), 'Feil')",
+                               containing: "1 000 kr has already been repaid against")
     }
 }

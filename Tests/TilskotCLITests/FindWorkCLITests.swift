@@ -47,30 +47,6 @@ struct FindWorkCLITests {
         csv.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",").first ?? "") }
     }
 
-    /// The CLI as `user` and the statement as `user`'s psql login are refused with the same
-    /// sentence, a tilskot SQLSTATE, and nothing written (OneJudgeCLITests' check).
-    func sameSentence(_ db: TestDatabase, _ user: String, cli arguments: [String], sql: String,
-                      containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let before = try db.rowCounts()
-        let result = try CLIRunner.run(arguments + ["--as", user], database: db)
-        #expect(result.exitCode == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.errorLines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        let cliSentence = result.stderr.trimmingCharacters(in: .newlines)
-        var sqlSentence = ""
-        let psql = try db.connect(asLogin: user)
-        do {
-            _ = try psql.execute(sql)
-            Issue.record("the statement succeeded as \(user): \(sql)", sourceLocation: sourceLocation)
-        } catch {
-            let scalars = Array(error.sqlState.unicodeScalars)
-            #expect(scalars.count == 5 && scalars[2] == "T", "SQLSTATE \(error.sqlState): \(error.message)", sourceLocation: sourceLocation)
-            sqlSentence = error.message
-        }
-        #expect(cliSentence == sqlSentence, sourceLocation: sourceLocation)
-        #expect(sqlSentence.contains(fragment), "message: \(sqlSentence)", sourceLocation: sourceLocation)
-        #expect(try db.rowCounts() == before, sourceLocation: sourceLocation)
-    }
-
     func id(_ db: TestDatabase, _ sql: String, _ key: String) throws -> Int64 {
         try #require(try db.connect().queryValue(sql, [key], as: Int64.self))
     }
@@ -95,18 +71,18 @@ struct FindWorkCLITests {
         #expect(try CLIRunner.run(["org", "update", "958935420", "--as", Self.caseworker], database: db).exitCode == 2)
 
         let oslo = try id(db, "SELECT id FROM tilskot.organisation WHERE orgnr = $1", "958935420")
-        try sameSentence(db, Self.caseworker, cli: ["org", "update", "958935420", "--contact-email", "ase(at)oslo"],
-                         sql: "UPDATE tilskot.organisation SET contact_email = 'ase(at)oslo' WHERE id = \(oslo)",
-                         containing: "\"ase(at)oslo\" is not an e-mail address")
-        try sameSentence(db, Self.caseworker, cli: ["org", "update", "964965226", "--contact-phone", "51 50 70 00"],
-                         sql: "UPDATE tilskot.organisation SET contact_phone = '51 50 70 00' WHERE orgnr = '964965226'",
-                         containing: "a contact e-mail or telephone needs the contact's name")
-        try sameSentence(db, Self.caseworker, cli: ["org", "update", "958935420", "--municipality", "0399"],
-                         sql: "UPDATE tilskot.organisation SET municipality = '0399' WHERE id = \(oslo)",
-                         containing: "municipality number 0399 does not exist")
-        try sameSentence(db, Self.caseworker, cli: ["org", "update", "958935420", "--name", " "],
-                         sql: "UPDATE tilskot.organisation SET name = ' ' WHERE id = \(oslo)",
-                         containing: "its name is missing")
+        try expectSameSentence(db, Self.caseworker, cli: ["org", "update", "958935420", "--contact-email", "ase(at)oslo"],
+                               sql: "UPDATE tilskot.organisation SET contact_email = 'ase(at)oslo' WHERE id = \(oslo)",
+                               containing: "\"ase(at)oslo\" is not an e-mail address")
+        try expectSameSentence(db, Self.caseworker, cli: ["org", "update", "964965226", "--contact-phone", "51 50 70 00"],
+                               sql: "UPDATE tilskot.organisation SET contact_phone = '51 50 70 00' WHERE orgnr = '964965226'",
+                               containing: "a contact e-mail or telephone needs the contact's name")
+        try expectSameSentence(db, Self.caseworker, cli: ["org", "update", "958935420", "--municipality", "0399"],
+                               sql: "UPDATE tilskot.organisation SET municipality = '0399' WHERE id = \(oslo)",
+                               containing: "municipality number 0399 does not exist")
+        try expectSameSentence(db, Self.caseworker, cli: ["org", "update", "958935420", "--name", " "],
+                               sql: "UPDATE tilskot.organisation SET name = ' ' WHERE id = \(oslo)",
+                               containing: "its name is missing")
     }
 
     @Test("application assign: --to hands over and says from whom to whom; --also adds; a caseworker cannot take a colleague's case (same sentence as psql)")
@@ -124,12 +100,12 @@ struct FindWorkCLITests {
         #expect(try CLIRunner.run(["application", "assign", "JS-2021-0003", "--to", Self.other, "--also", Self.caseworker,
                                    "--as", Self.manager], database: db).exitCode == 2)
         let a2 = try id(db, "SELECT id FROM tilskot.application WHERE reference = $1", "JS-2021-0002")
-        try sameSentence(db, Self.caseworker, cli: ["application", "assign", "JS-2021-0002"],
-                         sql: "INSERT INTO tilskot.assignment (application_id) VALUES (\(a2))",
-                         containing: "JS-2021-0002 is handled by \(Self.other); only a manager hands over a colleague's case")
-        try sameSentence(db, Self.manager, cli: ["application", "assign", "JS-2021-0002", "--also", Self.other],
-                         sql: "INSERT INTO tilskot.assignment (application_id, caseworker, kind) VALUES (\(a2), '\(Self.other)', 'also')",
-                         containing: "\(Self.other) is already a caseworker of JS-2021-0002")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "assign", "JS-2021-0002"],
+                               sql: "INSERT INTO tilskot.assignment (application_id) VALUES (\(a2))",
+                               containing: "JS-2021-0002 is handled by \(Self.other); only a manager hands over a colleague's case")
+        try expectSameSentence(db, Self.manager, cli: ["application", "assign", "JS-2021-0002", "--also", Self.other],
+                               sql: "INSERT INTO tilskot.assignment (application_id, caseworker, kind) VALUES (\(a2), '\(Self.other)', 'also')",
+                               containing: "\(Self.other) is already a caseworker of JS-2021-0002")
         // The history keeps every step.
         let show = try ok(db, ["audit", "list", "--application", "JS-2021-0003", "--format", "csv"])
         #expect(show.split(whereSeparator: \.isNewline).filter { $0.contains("assigned to") }.count == 4)
@@ -142,11 +118,11 @@ struct FindWorkCLITests {
         let round = try id(db, "SELECT r.id FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id WHERE s.code || '/' || r.year = $1", "JS/2021")
         let oslo = try id(db, "SELECT id FROM tilskot.organisation WHERE orgnr = $1", "958935420")
         let sentence = "the amount applied for is 0 kr; an application asks for an amount above 0 kr"
-        try sameSentence(db, Self.caseworker,
-                         cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", "Ingenting",
-                               "--amount", "0", "--received", "2021-02-01"],
-                         sql: "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received) VALUES (\(round), \(oslo), 'Ingenting', 0, '2021-02-01')",
-                         containing: "application refused: " + sentence)
+        try expectSameSentence(db, Self.caseworker,
+                               cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", "Ingenting",
+                                     "--amount", "0", "--received", "2021-02-01"],
+                               sql: "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received) VALUES (\(round), \(oslo), 'Ingenting', 0, '2021-02-01')",
+                               containing: "application refused: " + sentence)
         let url = FileManager.default.temporaryDirectory.appending(path: "zero-kr-\(UUID().uuidString).csv")
         try "orgnr,title,amount,received\n958935420,Ingenting,\"0,00\",2021-02-01\n".write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }

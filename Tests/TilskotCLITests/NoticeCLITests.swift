@@ -50,29 +50,6 @@ struct NoticeCLITests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    /// The CLI refuses `arguments` as `user` with one line, and `sql` as `user`'s psql login fails with
-    /// a tilskot SQLSTATE and the same sentence; nothing is written.
-    func sameSentence(_ db: TestDatabase, _ user: String, cli arguments: [String], sql: String, _ parameters: [any SQLParameter] = [],
-                      containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let before = try db.rowCounts()
-        let result = try CLIRunner.run(arguments + ["--as", user], database: db)
-        #expect(result.exitCode == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.errorLines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        var sqlSentence = ""
-        let psql = try db.connect(asLogin: user)
-        do {
-            _ = try psql.execute(sql, parameters)
-            Issue.record("the statement succeeded as \(user): \(sql)", sourceLocation: sourceLocation)
-        } catch {
-            let scalars = Array(error.sqlState.unicodeScalars)
-            #expect(scalars.count == 5 && scalars[2] == "T", "SQLSTATE \(error.sqlState): \(error.message)", sourceLocation: sourceLocation)
-            sqlSentence = error.message
-        }
-        #expect(result.stderr.trimmingCharacters(in: .newlines) == sqlSentence, sourceLocation: sourceLocation)
-        #expect(sqlSentence.contains(fragment), "message: \(sqlSentence)", sourceLocation: sourceLocation)
-        #expect(try db.rowCounts() == before, sourceLocation: sourceLocation)
-    }
-
     func id(_ db: TestDatabase, _ reference: String) throws -> Int64 {
         try #require(try db.connect().queryValue("SELECT id FROM tilskot.application WHERE reference = $1", [reference], as: Int64.self))
     }
@@ -118,50 +95,50 @@ struct NoticeCLITests {
         let a2 = try id(db, "JS-2021-0002"), a1 = try id(db, "JS-2021-0001")
         let decision = try #require(try db.connect().queryValue("SELECT id FROM tilskot.decision WHERE application_id = $1", [a2], as: Int64.self))
         let insert = "INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel, received_on) VALUES ($1, $2, $3::date, $4, $5::date)"
-        try sameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-03-31", "--channel", "post"],
-                         sql: insert, [a2, decision, "2021-03-31", "post", String?.none],
-                         containing: "notice refused: it is dated as sent 2021-03-31, before decision \(decision) was made (2021-04-01)")
-        try sameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0002", "--sent", "2099-01-05", "--channel", "post"],
-                         sql: insert, [a2, decision, "2099-01-05", "post", String?.none], containing: "the sent date 2099-01-05 is in the future")
-        try sameSentence(db, Self.caseworker,
-                         cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-06", "--channel", "post", "--received", "2021-04-05"],
-                         sql: insert, [a2, decision, "2021-04-06", "post", "2021-04-05"], containing: "received 2021-04-05, before it was sent")
-        try sameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-06", "--channel", "fax"],
-                         sql: insert, [a2, decision, "2021-04-06", "fax", String?.none], containing: "\"fax\" is not a channel")
-        try sameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0001", "--sent", "2021-04-06", "--channel", "post"],
-                         sql: "INSERT INTO tilskot.notice (application_id, sent_on, channel) VALUES ($1, '2021-04-06', 'post')", [a1],
-                         containing: "JS-2021-0001 has not been decided")
-        try sameSentence(db, Self.finance, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-06", "--channel", "post"],
-                         sql: "SELECT tilskot.require_notice_step('notice')", containing: "nt_fia is neither a caseworker nor a manager")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-03-31", "--channel", "post"],
+                               sql: insert, parameters: [a2, decision, "2021-03-31", "post", String?.none],
+                               containing: "notice refused: it is dated as sent 2021-03-31, before decision \(decision) was made (2021-04-01)")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0002", "--sent", "2099-01-05", "--channel", "post"],
+                               sql: insert, parameters: [a2, decision, "2099-01-05", "post", String?.none], containing: "the sent date 2099-01-05 is in the future")
+        try expectSameSentence(db, Self.caseworker,
+                               cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-06", "--channel", "post", "--received", "2021-04-05"],
+                               sql: insert, parameters: [a2, decision, "2021-04-06", "post", "2021-04-05"], containing: "received 2021-04-05, before it was sent")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-06", "--channel", "fax"],
+                               sql: insert, parameters: [a2, decision, "2021-04-06", "fax", String?.none], containing: "\"fax\" is not a channel")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "notify", "JS-2021-0001", "--sent", "2021-04-06", "--channel", "post"],
+                               sql: "INSERT INTO tilskot.notice (application_id, sent_on, channel) VALUES ($1, '2021-04-06', 'post')", parameters: [a1],
+                               containing: "JS-2021-0001 has not been decided")
+        try expectSameSentence(db, Self.finance, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-06", "--channel", "post"],
+                               sql: "SELECT tilskot.require_notice_step('notice')", containing: "nt_fia is neither a caseworker nor a manager")
         _ = try run(db, ["application", "notify", "JS-2021-0002", "--sent", "2021-04-06", "--channel", "email", "--as", Self.caseworker])
-        try sameSentence(db, Self.manager, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-07", "--channel", "post"],
-                         sql: insert, [a2, decision, "2021-04-07", "post", String?.none],
-                         containing: "is already recorded (sent 2021-04-06 by email)")
+        try expectSameSentence(db, Self.manager, cli: ["application", "notify", "JS-2021-0002", "--sent", "2021-04-07", "--channel", "post"],
+                               sql: insert, parameters: [a2, decision, "2021-04-07", "post", String?.none],
+                               containing: "is already recorded (sent 2021-04-06 by email)")
         // Channels: administrators only, and 0–14 days.
-        try sameSentence(db, Self.manager, cli: ["notice", "channel", "post", "--days", "3"],
-                         sql: "SELECT tilskot.require_notice_step('channel')", containing: "nt_mona is not an administrator")
-        try sameSentence(db, Self.admin, cli: ["notice", "channel", "post", "--days", "20"],
-                         sql: "UPDATE tilskot.notice_channel SET presumed_days = 20 WHERE channel = 'post'",
-                         containing: "20 days is not a presumed time for post to reach the party")
+        try expectSameSentence(db, Self.manager, cli: ["notice", "channel", "post", "--days", "3"],
+                               sql: "SELECT tilskot.require_notice_step('channel')", containing: "nt_mona is not an administrator")
+        try expectSameSentence(db, Self.admin, cli: ["notice", "channel", "post", "--days", "20"],
+                               sql: "UPDATE tilskot.notice_channel SET presumed_days = 20 WHERE channel = 'post'",
+                               containing: "20 days is not a presumed time for post to reach the party")
         // Advance notice: at least 14 days to answer; managers only.
-        try sameSentence(db, Self.manager,
-                         cli: ["application", "forewarn", "JS-2021-0002", "--purpose", "change", "--proposal", "Ned til 1 000 000 kr",
-                               "--amount", "1 000 000", "--sent", "2021-05-03", "--channel", "post", "--answer-by", "2021-05-10"],
-                         sql: """
-                             INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by)
-                             VALUES ($1, 'change', 'Ned til 1 000 000 kr', 100000000, '2021-05-03', 'post', '2021-05-10')
-                             """, [a2], containing: "less than 14 days from 2021-05-03 to state their view; give at least until 2021-05-17")
-        try sameSentence(db, Self.caseworker,
-                         cli: ["application", "forewarn", "JS-2021-0002", "--purpose", "change", "--proposal", "Ned",
-                               "--sent", "2021-05-03", "--channel", "post", "--answer-by", "2021-05-24"],
-                         sql: "SELECT tilskot.require_notice_step('advance notice')", containing: "nt_kari is not a manager")
-        try sameSentence(db, Self.manager,
-                         cli: ["clawback", "forewarn", "JS-2021-0002", "--amount", "100 000", "--proposal", "Krav om tilbakebetaling",
-                               "--sent", "2021-05-03", "--channel", "post", "--answer-by", "2021-05-24"],
-                         sql: """
-                             INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by)
-                             VALUES ($1, 'clawback', 'Krav om tilbakebetaling', 10000000, '2021-05-03', 'post', '2021-05-24')
-                             """, [a2], containing: "nothing has been paid on JS-2021-0002")
+        try expectSameSentence(db, Self.manager,
+                               cli: ["application", "forewarn", "JS-2021-0002", "--purpose", "change", "--proposal", "Ned til 1 000 000 kr",
+                                     "--amount", "1 000 000", "--sent", "2021-05-03", "--channel", "post", "--answer-by", "2021-05-10"],
+                               sql: """
+                                   INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by)
+                                   VALUES ($1, 'change', 'Ned til 1 000 000 kr', 100000000, '2021-05-03', 'post', '2021-05-10')
+                                   """, parameters: [a2], containing: "less than 14 days from 2021-05-03 to state their view; give at least until 2021-05-17")
+        try expectSameSentence(db, Self.caseworker,
+                               cli: ["application", "forewarn", "JS-2021-0002", "--purpose", "change", "--proposal", "Ned",
+                                     "--sent", "2021-05-03", "--channel", "post", "--answer-by", "2021-05-24"],
+                               sql: "SELECT tilskot.require_notice_step('advance notice')", containing: "nt_kari is not a manager")
+        try expectSameSentence(db, Self.manager,
+                               cli: ["clawback", "forewarn", "JS-2021-0002", "--amount", "100 000", "--proposal", "Krav om tilbakebetaling",
+                                     "--sent", "2021-05-03", "--channel", "post", "--answer-by", "2021-05-24"],
+                               sql: """
+                                   INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by)
+                                   VALUES ($1, 'clawback', 'Krav om tilbakebetaling', 10000000, '2021-05-03', 'post', '2021-05-24')
+                                   """, parameters: [a2], containing: "nothing has been paid on JS-2021-0002")
     }
 
     @Test("notice channels, an administrator's change, and advance notice with its answer in show")

@@ -41,34 +41,6 @@ struct OneJudgeCLITests {
         ])
     }
 
-    /// Runs `arguments` through the binary as `user` and `sql` as `user`'s own psql login, and
-    /// asserts: the command is refused (exit 1) with one line that is the statement's error message,
-    /// the statement fails with a tilskot SQLSTATE (class 23T/42T), and neither wrote anything.
-    func sameSentence(_ db: TestDatabase, _ user: String, cli arguments: [String], sql: String,
-                      containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let before = try db.rowCounts()
-        let result = try CLIRunner.run(arguments + ["--as", user], database: db)
-        #expect(result.exitCode == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.errorLines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-        let cliSentence = result.stderr.trimmingCharacters(in: .newlines)
-
-        let psql = try db.connect(asLogin: user)
-        var sqlSentence = ""
-        do {
-            _ = try psql.execute(sql)
-            Issue.record("the statement succeeded as \(user): \(sql)", sourceLocation: sourceLocation)
-        } catch {
-            // execute throws PGError only (typed throws).
-            let scalars = Array(error.sqlState.unicodeScalars)
-            #expect(scalars.count == 5 && scalars[2] == "T", "SQLSTATE \(error.sqlState): \(error.message)",
-                    sourceLocation: sourceLocation)
-            sqlSentence = error.message
-        }
-        #expect(cliSentence == sqlSentence, sourceLocation: sourceLocation)
-        #expect(sqlSentence.contains(fragment), "message: \(sqlSentence)", sourceLocation: sourceLocation)
-        #expect(try db.rowCounts() == before, sourceLocation: sourceLocation)
-    }
-
     /// The id of an application, round or organisation, for the plain SQL.
     func id(_ db: TestDatabase, _ sql: String, _ key: String) throws -> Int64 {
         try #require(try db.connect().queryValue(sql, [key], as: Int64.self))
@@ -89,25 +61,25 @@ struct OneJudgeCLITests {
         defer { db.drop() }
         let a1 = try app(db, "JS-2021-0001")
         // A grant cannot exceed the amount applied for (3 400 000 kr).
-        try sameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "5 000 000", "--reasons", "Godt prosjekt"],
-                         sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'granted', 500000000, 'Godt prosjekt')",
-                         containing: "a grant cannot exceed the amount applied for")
+        try expectSameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "5 000 000", "--reasons", "Godt prosjekt"],
+                               sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'granted', 500000000, 'Godt prosjekt')",
+                               containing: "a grant cannot exceed the amount applied for")
         // A partial grant states its reasons (fvl. §§ 24–25).
-        try sameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "1 000 000"],
-                         sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore) VALUES (\(a1), 'partially_granted', 100000000)",
-                         containing: "must state its reasons")
+        try expectSameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "1 000 000"],
+                               sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore) VALUES (\(a1), 'partially_granted', 100000000)",
+                               containing: "must state its reasons")
         // So does a rejection; blank reasons are no reasons.
-        try sameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--reject", "--reasons", "  "],
-                         sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'rejected', 0, '  ')",
-                         containing: "a rejection of JS-2021-0001 must state its reasons")
+        try expectSameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--reject", "--reasons", "  "],
+                               sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'rejected', 0, '  ')",
+                               containing: "a rejection of JS-2021-0001 must state its reasons")
         // A grant of 0 kr is a rejection.
-        try sameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "0", "--reasons", "Lite midlar"],
-                         sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'partially_granted', 0, 'Lite midlar')",
-                         containing: "is a rejection")
+        try expectSameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "0", "--reasons", "Lite midlar"],
+                               sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'partially_granted', 0, 'Lite midlar')",
+                               containing: "is a rejection")
         // The decision date is not in the future, by the server's clock.
-        try sameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "3 400 000", "--date", "2099-01-01"],
-                         sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, decision_date) VALUES (\(a1), 'granted', 340000000, '2099-01-01')",
-                         containing: "the decision date 2099-01-01 is in the future")
+        try expectSameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--grant", "3 400 000", "--date", "2099-01-01"],
+                               sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, decision_date) VALUES (\(a1), 'granted', 340000000, '2099-01-01')",
+                               containing: "the decision date 2099-01-01 is in the future")
     }
 
     @Test("registration: the window, a late registration's reason and who makes it, the received date, the applicant's kind, another applicant's external reference")
@@ -124,19 +96,19 @@ struct OneJudgeCLITests {
         func insert(_ organisation: Int64, amount: Int64 = 10_000, _ columns: String, _ values: String) -> String {
             "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore\(columns)) VALUES (\(r), \(organisation), 'Ny', \(amount)\(values))"
         }
-        try sameSentence(db, Self.caseworker, cli: register("958935420", ["--received", "2021-03-05"]),
-                         sql: insert(oslo, ", received", ", '2021-03-05'"), containing: "is outside that window")
-        try sameSentence(db, Self.manager, cli: register("958935420", ["--received", "2021-03-05", "--late"]),
-                         sql: insert(oslo, ", received, late", ", '2021-03-05', true"), containing: "needs a reason")
-        try sameSentence(db, Self.caseworker, cli: register("958935420", ["--received", "2021-03-05", "--late", "--reason", "Posten"]),
-                         sql: insert(oslo, ", received, late, late_reason", ", '2021-03-05', true, 'Posten'"), containing: "is not a manager")
-        try sameSentence(db, Self.caseworker, cli: register("958935420", ["--received", "2099-01-01"]),
-                         sql: insert(oslo, ", received", ", '2099-01-01'"), containing: "is in the future")
-        try sameSentence(db, Self.caseworker, cli: register("988077917", ["--received", "2021-02-05"]),
-                         sql: insert(laget, ", received", ", '2021-02-05'"), containing: "accepts applications from municipality only")
-        try sameSentence(db, Self.caseworker, cli: register("964965226", ["--received", "2021-02-05", "--external-ref", "P-3"]),
-                         sql: insert(stavanger, ", received, external_ref", ", '2021-02-05', 'P-3'"),
-                         containing: "external reference P-3 is already registered as JS-2021-0003")
+        try expectSameSentence(db, Self.caseworker, cli: register("958935420", ["--received", "2021-03-05"]),
+                               sql: insert(oslo, ", received", ", '2021-03-05'"), containing: "is outside that window")
+        try expectSameSentence(db, Self.manager, cli: register("958935420", ["--received", "2021-03-05", "--late"]),
+                               sql: insert(oslo, ", received, late", ", '2021-03-05', true"), containing: "needs a reason")
+        try expectSameSentence(db, Self.caseworker, cli: register("958935420", ["--received", "2021-03-05", "--late", "--reason", "Posten"]),
+                               sql: insert(oslo, ", received, late, late_reason", ", '2021-03-05', true, 'Posten'"), containing: "is not a manager")
+        try expectSameSentence(db, Self.caseworker, cli: register("958935420", ["--received", "2099-01-01"]),
+                               sql: insert(oslo, ", received", ", '2099-01-01'"), containing: "is in the future")
+        try expectSameSentence(db, Self.caseworker, cli: register("988077917", ["--received", "2021-02-05"]),
+                               sql: insert(laget, ", received", ", '2021-02-05'"), containing: "accepts applications from municipality only")
+        try expectSameSentence(db, Self.caseworker, cli: register("964965226", ["--received", "2021-02-05", "--external-ref", "P-3"]),
+                               sql: insert(stavanger, ", received, external_ref", ", '2021-02-05', 'P-3'"),
+                               containing: "external reference P-3 is already registered as JS-2021-0003")
     }
 
     @Test("appeals: nothing decided, the deadline from the notice (fvl. §§ 29–30), late or in time, the received date")
@@ -148,21 +120,21 @@ struct OneJudgeCLITests {
         func insert(_ app: Int64, _ received: String, sent: String? = nil, late: Bool = false) -> String {
             "INSERT INTO tilskot.appeal (application_id, received, sent_on, late, grounds) VALUES (\(app), '\(received)', \(sent.map { "'\($0)'" } ?? "NULL"), \(late), 'For lite')"
         }
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0003", "--received", "2021-04-10", "--grounds", "For lite"],
-                         sql: insert(a3, "2021-04-10"), containing: "has not been decided")
+        try expectSameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0003", "--received", "2021-04-10", "--grounds", "For lite"],
+                               sql: insert(a3, "2021-04-10"), containing: "has not been decided")
         // No notice recorded: the deadline has not started to run, so --late says something false.
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-09-01", "--grounds", "For lite", "--late"],
-                         sql: insert(a2, "2021-09-01", late: true), containing: "no notice of the decision is recorded")
+        try expectSameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-09-01", "--grounds", "For lite", "--late"],
+                               sql: insert(a2, "2021-09-01", late: true), containing: "no notice of the decision is recorded")
         // Notice by post sent 2021-04-06: presumed received 2021-04-13, deadline 2021-05-04.
         try db.connect(asLogin: Self.manager).execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) SELECT application_id, id, '2021-04-06', 'post' FROM tilskot.decision WHERE application_id = \(a2)")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--grounds", "For lite"],
-                         sql: insert(a2, "2021-05-06"), containing: "after the deadline of 2021-05-04 (three weeks from 2021-04-13")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--sent", "2021-05-05", "--grounds", "For lite"],
-                         sql: insert(a2, "2021-05-06", sent: "2021-05-05"), containing: "register it as late with `--late --reason …`")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--sent", "2021-05-04", "--grounds", "For lite", "--late"],
-                         sql: insert(a2, "2021-05-06", sent: "2021-05-04", late: true), containing: "is in time (the deadline is 2021-05-04)")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2099-01-01", "--grounds", "For lite"],
-                         sql: insert(a2, "2099-01-01"), containing: "is in the future")
+        try expectSameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--grounds", "For lite"],
+                               sql: insert(a2, "2021-05-06"), containing: "after the deadline of 2021-05-04 (three weeks from 2021-04-13")
+        try expectSameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--sent", "2021-05-05", "--grounds", "For lite"],
+                               sql: insert(a2, "2021-05-06", sent: "2021-05-05"), containing: "register it as late with `--late --reason …`")
+        try expectSameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-05-06", "--sent", "2021-05-04", "--grounds", "For lite", "--late"],
+                               sql: insert(a2, "2021-05-06", sent: "2021-05-04", late: true), containing: "is in time (the deadline is 2021-05-04)")
+        try expectSameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2099-01-01", "--grounds", "For lite"],
+                               sql: insert(a2, "2099-01-01"), containing: "is in the future")
     }
 
     @Test("assessment amounts, withdrawal reasons, rounds, schemes and organisations")
@@ -172,30 +144,30 @@ struct OneJudgeCLITests {
         let a1 = try app(db, "JS-2021-0001")
         let a3 = try app(db, "JS-2021-0003")
         let scheme = try id(db, "SELECT id FROM tilskot.scheme WHERE code = $1", "JS")
-        try sameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "partial", "--amount", "1 000 000"],
-                         sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore) VALUES (\(a3), 3, 'partial', 100000000)",
-                         containing: "needs an amount above 0 kr and below")
-        try sameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "grant", "--amount", "500 000"],
-                         sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore) VALUES (\(a3), 3, 'grant', 50000000)",
-                         containing: "recommending a full grant of JS-2021-0003")
-        try sameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "reject", "--amount", "500 000"],
-                         sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore) VALUES (\(a3), 3, 'reject', 50000000)",
-                         containing: "takes no amount")
-        try sameSentence(db, Self.caseworker, cli: ["application", "withdraw", "JS-2021-0001", "--reason", " "],
-                         sql: "INSERT INTO tilskot.withdrawal (application_id, reason) VALUES (\(a1), ' ')",
-                         containing: "withdrawing JS-2021-0001 needs a reason")
-        try sameSentence(db, Self.manager, cli: ["round", "open", "JS/2021", "--frame", "1 mill", "--opens", "2021-01-04", "--closes", "2021-03-01"],
-                         sql: "INSERT INTO tilskot.round (scheme_id, year, opens, closes, initial_frame_ore) VALUES (\(scheme), 2021, '2021-01-04', '2021-03-01', 100000000)",
-                         containing: "Jobbsjansen 2021 is already open")
-        try sameSentence(db, Self.manager, cli: ["round", "open", "JS/2022", "--frame", "1 mill", "--opens", "2022-03-01", "--closes", "2022-01-01"],
-                         sql: "INSERT INTO tilskot.round (scheme_id, year, opens, closes, initial_frame_ore) VALUES (\(scheme), 2022, '2022-03-01', '2022-01-01', 100000000)",
-                         containing: "would close on 2022-01-01 before it opens on 2022-03-01")
-        try sameSentence(db, Self.manager, cli: ["scheme", "create", "JS", "--name", "Noko anna", "--applicant-kinds", "voluntary", "--prefix", "NA"],
-                         sql: "INSERT INTO tilskot.scheme (code, name, applicant_kinds, reference_prefix) VALUES ('JS', 'Noko anna', '{voluntary}', 'NA')",
-                         containing: "the code JS is already used by Jobbsjansen")
-        try sameSentence(db, Self.caseworker, cli: ["org", "add", "958935420", "--name", "Oslo", "--kind", "municipality"],
-                         sql: "INSERT INTO tilskot.organisation (orgnr, name, kind) VALUES ('958935420', 'Oslo', 'municipality')",
-                         containing: "organisation 958935420 is already registered as Oslo kommune")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "partial", "--amount", "1 000 000"],
+                               sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore) VALUES (\(a3), 3, 'partial', 100000000)",
+                               containing: "needs an amount above 0 kr and below")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "grant", "--amount", "500 000"],
+                               sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore) VALUES (\(a3), 3, 'grant', 50000000)",
+                               containing: "recommending a full grant of JS-2021-0003")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "reject", "--amount", "500 000"],
+                               sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation, recommended_amount_ore) VALUES (\(a3), 3, 'reject', 50000000)",
+                               containing: "takes no amount")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "withdraw", "JS-2021-0001", "--reason", " "],
+                               sql: "INSERT INTO tilskot.withdrawal (application_id, reason) VALUES (\(a1), ' ')",
+                               containing: "withdrawing JS-2021-0001 needs a reason")
+        try expectSameSentence(db, Self.manager, cli: ["round", "open", "JS/2021", "--frame", "1 mill", "--opens", "2021-01-04", "--closes", "2021-03-01"],
+                               sql: "INSERT INTO tilskot.round (scheme_id, year, opens, closes, initial_frame_ore) VALUES (\(scheme), 2021, '2021-01-04', '2021-03-01', 100000000)",
+                               containing: "Jobbsjansen 2021 is already open")
+        try expectSameSentence(db, Self.manager, cli: ["round", "open", "JS/2022", "--frame", "1 mill", "--opens", "2022-03-01", "--closes", "2022-01-01"],
+                               sql: "INSERT INTO tilskot.round (scheme_id, year, opens, closes, initial_frame_ore) VALUES (\(scheme), 2022, '2022-03-01', '2022-01-01', 100000000)",
+                               containing: "would close on 2022-01-01 before it opens on 2022-03-01")
+        try expectSameSentence(db, Self.manager, cli: ["scheme", "create", "JS", "--name", "Noko anna", "--applicant-kinds", "voluntary", "--prefix", "NA"],
+                               sql: "INSERT INTO tilskot.scheme (code, name, applicant_kinds, reference_prefix) VALUES ('JS', 'Noko anna', '{voluntary}', 'NA')",
+                               containing: "the code JS is already used by Jobbsjansen")
+        try expectSameSentence(db, Self.caseworker, cli: ["org", "add", "958935420", "--name", "Oslo", "--kind", "municipality"],
+                               sql: "INSERT INTO tilskot.organisation (orgnr, name, kind) VALUES ('958935420', 'Oslo', 'municipality')",
+                               containing: "organisation 958935420 is already registered as Oslo kommune")
     }
 
     @Test("what the tables' CHECKs hold, said by their triggers: reasons for a move, a disqualification and a frame adjustment, an appeal's grounds, the score, a 0 kr adjustment, a scheme's name, applicant kinds and threshold, an organisation's name, a title")
@@ -210,45 +182,45 @@ struct OneJudgeCLITests {
         let r2022 = try id(db, "SELECT r.id FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id WHERE s.code || '/' || r.year = $1", "JS/2022")
         let oslo = try org(db, "958935420")
         // Reasons: blank ones reach the database, which says what is missing.
-        try sameSentence(db, Self.caseworker, cli: ["application", "move", "JS-2021-0003", "--to-round", "JS/2022", "--reason", " "],
-                         sql: "INSERT INTO tilskot.round_move (application_id, to_round_id, reason) VALUES (\(a3), \(r2022), ' ')",
-                         containing: "moving JS-2021-0003 needs a reason")
-        try sameSentence(db, Self.caseworker, cli: ["application", "disqualify", "JS-2021-0003", "--reason", " "],
-                         sql: "INSERT INTO tilskot.disqualification (application_id, reason) VALUES (\(a3), ' ')",
-                         containing: "declaring oj_kari disqualified on JS-2021-0003 needs a reason")
-        try sameSentence(db, Self.manager, cli: ["round", "adjust", "JS/2021", "--amount", "+1 mill", "--reason", " "],
-                         sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES (\(r2021), 100000000, ' ')",
-                         containing: "adjusting the frame of Jobbsjansen 2021 needs a reason")
-        try sameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-04-10", "--grounds", " "],
-                         sql: "INSERT INTO tilskot.appeal (application_id, received, grounds) VALUES (\(a2), '2021-04-10', ' ')",
-                         containing: "the appeal on JS-2021-0002 needs its grounds")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "move", "JS-2021-0003", "--to-round", "JS/2022", "--reason", " "],
+                               sql: "INSERT INTO tilskot.round_move (application_id, to_round_id, reason) VALUES (\(a3), \(r2022), ' ')",
+                               containing: "moving JS-2021-0003 needs a reason")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "disqualify", "JS-2021-0003", "--reason", " "],
+                               sql: "INSERT INTO tilskot.disqualification (application_id, reason) VALUES (\(a3), ' ')",
+                               containing: "declaring oj_kari disqualified on JS-2021-0003 needs a reason")
+        try expectSameSentence(db, Self.manager, cli: ["round", "adjust", "JS/2021", "--amount", "+1 mill", "--reason", " "],
+                               sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES (\(r2021), 100000000, ' ')",
+                               containing: "adjusting the frame of Jobbsjansen 2021 needs a reason")
+        try expectSameSentence(db, Self.otherManager, cli: ["application", "appeal", "JS-2021-0002", "--received", "2021-04-10", "--grounds", " "],
+                               sql: "INSERT INTO tilskot.appeal (application_id, received, grounds) VALUES (\(a2), '2021-04-10', ' ')",
+                               containing: "the appeal on JS-2021-0002 needs its grounds")
         // Values: the score, an adjustment of 0 kr.
-        try sameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "7", "--recommend", "grant"],
-                         sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES (\(a3), 7, 'grant')",
-                         containing: "score 7 is out of range")
-        try sameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "0", "--recommend", "grant"],
-                         sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES (\(a3), 0, 'grant')",
-                         containing: "score 0 is out of range")
-        try sameSentence(db, Self.manager, cli: ["round", "adjust", "JS/2021", "--amount", "0", "--reason", "Ingenting"],
-                         sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES (\(r2021), 0, 'Ingenting')",
-                         containing: "an adjustment of 0 kr to Jobbsjansen 2021 changes nothing")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "7", "--recommend", "grant"],
+                               sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES (\(a3), 7, 'grant')",
+                               containing: "score 7 is out of range")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "assess", "JS-2021-0003", "--score", "0", "--recommend", "grant"],
+                               sql: "INSERT INTO tilskot.assessment (application_id, score, recommendation) VALUES (\(a3), 0, 'grant')",
+                               containing: "score 0 is out of range")
+        try expectSameSentence(db, Self.manager, cli: ["round", "adjust", "JS/2021", "--amount", "0", "--reason", "Ingenting"],
+                               sql: "INSERT INTO tilskot.frame_adjustment (round_id, amount_ore, reason) VALUES (\(r2021), 0, 'Ingenting')",
+                               containing: "an adjustment of 0 kr to Jobbsjansen 2021 changes nothing")
         // Schemes: a name, at least one applicant kind, a threshold not below 0 kr.
         func scheme(_ name: String, _ kinds: String, _ threshold: Int64 = 40_000_000) -> String {
             "INSERT INTO tilskot.scheme (code, name, applicant_kinds, reference_prefix, report_account_threshold_ore) VALUES ('NY', '\(name)', '\(kinds)', 'NY', \(threshold))"
         }
-        try sameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", " ", "--applicant-kinds", "municipality"],
-                         sql: scheme(" ", "{municipality}"), containing: "the name of scheme NY is missing")
-        try sameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", "Ny", "--applicant-kinds", ""],
-                         sql: scheme("Ny", "{}"), containing: "scheme NY needs at least one applicant kind")
-        try sameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", "Ny", "--applicant-kinds", "municipality", "--report-account-threshold", "-1"],
-                         sql: scheme("Ny", "{municipality}", -100), containing: "the report account threshold of scheme NY cannot be negative")
+        try expectSameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", " ", "--applicant-kinds", "municipality"],
+                               sql: scheme(" ", "{municipality}"), containing: "the name of scheme NY is missing")
+        try expectSameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", "Ny", "--applicant-kinds", ""],
+                               sql: scheme("Ny", "{}"), containing: "scheme NY needs at least one applicant kind")
+        try expectSameSentence(db, Self.manager, cli: ["scheme", "create", "NY", "--name", "Ny", "--applicant-kinds", "municipality", "--report-account-threshold", "-1"],
+                               sql: scheme("Ny", "{municipality}", -100), containing: "the report account threshold of scheme NY cannot be negative")
         // Names and titles.
-        try sameSentence(db, Self.caseworker, cli: ["org", "add", "974760673", "--name", " ", "--kind", "voluntary"],
-                         sql: "INSERT INTO tilskot.organisation (orgnr, name, kind) VALUES ('974760673', ' ', 'voluntary')",
-                         containing: "organisation 974760673 refused: its name is missing")
-        try sameSentence(db, Self.caseworker, cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", " ", "--amount", "100", "--received", "2021-02-05"],
-                         sql: "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received) VALUES (\(r2021), \(oslo), ' ', 10000, '2021-02-05')",
-                         containing: "the title is missing")
+        try expectSameSentence(db, Self.caseworker, cli: ["org", "add", "974760673", "--name", " ", "--kind", "voluntary"],
+                               sql: "INSERT INTO tilskot.organisation (orgnr, name, kind) VALUES ('974760673', ' ', 'voluntary')",
+                               containing: "organisation 974760673 refused: its name is missing")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", " ", "--amount", "100", "--received", "2021-02-05"],
+                               sql: "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received) VALUES (\(r2021), \(oslo), ' ', 10000, '2021-02-05')",
+                               containing: "the title is missing")
     }
 
     @Test("who may decide: the CLI reads the database's sentence (tilskot.require_role, which the trigger calls); psql's INSERT meets the privileges first")
@@ -349,18 +321,18 @@ struct OneJudgeCLITests {
         let r = try round(db)
         let oslo = try org(db, "958935420")
         // Digits and a dash are no reasons (fvl. §§ 24–25); nor are zero-width spaces.
-        try sameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--reject", "--reasons", "12 – 34"],
-                         sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'rejected', 0, '12 – 34')",
-                         containing: "the reasons have no words")
-        try sameSentence(db, Self.caseworker, cli: ["application", "withdraw", "JS-2021-0001", "--reason", "\u{200B}\u{200B}"],
-                         sql: "INSERT INTO tilskot.withdrawal (application_id, reason) VALUES (\(a1), E'\\u200B\\u200B')",
-                         containing: "the reason has no words")
+        try expectSameSentence(db, Self.manager, cli: ["application", "decide", "JS-2021-0001", "--reject", "--reasons", "12 – 34"],
+                               sql: "INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons) VALUES (\(a1), 'rejected', 0, '12 – 34')",
+                               containing: "the reasons have no words")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "withdraw", "JS-2021-0001", "--reason", "\u{200B}\u{200B}"],
+                               sql: "INSERT INTO tilskot.withdrawal (application_id, reason) VALUES (\(a1), E'\\u200B\\u200B')",
+                               containing: "the reason has no words")
         func insert(_ title: String) -> String {
             "INSERT INTO tilskot.application (round_id, organisation_id, title, amount_applied_ore, received) VALUES (\(r), \(oslo), \(title), 10000, '2021-02-05')"
         }
-        try sameSentence(db, Self.caseworker, cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", "Ny\u{202E}søknad",
-                                                    "--amount", "100", "--received", "2021-02-05"],
-                         sql: insert("E'Ny\\u202Esøknad'"), containing: "the title contains a character that reorders text on screen")
+        try expectSameSentence(db, Self.caseworker, cli: ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", "Ny\u{202E}søknad",
+                                                          "--amount", "100", "--received", "2021-02-05"],
+                               sql: insert("E'Ny\\u202Esøknad'"), containing: "the title contains a character that reorders text on screen")
         // The import reports a line's title in the row trigger's words.
         let dir = FileManager.default.temporaryDirectory.appending(path: "onejudge-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -418,65 +390,65 @@ struct OneJudgeCLITests {
         func demand(_ amount: Int64, _ reasons: String, _ date: String, _ due: String) -> String {
             "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date) VALUES (\(a1), \(amount), '\(reasons)', '\(date)', '\(due)')"
         }
-        try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "0", "--reasons", "Ubrukt", "--due", "2022-06-01", "--date", "2022-04-20"],
-                         sql: demand(0, "Ubrukt", "2022-04-20", "2022-06-01"), containing: "must be more than 0 kr")
-        try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", " ", "--due", "2022-06-01", "--date", "2022-04-20"],
-                         sql: demand(100_000, " ", "2022-04-20", "2022-06-01"), containing: "must state its reasons")
-        try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2099-06-01", "--date", "2099-01-01"],
-                         sql: demand(100_000, "Ubrukt", "2099-01-01", "2099-06-01"), containing: "the decision date 2099-01-01 is in the future")
+        try expectSameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "0", "--reasons", "Ubrukt", "--due", "2022-06-01", "--date", "2022-04-20"],
+                               sql: demand(0, "Ubrukt", "2022-04-20", "2022-06-01"), containing: "must be more than 0 kr")
+        try expectSameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", " ", "--due", "2022-06-01", "--date", "2022-04-20"],
+                               sql: demand(100_000, " ", "2022-04-20", "2022-06-01"), containing: "must state its reasons")
+        try expectSameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2099-06-01", "--date", "2099-01-01"],
+                               sql: demand(100_000, "Ubrukt", "2099-01-01", "2099-06-01"), containing: "the decision date 2099-01-01 is in the future")
         // Advance notice (fvl. § 16): neither a notice nor an exception, and a notice that does not exist.
-        try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2022-06-01", "--date", "2022-04-20"],
-                         sql: demand(100_000, "Ubrukt", "2022-04-20", "2022-06-01"), containing: "given time to answer before it is decided (fvl. § 16)")
-        try sameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2022-06-01",
-                                                 "--date", "2022-04-20", "--advance-notice", "999"],
-                         sql: "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, advance_notice_id) VALUES (\(a1), 100000, 'Ubrukt', '2022-04-20', '2022-06-01', 999)",
-                         containing: "there is no advance notice with id 999")
+        try expectSameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2022-06-01", "--date", "2022-04-20"],
+                               sql: demand(100_000, "Ubrukt", "2022-04-20", "2022-06-01"), containing: "given time to answer before it is decided (fvl. § 16)")
+        try expectSameSentence(db, Self.manager, cli: ["clawback", "demand", "JS-2021-0001", "--amount", "1 000", "--reasons", "Ubrukt", "--due", "2022-06-01",
+                                                       "--date", "2022-04-20", "--advance-notice", "999"],
+                               sql: "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date, advance_notice_id) VALUES (\(a1), 100000, 'Ubrukt', '2022-04-20', '2022-06-01', 999)",
+                               containing: "there is no advance notice with id 999")
         // A KID whose check digit does not fit, and one of no claw-back.
-        try sameSentence(db, Self.finance, cli: ["clawback", "repay", "--kid", "12345670", "--amount", "1 000", "--date", "2022-05-01"],
-                         sql: "INSERT INTO tilskot.repayment (kid, amount_ore, received_on) VALUES ('12345670', 100000, '2022-05-01')",
-                         containing: "12345670 is not a KID")
-        try sameSentence(db, Self.finance, cli: ["clawback", "repay", "--kid", "1234 5674", "--amount", "1 000", "--date", "2022-05-01"],
-                         sql: "INSERT INTO tilskot.repayment (kid, amount_ore, received_on) VALUES ('12345674', 100000, '2022-05-01')",
-                         containing: "no claw-back has the KID 12345674")
-        try sameSentence(db, Self.finance, cli: ["clawback", "repay", String(clawback), "--amount", "0", "--date", "2022-05-01"],
-                         sql: "INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on) VALUES (\(clawback), 0, '2022-05-01')",
-                         containing: "a repayment must be more than 0 kr")
-        try sameSentence(db, Self.finance, cli: ["clawback", "repay", String(clawback), "--amount", "1 000", "--date", "2099-01-01"],
-                         sql: "INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on) VALUES (\(clawback), 100000, '2099-01-01')",
-                         containing: "which is in the future")
-        try sameSentence(db, Self.payer, cli: ["payment", "pay", "2", "--voucher", " "],
-                         sql: "INSERT INTO tilskot.payment_event (payment_id, kind, voucher) VALUES (2, 'pay', NULL)",
-                         containing: "needs the voucher number")
-        try sameSentence(db, Self.payer, cli: ["payment", "pay", "2", "--voucher", "UTB-2099", "--date", "2099-01-01"],
-                         sql: "INSERT INTO tilskot.payment_event (payment_id, kind, voucher, paid_on) VALUES (2, 'pay', 'UTB-2099', '2099-01-01')",
-                         containing: "the payment date 2099-01-01 is in the future")
-        try sameSentence(db, Self.finance, cli: ["payment", "withhold", "2", "--reason", " "],
-                         sql: "INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES (2, 'withhold', ' ')",
-                         containing: "needs a reason")
+        try expectSameSentence(db, Self.finance, cli: ["clawback", "repay", "--kid", "12345670", "--amount", "1 000", "--date", "2022-05-01"],
+                               sql: "INSERT INTO tilskot.repayment (kid, amount_ore, received_on) VALUES ('12345670', 100000, '2022-05-01')",
+                               containing: "12345670 is not a KID")
+        try expectSameSentence(db, Self.finance, cli: ["clawback", "repay", "--kid", "1234 5674", "--amount", "1 000", "--date", "2022-05-01"],
+                               sql: "INSERT INTO tilskot.repayment (kid, amount_ore, received_on) VALUES ('12345674', 100000, '2022-05-01')",
+                               containing: "no claw-back has the KID 12345674")
+        try expectSameSentence(db, Self.finance, cli: ["clawback", "repay", String(clawback), "--amount", "0", "--date", "2022-05-01"],
+                               sql: "INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on) VALUES (\(clawback), 0, '2022-05-01')",
+                               containing: "a repayment must be more than 0 kr")
+        try expectSameSentence(db, Self.finance, cli: ["clawback", "repay", String(clawback), "--amount", "1 000", "--date", "2099-01-01"],
+                               sql: "INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on) VALUES (\(clawback), 100000, '2099-01-01')",
+                               containing: "which is in the future")
+        try expectSameSentence(db, Self.payer, cli: ["payment", "pay", "2", "--voucher", " "],
+                               sql: "INSERT INTO tilskot.payment_event (payment_id, kind, voucher) VALUES (2, 'pay', NULL)",
+                               containing: "needs the voucher number")
+        try expectSameSentence(db, Self.payer, cli: ["payment", "pay", "2", "--voucher", "UTB-2099", "--date", "2099-01-01"],
+                               sql: "INSERT INTO tilskot.payment_event (payment_id, kind, voucher, paid_on) VALUES (2, 'pay', 'UTB-2099', '2099-01-01')",
+                               containing: "the payment date 2099-01-01 is in the future")
+        try expectSameSentence(db, Self.finance, cli: ["payment", "withhold", "2", "--reason", " "],
+                               sql: "INSERT INTO tilskot.payment_event (payment_id, kind, reason) VALUES (2, 'withhold', ' ')",
+                               containing: "needs a reason")
         // Who may attest: a manager may write payment events (to withhold), so the trigger judges.
-        try sameSentence(db, Self.manager, cli: ["payment", "attest", "2"],
-                         sql: "INSERT INTO tilskot.payment_event (payment_id, kind) VALUES (2, 'attest')",
-                         containing: "oj_mona is not in finance")
-        try sameSentence(db, Self.caseworker, cli: ["followup", "receive", "JS-2021-0001", "--report-date", "2099-01-01"],
-                         sql: "INSERT INTO tilskot.recipient_report (application_id, report_date) VALUES (\(a1), '2099-01-01')",
-                         containing: "the report date 2099-01-01 is in the future")
-        try sameSentence(db, Self.caseworker, cli: ["followup", "reject", "JS-2021-0001", "--reasons", " "],
-                         sql: "INSERT INTO tilskot.report_review (report_id, outcome, reasons) VALUES (\(report), 'rejected', ' ')",
-                         containing: "needs reasons")
-        try sameSentence(db, Self.caseworker, cli: ["followup", "duty", "JS-2021-0001", "--project-end", "2021-12-31", "--due", "2021-06-01"],
-                         sql: "INSERT INTO tilskot.report_duty (application_id, project_end, due_date) VALUES (\(a1), '2021-12-31', '2021-06-01')",
-                         containing: "before its project ends")
-        try sameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-04-25", "--grounds", " "],
-                         sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES (\(clawback), '2022-04-25', ' ')",
-                         containing: "needs its grounds in words")
+        try expectSameSentence(db, Self.manager, cli: ["payment", "attest", "2"],
+                               sql: "INSERT INTO tilskot.payment_event (payment_id, kind) VALUES (2, 'attest')",
+                               containing: "oj_mona is not in finance")
+        try expectSameSentence(db, Self.caseworker, cli: ["followup", "receive", "JS-2021-0001", "--report-date", "2099-01-01"],
+                               sql: "INSERT INTO tilskot.recipient_report (application_id, report_date) VALUES (\(a1), '2099-01-01')",
+                               containing: "the report date 2099-01-01 is in the future")
+        try expectSameSentence(db, Self.caseworker, cli: ["followup", "reject", "JS-2021-0001", "--reasons", " "],
+                               sql: "INSERT INTO tilskot.report_review (report_id, outcome, reasons) VALUES (\(report), 'rejected', ' ')",
+                               containing: "needs reasons")
+        try expectSameSentence(db, Self.caseworker, cli: ["followup", "duty", "JS-2021-0001", "--project-end", "2021-12-31", "--due", "2021-06-01"],
+                               sql: "INSERT INTO tilskot.report_duty (application_id, project_end, due_date) VALUES (\(a1), '2021-12-31', '2021-06-01')",
+                               containing: "before its project ends")
+        try expectSameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-04-25", "--grounds", " "],
+                               sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES (\(clawback), '2022-04-25', ' ')",
+                               containing: "needs its grounds in words")
         // The claw-back's notice reached the recipient on 2022-04-20 (e-mail): sent after the
         // deadline of 2022-05-11 (fvl. §§ 29–30), an appeal is late.
         try db.connect(asLogin: Self.manager).execute("""
             INSERT INTO tilskot.notice (application_id, clawback_id, sent_on, channel, received_on)
             VALUES ($1, $2, '2022-04-20', 'email', '2022-04-20')
             """, [a1, clawback])
-        try sameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-05-13", "--sent", "2022-05-12", "--grounds", "Brukt"],
-                         sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, sent_on, grounds) VALUES (\(clawback), '2022-05-13', '2022-05-12', 'Brukt')",
-                         containing: "it was sent 2022-05-12 and received 2022-05-13, after the deadline of 2022-05-11")
+        try expectSameSentence(db, Self.caseworker, cli: ["clawback", "appeal", String(clawback), "--received", "2022-05-13", "--sent", "2022-05-12", "--grounds", "Brukt"],
+                               sql: "INSERT INTO tilskot.clawback_appeal (clawback_id, received, sent_on, grounds) VALUES (\(clawback), '2022-05-13', '2022-05-12', 'Brukt')",
+                               containing: "it was sent 2022-05-12 and received 2022-05-13, after the deadline of 2022-05-11")
     }
 }
