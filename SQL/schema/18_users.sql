@@ -140,11 +140,12 @@ BEGIN
     IF NEW.change = 'add' THEN
         IF target.oid IS NULL THEN
             -- A transaction at REPEATABLE READ or SERIALIZABLE reads the catalog as of its
-            -- snapshot, and may not see a user another administrator added since: the role is
-            -- there, which is what this change wanted.
+            -- snapshot, and may not see a user another administrator added since; and two adding
+            -- the same user at once meet in pg_authid's unique index (23505, not 42710). Either
+            -- way the role is there, which is what this change wanted.
             BEGIN
                 EXECUTE format('CREATE ROLE %I LOGIN', NEW.login);
-            EXCEPTION WHEN duplicate_object THEN
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
                 NULL;
             END;
         ELSIF NOT target.rolcanlogin THEN
@@ -169,9 +170,20 @@ BEGIN
         -- the import's insert (the whole million-row import takes 55–80 s), the auditor's
         -- integrity check (11 s at 200 000 applications), the year reports (under 0.1 s),
         -- `export 360giving` (4 s) — stay well inside 5 minutes.
-        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', NEW.login, '60s');
-        EXECUTE format('ALTER ROLE %I SET lock_timeout = %L', NEW.login, '10s');
-        EXECUTE format('ALTER ROLE %I SET statement_timeout = %L', NEW.login, '5min');
+        -- Written only when they differ, and a concurrent add of the same login (roles belong to the
+        -- cluster, so two databases may add one at once) that wrote them first is what was wanted.
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting rs JOIN pg_catalog.pg_roles r ON r.oid = rs.setrole
+                        WHERE r.rolname = NEW.login AND rs.setdatabase = 0
+                          AND rs.setconfig @> ARRAY['idle_in_transaction_session_timeout=60s', 'lock_timeout=10s',
+                                                    'statement_timeout=5min']) THEN
+            BEGIN
+                EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', NEW.login, '60s');
+                EXECUTE format('ALTER ROLE %I SET lock_timeout = %L', NEW.login, '10s');
+                EXECUTE format('ALTER ROLE %I SET statement_timeout = %L', NEW.login, '5min');
+            EXCEPTION WHEN unique_violation THEN
+                NULL;
+            END;
+        END IF;
     ELSE
         IF target.oid IS NULL OR NOT (target.rolcanlogin OR disabled_user) THEN
             RAISE EXCEPTION 'user change refused: there is no user %; add them with `tilskot user add % --role ROLE`', NEW.login, NEW.login
@@ -184,7 +196,11 @@ BEGIN
                SELECT 1 FROM pg_catalog.pg_auth_members m
                 WHERE m.member = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = NEW.login)
                   AND m.roleid = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = NEW.role)) THEN
-            EXECUTE format('GRANT %I TO %I', NEW.role, NEW.login);
+            BEGIN
+                EXECUTE format('GRANT %I TO %I', NEW.role, NEW.login);
+            EXCEPTION WHEN unique_violation THEN
+                NULL;  -- granted by a concurrent add of the same login (see above)
+            END;
         END IF;
         IF warning IS NOT NULL THEN
             RAISE WARNING '%', warning;
