@@ -13,6 +13,17 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         // The zip container of the xlsx workbooks that `--format xlsx` writes (TilskotReports only).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // `tilskot serve` (TilskotServer, issue 19): the HTTP server, its OpenAPI document and the
+        // server generated from it, bearer tokens, graceful shutdown, metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libpq, found through pkg-config (Debian: libpq-dev).
@@ -47,11 +58,29 @@ let package = Package(
             name: "TilskotReports",
             dependencies: ["TilskotStore", "TilskotCore", "PGClient", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // `tilskot serve` (issue 19): the HTTP API over the same services as the CLI. Built from
+        // openapi.yaml by the OpenAPI generator; `buildApplication` lets tests run it without a process.
+        .target(
+            name: "TilskotServer",
+            dependencies: [
+                "TilskotStore", "TilskotCore", "PGClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         .executableTarget(
             name: "tilskot",
             dependencies: [
                 "TilskotStore", "TilskotReports", "TilskotCore", "PGClient",
-                "TilskotLocalCluster", "TilskotDevData", "TilskotSample",
+                "TilskotLocalCluster", "TilskotDevData", "TilskotSample", "TilskotServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +102,14 @@ let package = Package(
             dependencies: [
                 "TilskotReports", "TilskotStore", "TilskotCore", "PGClient", "TilskotTestSupport",
                 "TilskotLocalCluster", "TilskotDevData", "TilskotSample",
+            ]
+        ),
+        .testTarget(
+            name: "TilskotServerTests",
+            dependencies: [
+                "TilskotServer", "TilskotTestSupport", "PGClient", "TilskotStore", "TilskotLocalCluster",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
         .testTarget(

@@ -224,8 +224,10 @@ SELECT 'reasons: every text that must give reasons has words', count(*) = 0,
         UNION ALL SELECT 'frame adjustment ' || id FROM tilskot.frame_adjustment WHERE NOT tilskot.has_words(reason)
         UNION ALL SELECT 'application ' || reference || ' (late)' FROM tilskot.application
          WHERE late AND NOT tilskot.has_words(coalesce(late_reason, ''))
+        -- A late appeal may come without a reason for its lateness (fvl. § 31: it is then dismissed,
+        -- 08_appeals_withdrawals_moves.sql); a reason that is given has words.
         UNION ALL SELECT 'appeal ' || id FROM tilskot.appeal
-         WHERE NOT tilskot.has_words(grounds) OR (late AND NOT tilskot.has_words(coalesce(late_reason, '')))
+         WHERE NOT tilskot.has_words(grounds) OR (late AND late_reason IS NOT NULL AND NOT tilskot.has_words(late_reason))
         UNION ALL SELECT 'payment ' || id || ' (withheld)' FROM tilskot.payment
          WHERE status = 'withheld' AND NOT tilskot.has_words(coalesce(withheld_reason, ''))
         UNION ALL SELECT 'payment event ' || id FROM tilskot.payment_event

@@ -4,6 +4,25 @@
 -- the same transaction as the numbered migrations. The tables it guards are in
 -- SQL/migrations/0001_baseline.sql under the same heading.
 
+-- The installation's time zone (tilskot.installation, SQL/migrations/0045; set in 19_operations.sql),
+-- and today's date in it. Every rule that dates an event ("no
+-- decision dated after today", "received defaults to today", the appeal deadline's first day) asks
+-- tilskot.today(), never current_date: current_date is the date in the session's own TimeZone,
+-- which any client may set (a psql session at UTC+14 lives in tomorrow), and a decision made at
+-- 00:30 in Oslo belongs to that day, not to the day before in UTC. Forvaltningsloven counts
+-- deadlines in days of the directorate's calendar (fvl. § 29, § 30).
+CREATE OR REPLACE FUNCTION tilskot.installation_time_zone() RETURNS text
+    LANGUAGE sql STABLE
+AS $$ SELECT coalesce((SELECT time_zone FROM tilskot.installation), 'Europe/Oslo') $$;
+
+CREATE OR REPLACE FUNCTION tilskot.today() RETURNS date
+    LANGUAGE sql STABLE
+AS $$ SELECT (pg_catalog.now() AT TIME ZONE tilskot.installation_time_zone())::date $$;
+
+-- Every session may ask both (the CLI shows times in the installation's zone).
+GRANT EXECUTE ON FUNCTION tilskot.installation_time_zone() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.today() TO PUBLIC;
+
 CREATE OR REPLACE FUNCTION tilskot.iso_date(d date) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT
     SET search_path = tilskot, pg_temp

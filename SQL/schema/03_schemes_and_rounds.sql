@@ -117,8 +117,8 @@ BEGIN
             RAISE EXCEPTION 'frame adjustment refused: a budget change of % corrects no other adjustment; register it as a correction to correct adjustment %',
                 tilskot.round_label(r.id), NEW.corrects_id USING ERRCODE = '23T13';
         END IF;
-        NEW.decided := coalesce(NEW.decided, current_date);
-        IF NEW.decided > current_date THEN
+        NEW.decided := coalesce(NEW.decided, tilskot.today());
+        IF NEW.decided > tilskot.today() THEN
             RAISE EXCEPTION 'frame adjustment refused: the budget decision behind the change of % is dated %, in the future; give the day it was made',
                 tilskot.round_label(r.id), tilskot.iso_date(NEW.decided) USING ERRCODE = '23T13';
         END IF;

@@ -251,7 +251,7 @@ CREATE OR REPLACE FUNCTION tilskot.registration_received_problem(received date, 
                                                                  late boolean, late_reason text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
 RETURN CASE
-    WHEN received > current_date THEN
+    WHEN received > tilskot.today() THEN
         format('the received date %s is in the future; give the date the application reached the directorate',
                tilskot.iso_date(received))
     WHEN received IS NULL OR opens IS NULL OR received BETWEEN opens AND closes THEN NULL
@@ -311,7 +311,7 @@ BEGIN
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION 'application refused: %', problem USING ERRCODE = '23T13';
     END IF;
-    NEW.received := coalesce(NEW.received, current_date);
+    NEW.received := coalesce(NEW.received, tilskot.today());
     problem := tilskot.registration_received_problem(NEW.received, r.opens, r.closes, r.scheme_name || ' ' || r.year,
                                                      NEW.late, NEW.late_reason);
     IF problem IS NOT NULL THEN
@@ -395,7 +395,7 @@ BEGIN
            i.received_text,
            i.amount_problem,
            i.received_problem,
-           CASE WHEN i.received_text = '' THEN current_date ELSE i.received_on END AS received,
+           CASE WHEN i.received_text = '' THEN tilskot.today() ELSE i.received_on END AS received,
            nullif(btrim(i.external_ref), '') AS external_ref,
            nullif(btrim(i.org_name), '') AS org_name,
            nullif(lower(btrim(i.org_kind)), '') AS org_kind,

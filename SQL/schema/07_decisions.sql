@@ -231,8 +231,8 @@ BEGIN
         RAISE EXCEPTION 'decision refused: % of % grants nothing, so its amount must be 0 kr',
             tilskot.outcome_noun(NEW.outcome), app.reference USING ERRCODE = '23T05';
     END IF;
-    NEW.decision_date := coalesce(NEW.decision_date, current_date);
-    IF NEW.decision_date > current_date THEN
+    NEW.decision_date := coalesce(NEW.decision_date, tilskot.today());
+    IF NEW.decision_date > tilskot.today() THEN
         RAISE EXCEPTION 'decision refused: the decision date % is in the future', tilskot.iso_date(NEW.decision_date)
             USING ERRCODE = '23T05';
     END IF;

@@ -128,7 +128,7 @@ BEGIN
         RAISE EXCEPTION 'appeal refused: % is %; a decision can be appealed until the grant is closed',
             app.reference, tilskot.status_words(app.status) USING ERRCODE = '23T02';
     END IF;
-    IF NEW.received > current_date THEN
+    IF NEW.received > tilskot.today() THEN
         RAISE EXCEPTION 'appeal refused: the received date % is in the future; give the date the appeal reached the directorate',
             tilskot.iso_date(NEW.received) USING ERRCODE = '23T07';
     END IF;
@@ -263,8 +263,8 @@ BEGIN
             what, NEW.appeal_id, app.reference, pending.id USING ERRCODE = '23T35';
     END IF;
     SELECT * INTO appealed FROM tilskot.decision WHERE id = pending.decision_id;
-    NEW.step_date := coalesce(NEW.step_date, current_date);
-    IF NEW.step_date > current_date THEN
+    NEW.step_date := coalesce(NEW.step_date, tilskot.today());
+    IF NEW.step_date > tilskot.today() THEN
         RAISE EXCEPTION '% refused: the date % is in the future', what, tilskot.iso_date(NEW.step_date)
             USING ERRCODE = '23T05';
     END IF;

@@ -163,8 +163,8 @@ BEGIN
             RAISE EXCEPTION 'payment refused: paying % needs the voucher number (bilagsnummer) of the payment', label
                 USING ERRCODE = '23T23';
         END IF;
-        NEW.paid_on := coalesce(NEW.paid_on, current_date);
-        IF NEW.paid_on > current_date THEN
+        NEW.paid_on := coalesce(NEW.paid_on, tilskot.today());
+        IF NEW.paid_on > tilskot.today() THEN
             RAISE EXCEPTION 'payment refused: the payment date % is in the future; record a payment when it has been made',
                 tilskot.iso_date(NEW.paid_on) USING ERRCODE = '23T23';
         END IF;

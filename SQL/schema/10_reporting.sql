@@ -49,8 +49,8 @@ DECLARE
     grant_ore bigint := tilskot.require_grant(app, 'report');
     other tilskot.recipient_report;
 BEGIN
-    NEW.report_date := coalesce(NEW.report_date, current_date);
-    IF NEW.report_date > current_date THEN
+    NEW.report_date := coalesce(NEW.report_date, tilskot.today());
+    IF NEW.report_date > tilskot.today() THEN
         RAISE EXCEPTION 'report refused: the report date % is in the future; give the date the report reached the directorate',
             tilskot.iso_date(NEW.report_date) USING ERRCODE = '23T24';
     END IF;
@@ -144,8 +144,8 @@ BEGIN
         RAISE EXCEPTION 'reminder refused: the report of % is already in (%); there is nothing to remind of', app.reference, report_status
             USING ERRCODE = '23T24';
     END IF;
-    NEW.sent_on := coalesce(NEW.sent_on, current_date);
-    IF NEW.sent_on > current_date THEN
+    NEW.sent_on := coalesce(NEW.sent_on, tilskot.today());
+    IF NEW.sent_on > tilskot.today() THEN
         RAISE EXCEPTION 'reminder refused: % is in the future; record a reminder when it is sent', tilskot.iso_date(NEW.sent_on)
             USING ERRCODE = '23T25';
     END IF;

@@ -83,8 +83,8 @@ BEGIN
     IF NEW.amount_ore IS NULL OR NEW.amount_ore <= 0 THEN
         RAISE EXCEPTION 'claw-back refused: the amount demanded from % must be more than 0 kr', app.reference USING ERRCODE = '23T27';
     END IF;
-    NEW.decision_date := coalesce(NEW.decision_date, current_date);
-    IF NEW.decision_date > current_date THEN
+    NEW.decision_date := coalesce(NEW.decision_date, tilskot.today());
+    IF NEW.decision_date > tilskot.today() THEN
         RAISE EXCEPTION 'claw-back refused: the decision date % is in the future', tilskot.iso_date(NEW.decision_date)
             USING ERRCODE = '23T27';
     END IF;
@@ -175,7 +175,7 @@ BEGIN
         RAISE EXCEPTION 'appeal refused: % already has an appeal pending, received %; resolve that one first',
             label, tilskot.iso_date(pending.received) USING ERRCODE = '23T27';
     END IF;
-    IF NEW.received IS NULL OR NEW.received > current_date THEN
+    IF NEW.received IS NULL OR NEW.received > tilskot.today() THEN
         RAISE EXCEPTION 'appeal refused: give the date the appeal reached the directorate, not a date in the future'
             USING ERRCODE = '23T27';
     END IF;
@@ -322,8 +322,8 @@ BEGIN
     IF NEW.amount_ore IS NULL OR NEW.amount_ore <= 0 THEN
         RAISE EXCEPTION 'repayment refused: a repayment must be more than 0 kr' USING ERRCODE = '23T27';
     END IF;
-    NEW.received_on := coalesce(NEW.received_on, current_date);
-    IF NEW.received_on > current_date OR NEW.received_on < c.decision_date THEN
+    NEW.received_on := coalesce(NEW.received_on, tilskot.today());
+    IF NEW.received_on > tilskot.today() OR NEW.received_on < c.decision_date THEN
         RAISE EXCEPTION 'repayment refused: it is dated %, which is in the future or before % was decided',
             tilskot.iso_date(NEW.received_on), label USING ERRCODE = '23T27';
     END IF;

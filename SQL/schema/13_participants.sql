@@ -121,7 +121,7 @@ BEGIN
         RAISE EXCEPTION 'participant purge refused: % is not an admin; only members of tilskot_admin purge the register', actor
             USING ERRCODE = '42T03';
     END IF;
-    IF ended_before IS NULL OR ended_before > current_date THEN
+    IF ended_before IS NULL OR ended_before > tilskot.today() THEN
         RAISE EXCEPTION 'participant purge refused: give a date that is not in the future; rows whose participation ended before it are deleted'
             USING ERRCODE = '23T28';
     END IF;
@@ -222,7 +222,7 @@ BEGIN
         RAISE EXCEPTION 'participant refused: the code given for % is not a participant code; use 4 to 32 of A–Z, a–z, 0–9 and -, e.g. JS-OSL-0042',
             reference USING ERRCODE = '23T28';
     END IF;
-    IF p.birth_year IS NULL OR p.birth_year < 1900 OR p.birth_year > extract(year FROM coalesce(p.start_date, current_date)) THEN
+    IF p.birth_year IS NULL OR p.birth_year < 1900 OR p.birth_year > extract(year FROM coalesce(p.start_date, tilskot.today())) THEN
         RAISE EXCEPTION 'participant refused: the birth year of % is not plausible (from 1900 to the year of the start); give the year only, e.g. 1984', p.code
             USING ERRCODE = '23T28';
     END IF;
@@ -230,10 +230,10 @@ BEGIN
         RAISE EXCEPTION 'participant refused: the municipality of % is not a municipality number (4 digits, e.g. 0301)', p.code
             USING ERRCODE = '23T28';
     END IF;
-    IF p.start_date IS NULL OR p.start_date > current_date OR NOT isfinite(p.start_date) THEN
+    IF p.start_date IS NULL OR p.start_date > tilskot.today() OR NOT isfinite(p.start_date) THEN
         RAISE EXCEPTION 'participant refused: % needs a start date that is not in the future', p.code USING ERRCODE = '23T28';
     END IF;
-    IF p.end_date IS NOT NULL AND (p.end_date < p.start_date OR p.end_date > current_date OR NOT isfinite(p.end_date)) THEN
+    IF p.end_date IS NOT NULL AND (p.end_date < p.start_date OR p.end_date > tilskot.today() OR NOT isfinite(p.end_date)) THEN
         RAISE EXCEPTION 'participant refused: the end date given for % is before its start date or in the future', p.code
             USING ERRCODE = '23T28';
     END IF;

@@ -273,7 +273,7 @@ BEGIN
     IF NEW.sent_on IS NULL THEN
         RAISE EXCEPTION 'notice refused: give the day the notice of % was sent', what USING ERRCODE = '23T40';
     END IF;
-    IF NEW.sent_on > current_date THEN
+    IF NEW.sent_on > tilskot.today() THEN
         RAISE EXCEPTION 'notice refused: the sent date % is in the future; record a notice once it has been sent',
             tilskot.iso_date(NEW.sent_on) USING ERRCODE = '23T40';
     END IF;
@@ -281,7 +281,7 @@ BEGIN
         RAISE EXCEPTION 'notice refused: it is dated as sent %, before % was made (%); give the day the letter was sent',
             tilskot.iso_date(NEW.sent_on), what, tilskot.iso_date(subject_date) USING ERRCODE = '23T40';
     END IF;
-    IF NEW.received_on > current_date THEN
+    IF NEW.received_on > tilskot.today() THEN
         RAISE EXCEPTION 'notice refused: the received date % is in the future; give the day the notice reached the party, or leave it out to use the presumed day',
             tilskot.iso_date(NEW.received_on) USING ERRCODE = '23T40';
     END IF;
@@ -377,7 +377,7 @@ BEGIN
         RAISE EXCEPTION 'advance notice refused: say in words what is proposed (fvl. § 16: what the case is about)'
             USING ERRCODE = '23T41';
     END IF;
-    IF NEW.sent_on IS NULL OR NEW.sent_on > current_date THEN
+    IF NEW.sent_on IS NULL OR NEW.sent_on > tilskot.today() THEN
         RAISE EXCEPTION 'advance notice refused: the sent date % is in the future; record an advance notice once it has been sent',
             coalesce(tilskot.iso_date(NEW.sent_on), '(none)') USING ERRCODE = '23T41';
     END IF;
@@ -441,7 +441,7 @@ BEGIN
         RAISE EXCEPTION 'answer refused: the answer to the advance notice % is already recorded (received %); one answer per notice',
             n.id, tilskot.iso_date(earlier.received_on) USING ERRCODE = '23T41';
     END IF;
-    IF NEW.received_on IS NULL OR NEW.received_on > current_date THEN
+    IF NEW.received_on IS NULL OR NEW.received_on > tilskot.today() THEN
         RAISE EXCEPTION 'answer refused: the received date % is in the future; give the day the answer reached the directorate',
             coalesce(tilskot.iso_date(NEW.received_on), '(none)') USING ERRCODE = '23T41';
     END IF;

@@ -7,9 +7,11 @@
 -- cluster: a database event trigger never sees CREATE ROLE, ALTER ROLE or GRANT of a role
 -- (PostgreSQL fires event triggers for objects of one database only), so no trigger can audit a
 -- change made with CREATEROLE in psql. The changes tilskot makes go through the admin functions
--- below instead, which check who asks, make the change as tilskot_owner (the only tilskot role
--- with CREATEROLE) and write a user_change row, whose audit entry names who made it. What a login
--- with CREATEROLE (the deployer, a superuser) can still do outside them: docs/threat-model.md.
+-- below instead, which check who asks, have the role keeper make the change (tilskot_user_keeper,
+-- the only tilskot role with CREATEROLE, which nobody can become: deploy/create-roles.sql) and
+-- write a user_change row, whose audit entry names who made it. The schema owner has no CREATEROLE
+-- (issue 18: on PostgreSQL 15 it would let the deployer grant itself pg_execute_server_program).
+-- What a superuser can still do outside them: docs/threat-model.md.
 
 
 -- Nobody acts nameless: before any row of a casework event table is written, the acting user must
@@ -95,8 +97,6 @@ AS $$
 DECLARE
     actor text := tilskot.acting_user();
     deployer boolean;
-    target pg_catalog.pg_roles;
-    disabled_user boolean;
     warning text;
 BEGIN
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('tilskot.user_change'));
@@ -111,119 +111,26 @@ BEGIN
     NEW.changed_by := actor;
     NEW.at := clock_timestamp();
     NEW.role := tilskot.group_role_name(NEW.role);
-    IF NEW.login IS NULL OR NEW.login !~ '^[a-z_][a-z0-9_.-]{0,62}$' THEN
-        RAISE EXCEPTION 'user change refused: user name "%" is not allowed; use lower-case letters, digits, ''_'', ''.'' or ''-'', starting with a letter', NEW.login
+    IF NEW.change = 'role remove' AND NEW.login = actor AND NEW.role = 'tilskot_admin' THEN
+        RAISE EXCEPTION 'user change refused: an administrator does not take away their own administration; ask another administrator'
             USING ERRCODE = '23T50';
     END IF;
-    IF NEW.login LIKE 'tilskot\_%' OR NEW.login LIKE 'pg\_%' THEN
-        RAISE EXCEPTION 'user change refused: user name "%" is reserved; tilskot_ and pg_ names belong to the system', NEW.login
+    IF NEW.change = 'disable' AND NEW.login = actor THEN
+        RAISE EXCEPTION 'user change refused: % cannot disable themselves; ask another administrator', actor
             USING ERRCODE = '23T50';
-    END IF;
-    IF NEW.role IS NOT NULL AND NEW.role NOT IN ('tilskot_caseworker', 'tilskot_manager', 'tilskot_finance',
-                                                 'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader') THEN
-        RAISE EXCEPTION 'user change refused: "%" is not a role; give caseworker, manager, finance, auditor, admin or participant_reader',
-            replace(NEW.role, 'tilskot_', '') USING ERRCODE = '23T50';
-    END IF;
-    SELECT * INTO target FROM pg_catalog.pg_roles r WHERE r.rolname = NEW.login;
-    -- A disabled user: a role that cannot log in but holds one of the groups itself (a group role
-    -- holds none). Users are roles of the whole cluster, so this is asked of the catalog, not of
-    -- this database's user_change rows.
-    disabled_user := target.oid IS NOT NULL AND NOT target.rolcanlogin AND EXISTS (
-        SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
-         WHERE m.member = target.oid
-           AND g.rolname IN ('tilskot_caseworker', 'tilskot_manager', 'tilskot_finance',
-                             'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader'));
-    IF target.oid IS NOT NULL AND (target.rolsuper OR 'tilskot_owner' = ANY (tilskot.groups_held(target.rolname))) THEN
-        RAISE EXCEPTION 'user change refused: % is a superuser or acts as the schema owner; casework is done by people''s own logins, never by the deployer''s', NEW.login
-            USING ERRCODE = '23T50';
-    END IF;
-    IF NEW.change = 'add' THEN
-        IF target.oid IS NULL THEN
-            -- A transaction at REPEATABLE READ or SERIALIZABLE reads the catalog as of its
-            -- snapshot, and may not see a user another administrator added since; and two adding
-            -- the same user at once meet in pg_authid's unique index (23505, not 42710). Either
-            -- way the role is there, which is what this change wanted.
-            BEGIN
-                EXECUTE format('CREATE ROLE %I LOGIN', NEW.login);
-            EXCEPTION WHEN duplicate_object OR unique_violation THEN
-                NULL;
-            END;
-        ELSIF NOT target.rolcanlogin THEN
-            IF NOT disabled_user THEN
-                RAISE EXCEPTION 'user change refused: % is a group role, not a person', NEW.login USING ERRCODE = '23T50';
-            END IF;
-            -- Adding a disabled user again lets them log in again; their history was never gone.
-            EXECUTE format('ALTER ROLE %I LOGIN', NEW.login);
-        END IF;
-        -- What every casework login may hold, set again on every add (a login made before, e.g. the
-        -- first admin of deploy/create-roles.sql, gets them too) (issue 14, breach 9: one caseworker's open
-        -- transaction held the tally row every decision of an applicant group in the round
-        -- must update). Set on the login itself, because settings of a group role are not
-        -- inherited by its members, and SET ROLE (the CLI's --as on the local database)
-        -- applies none of either: they take effect when the person logs in with their own
-        -- credentials. A user may still SET them back to 0 in their own session (PostgreSQL
-        -- 15 cannot forbid it for these three), which is what `tilskot db watchdog` is for.
-        -- The values, against docs/performance.md's measurements at a million applications:
-        -- nothing a caseworker does waits for a person inside a transaction, so 60 s idle is
-        -- generous; a decision waits for another decider of its round for milliseconds, so
-        -- 10 s of lock wait is a stuck holder, not a queue; the longest casework statements —
-        -- the import's insert (the whole million-row import takes 55–80 s), the auditor's
-        -- integrity check (11 s at 200 000 applications), the year reports (under 0.1 s),
-        -- `export 360giving` (4 s) — stay well inside 5 minutes.
-        -- Written only when they differ, and a concurrent add of the same login (roles belong to the
-        -- cluster, so two databases may add one at once) that wrote them first is what was wanted.
-        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting rs JOIN pg_catalog.pg_roles r ON r.oid = rs.setrole
-                        WHERE r.rolname = NEW.login AND rs.setdatabase = 0
-                          AND rs.setconfig @> ARRAY['idle_in_transaction_session_timeout=60s', 'lock_timeout=10s',
-                                                    'statement_timeout=5min']) THEN
-            BEGIN
-                EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', NEW.login, '60s');
-                EXECUTE format('ALTER ROLE %I SET lock_timeout = %L', NEW.login, '10s');
-                EXECUTE format('ALTER ROLE %I SET statement_timeout = %L', NEW.login, '5min');
-            EXCEPTION WHEN unique_violation THEN
-                NULL;
-            END;
-        END IF;
-    ELSE
-        IF target.oid IS NULL OR NOT (target.rolcanlogin OR disabled_user) THEN
-            RAISE EXCEPTION 'user change refused: there is no user %; add them with `tilskot user add % --role ROLE`', NEW.login, NEW.login
-                USING ERRCODE = '23T50';
-        END IF;
     END IF;
     IF NEW.change IN ('add', 'role add') THEN
         warning := tilskot.role_conflict(NEW.login, NEW.role);
-        IF NOT EXISTS (
-               SELECT 1 FROM pg_catalog.pg_auth_members m
-                WHERE m.member = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = NEW.login)
-                  AND m.roleid = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = NEW.role)) THEN
-            BEGIN
-                EXECUTE format('GRANT %I TO %I', NEW.role, NEW.login);
-            EXCEPTION WHEN unique_violation THEN
-                NULL;  -- granted by a concurrent add of the same login (see above)
-            END;
-        END IF;
-        IF warning IS NOT NULL THEN
-            RAISE WARNING '%', warning;
-        END IF;
-    ELSIF NEW.change = 'role remove' THEN
-        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
-                        WHERE m.member = target.oid AND m.roleid = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = NEW.role)) THEN
-            RAISE EXCEPTION 'user change refused: % is not in %; `tilskot user list` shows who holds what', NEW.login, NEW.role
-                USING ERRCODE = '23T50';
-        END IF;
-        IF NEW.login = actor AND NEW.role = 'tilskot_admin' THEN
-            RAISE EXCEPTION 'user change refused: an administrator does not take away their own administration; ask another administrator'
-                USING ERRCODE = '23T50';
-        END IF;
-        EXECUTE format('REVOKE %I FROM %I', NEW.role, NEW.login);
-    ELSIF NEW.change = 'disable' THEN
-        IF NEW.login = actor THEN
-            RAISE EXCEPTION 'user change refused: % cannot disable themselves; ask another administrator', actor
-                USING ERRCODE = '23T50';
-        END IF;
-        -- NOLOGIN: no new session. Sessions already open act no more either: is_member and
-        -- is_tilskot_user count only people who can log in. Roles and history stay as they were.
-        EXECUTE format('ALTER ROLE %I NOLOGIN', NEW.login);
+    END IF;
+    -- The change itself is made by the role keeper (deploy/create-roles.sql): the only tilskot role
+    -- with CREATEROLE, which checks the user name, the role and the target on its own.
+    IF pg_catalog.to_regprocedure('tilskot_keeper.apply_user_change(text,text,text)') IS NULL THEN
+        RAISE EXCEPTION 'user change refused: this database has no role keeper (tilskot_keeper.apply_user_change); a superuser runs deploy/create-roles.sql on it again (`tilskot db start` does so for the local database)'
+            USING ERRCODE = '42T21';
+    END IF;
+    PERFORM tilskot_keeper.apply_user_change(NEW.change, NEW.login, NEW.role);
+    IF warning IS NOT NULL THEN
+        RAISE WARNING '%', warning;
     END IF;
     RETURN NEW;
 END

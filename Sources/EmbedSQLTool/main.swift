@@ -1,12 +1,22 @@
 import Foundation
 
-// Usage: EmbedSQLTool OUTPUT.swift FILE.sql…
+// Usage: EmbedSQLTool OUTPUT.swift [--git GIT_DIR] FILE.sql…
 // Writes `enum EmbeddedSQL { static let files: [(folder, name, text)] }` with each file's text as a
-// raw string literal.
-let arguments = CommandLine.arguments.dropFirst()
-guard let outputPath = arguments.first else {
-    FileHandle.standardError.write(Data("usage: EmbedSQLTool OUTPUT.swift FILE.sql...\n".utf8))
+// raw string literal, and beside it:
+// - `schemaLevel`: "<highest migration>.<FNV-1a 64 of every migration's and schema file's name and
+//   text, 16 hex digits>", the level `tilskot migrate` records and every session compares with;
+// - `commit`: the commit the source was checked out at, read from GIT_DIR's HEAD and its ref (loose
+//   or in packed-refs) without running git; "unknown" outside a git checkout (a tarball).
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard !arguments.isEmpty else {
+    FileHandle.standardError.write(Data("usage: EmbedSQLTool OUTPUT.swift [--git GIT_DIR] FILE.sql...\n".utf8))
     exit(2)
+}
+let outputPath = arguments.removeFirst()
+var gitDirectory: String?
+if arguments.first == "--git", arguments.count >= 2 {
+    gitDirectory = arguments[1]
+    arguments.removeFirst(2)
 }
 
 func literal(_ text: String) -> String {
@@ -14,6 +24,56 @@ func literal(_ text: String) -> String {
     var hashes = "#"
     while text.contains("\"" + hashes) || text.contains(hashes + "\"") { hashes += "#" }
     return "\(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)"
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint of text (not a defence against anyone; it tells builds apart).
+struct FNV1a64 {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01b3
+        }
+        // A separator, so ("ab", "c") and ("a", "bc") differ.
+        value ^= 0xff
+        value = value &* 0x0000_0100_0000_01b3
+    }
+}
+
+/// The commit HEAD names in `gitDir`: a detached HEAD's hash, or its branch's ref, loose or packed.
+/// A worktree's .git file ("gitdir: …") and its commondir are followed.
+func commit(gitDir: String) -> String? {
+    var dir = URL(fileURLWithPath: gitDir)
+    func read(_ url: URL) -> String? {
+        (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory) else { return nil }
+    if !isDirectory.boolValue {
+        guard let line = read(dir), line.hasPrefix("gitdir:") else { return nil }
+        let path = line.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
+        dir = path.hasPrefix("/") ? URL(fileURLWithPath: path) : dir.deletingLastPathComponent().appending(path: path)
+    }
+    guard let head = read(dir.appending(path: "HEAD")) else { return nil }
+    func isHash(_ s: String) -> Bool { (s.count == 40 || s.count == 64) && s.allSatisfy(\.isHexDigit) }
+    if isHash(head) { return head.lowercased() }
+    guard head.hasPrefix("ref:") else { return nil }
+    let ref = head.dropFirst("ref:".count).trimmingCharacters(in: .whitespaces)
+    var common = dir
+    if let path = read(dir.appending(path: "commondir")) {
+        common = path.hasPrefix("/") ? URL(fileURLWithPath: path) : dir.appending(path: path)
+    }
+    for base in [dir, common] {
+        if let loose = read(base.appending(path: ref)), isHash(loose) { return loose.lowercased() }
+    }
+    for base in [dir, common] {
+        guard let packed = read(base.appending(path: "packed-refs")) else { continue }
+        for line in packed.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("^") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[1] == ref, isHash(String(parts[0])) { return parts[0].lowercased() }
+        }
+    }
+    return nil
 }
 
 var source = """
@@ -28,11 +88,41 @@ enum EmbeddedSQL {
     static let files: [File] = [
 
 """
-for path in arguments.dropFirst() {
+var schemaFiles: [(key: String, text: String)] = []
+var highestMigration = 0
+for path in arguments {
     let url = URL(fileURLWithPath: path)
     let text = try String(contentsOf: url, encoding: .utf8)
     let folder = url.deletingLastPathComponent().lastPathComponent
-    source += "        File(folder: \"\(folder)\", name: \"\(url.lastPathComponent)\", text: \(literal(text))),\n"
+    let name = url.lastPathComponent
+    source += "        File(folder: \"\(folder)\", name: \"\(name)\", text: \(literal(text))),\n"
+    if folder == "migrations" || folder == "schema", name.hasSuffix(".sql") {
+        schemaFiles.append(("\(folder)/\(name)", text))
+        if folder == "migrations", let number = Int(name.prefix(while: \.isNumber)) {
+            highestMigration = max(highestMigration, number)
+        }
+    }
 }
-source += "    ]\n}\n"
-try source.write(toFile: outputPath, atomically: true, encoding: .utf8)
+var hash = FNV1a64()
+for file in schemaFiles.sorted(by: { $0.key < $1.key }) {
+    hash.add(file.key)
+    hash.add(file.text)
+}
+let hex = String(hash.value, radix: 16)
+let level = "\(highestMigration).\(String(repeating: "0", count: 16 - hex.count))\(hex)"
+let builtFrom = gitDirectory.flatMap(commit(gitDir:)) ?? "unknown"
+source += """
+    ]
+
+    /// "<highest migration>.<FNV-1a 64 of every migration's and schema file's name and text>".
+    static let schemaLevel = "\(level)"
+
+    /// The git commit this binary was built from, or "unknown".
+    static let commit = "\(builtFrom)"
+}
+
+"""
+// An unchanged file is left alone, so nothing downstream is compiled again for nothing.
+if (try? String(contentsOfFile: outputPath, encoding: .utf8)) != source {
+    try source.write(toFile: outputPath, atomically: true, encoding: .utf8)
+}

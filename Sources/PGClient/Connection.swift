@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// One connection to PostgreSQL through libpq. Modelled on psycopg 3: `execute(sql, params)`,
 /// `transaction { }`, `copy(...)`. A connection belongs to one task or thread at a time; concurrency
@@ -11,14 +12,59 @@ public final class Connection {
     /// Opens a connection from a URL (`postgresql://…`) or a libpq conninfo string
     /// (`host=… dbname=…`). An empty string lets libpq use its own environment: `PGHOST`,
     /// `PGDATABASE`, `PGSERVICE`, `~/.pgpass` and the rest work because libpq does them.
-    public init(_ conninfo: String = "") throws(PGError) {
-        let handle = PQconnectdb(conninfo)
-        guard let handle, PQstatus(handle) == CONNECTION_OK else {
-            let message = handle.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
+    ///
+    /// `fallbackApplicationName` names the program in `pg_stat_activity` and the server log unless
+    /// the string or `PGAPPNAME` names one (libpq's `fallback_application_name`). `connectTimeout`
+    /// (seconds, 0 = none) applies unless the string or `PGCONNECT_TIMEOUT` gives one.
+    ///
+    /// A failed connection's error carries the server's SQLSTATE when the server sent one (a wrong
+    /// password is 28P01, too many connections 53300), and `needsPassword` when the server asked
+    /// for a password that was not given.
+    public init(_ conninfo: String = "", fallbackApplicationName: String? = nil, connectTimeout: Int? = nil) throws(PGError) {
+        // Keywords are read in order and a later one wins: ours come first, then the caller's
+        // string (expanded by libpq, expand_dbname = 1), so what the caller wrote overrides them.
+        var keywords: [String] = []
+        var values: [String?] = []
+        if let connectTimeout, ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] == nil {
+            keywords.append("connect_timeout"); values.append(String(connectTimeout))
+        }
+        if let fallbackApplicationName {
+            keywords.append("fallback_application_name"); values.append(fallbackApplicationName)
+        }
+        keywords.append("dbname"); values.append(conninfo)
+        let handle: OpaquePointer? = withCStrings(keywords) { keys in
+            withCStrings(values) { vals in
+                (keys + [nil]).withUnsafeBufferPointer { k in
+                    (vals + [nil]).withUnsafeBufferPointer { v in
+                        PQconnectStartParams(k.baseAddress, v.baseAddress, 1)
+                    }
+                }
+            }
+        }
+        guard let handle else { throw PGError(sqlState: "", message: "out of memory") }
+        if PQstatus(handle) == CONNECTION_BAD {
+            let message = String(cString: PQerrorMessage(handle))
             PQfinish(handle)
             // libpq echoes parts of a string it cannot parse, the password included.
             throw PGError(sqlState: "", message: ConnectionString.scrubbed(message.trimmingTrailingNewlines(), conninfo: conninfo))
         }
+        // The verbose form puts the server's SQLSTATE into the message ("FATAL:  28P01: password
+        // authentication failed …"): libpq keeps a failed connection's error fields to itself, and the
+        // code, unlike the text, is the same in every server language.
+        PQsetErrorVerbosity(handle, PQERRORS_VERBOSE)
+        let timeout = Self.effectiveTimeout(conninfo: conninfo, requested: connectTimeout)
+        let outcome = Self.completeConnection(handle, timeout: timeout)
+        guard outcome == .connected else {
+            // libpq's own words when the server did not answer in time (PQconnectdb says the same).
+            let raw = outcome == .timedOut ? "timeout expired" : String(cString: PQerrorMessage(handle))
+            let needsPassword = PQconnectionNeedsPassword(handle) == 1
+            PQfinish(handle)
+            var error = PGError.fromConnectFailure(raw.trimmingTrailingNewlines())
+            error.message = ConnectionString.scrubbed(error.message, conninfo: conninfo)
+            error.needsPassword = needsPassword
+            throw error
+        }
+        PQsetErrorVerbosity(handle, PQERRORS_DEFAULT)
         self.handle = handle
         // libpq prints server notices on stderr; the one a server sends as it shuts down ("WARNING:
         // terminating connection due to immediate shutdown command") would stand beside the CLI's
@@ -26,6 +72,57 @@ public final class Connection {
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         // Decoding relies on these; a server or role default must not change them under us.
         try executeScript("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
+    }
+
+    /// The connect timeout in force: the string's own `connect_timeout`, else `PGCONNECT_TIMEOUT`,
+    /// else the one asked for; nil or 0 for none.
+    static func effectiveTimeout(conninfo: String, requested: Int?) -> Int? {
+        if let own = ConnectionString.options(conninfo)?.first(where: { $0.keyword == "connect_timeout" }) {
+            return Int(own.value)
+        }
+        if let environment = ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] { return Int(environment) }
+        return requested
+    }
+
+    enum ConnectOutcome { case connected, failed, timedOut }
+
+    /// Drives libpq's non-blocking connect (PQconnectPoll) to its end, waiting on the socket.
+    /// A timeout counts from each new server tried (as libpq's own blocking connect does); when it
+    /// expires the attempt ends (libpq's blocking connect would try the next address of a host
+    /// list: a list whose first server does not answer at all fails here).
+    static func completeConnection(_ handle: OpaquePointer, timeout: Int?) -> ConnectOutcome {
+        var status = PGRES_POLLING_WRITING
+        var server = ""
+        var deadline: Double? = nil
+        while true {
+            switch status {
+            case PGRES_POLLING_OK:
+                return .connected
+            case PGRES_POLLING_FAILED:
+                return .failed
+            default:
+                break
+            }
+            let now = Self.monotonicSeconds()
+            let current = "\(PQhost(handle).map { String(cString: $0) } ?? "") \(PQport(handle).map { String(cString: $0) } ?? "")"
+            if current != server || deadline == nil {
+                server = current
+                // libpq takes a connect_timeout below 2 s as 2 s.
+                deadline = timeout.flatMap { $0 > 0 ? now + Double(max($0, 2)) : nil }
+            }
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
+            let wait = deadline.map { Int32(max(0, ($0 - now) * 1000)) } ?? -1
+            let ready = poll(&descriptor, 1, wait)
+            if ready == 0 { return .timedOut }  // waited the whole timeout on this server
+            if ready < 0 && errno != EINTR { return .failed }
+            status = PQconnectPoll(handle)
+        }
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     deinit { PQfinish(handle) }
@@ -41,12 +138,18 @@ public final class Connection {
 
     public var isInTransaction: Bool { transactionDepth > 0 }
 
+    /// Called as each statement is sent; what it returns is called when the statement's answer is
+    /// in. The CLI uses it to say on stderr that a statement waits on a lock (Session.open).
+    public var statementWatch: (() -> (() -> Void))?
+
     // MARK: - Statements
 
     /// Runs one statement with bound parameters ($1, $2, …) and returns its rows (none for commands).
     @discardableResult
     public func execute(_ sql: String, _ parameters: [any SQLParameter] = []) throws(PGError) -> QueryResult {
         let handle = try liveHandle()
+        let done = statementWatch?()
+        defer { done?() }
         let texts: [String?] = parameters.map { $0.sqlText }
         let result: OpaquePointer? = withCStrings(texts) { pointers in
             PQexecParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
@@ -77,6 +180,8 @@ public final class Connection {
     /// trusted text that ships with the program (migrations, session settings), never user input.
     public func executeScript(_ sql: String) throws(PGError) {
         let handle = try liveHandle()
+        let done = statementWatch?()
+        defer { done?() }
         let result = PQexec(handle, sql)
         _ = try QueryResult(consuming: result, connection: handle)
     }

@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// An error reported by PostgreSQL or by libpq, carrying what a caller needs to turn a broken rule
 /// into a clear sentence: the SQLSTATE, the server's message, its detail and the constraint name.
@@ -10,6 +11,9 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
     public var hint: String?
     public var constraint: String?
     public var table: String?
+    /// True when a connection failed because the server asked for a password that was not given
+    /// (libpq's PQconnectionNeedsPassword): no password in the string, PGPASSWORD or a password file.
+    public var needsPassword = false
 
     public init(sqlState: String, message: String, detail: String? = nil, hint: String? = nil,
                 constraint: String? = nil, table: String? = nil) {
@@ -76,7 +80,11 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
     /// True when the connection to the server is gone or was never made.
     public var isConnectionLoss: Bool {
         switch kind {
-        case .connectionFailure, .operatorIntervention: return true
+        // 57014 (query_canceled: a statement_timeout or a cancel) is in class 57 but the
+        // connection stays; the rest of the class (57P01 admin shutdown, 57P02 crash shutdown,
+        // 57P03 cannot connect now) ends or refuses it.
+        case .operatorIntervention: return sqlState != "57014"
+        case .connectionFailure: return true
         case .client: return true
         default: return false
         }
@@ -86,6 +94,28 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
         var text = message
         if let detail, !detail.isEmpty { text += " (\(detail))" }
         return sqlState.isEmpty ? text : "\(text) [\(sqlState)]"
+    }
+
+    /// The error of a failed connection, from libpq's message in the verbose form
+    /// ("connection to server at … failed: FATAL:  28P01: password authentication failed for user
+    /// …"): the SQLSTATE of the last server error in it, and the message without the codes and
+    /// LOCATION lines. libpq keeps a failed connection's error fields to itself, so the message is
+    /// all there is; the code is read from it because the text is in the server's language.
+    /// No server error in it (no server, refused, a bad string): no SQLSTATE.
+    public static func fromConnectFailure(_ message: String) -> PGError {
+        var sqlState = ""
+        var lines: [String] = []
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            var text = String(line)
+            if text.hasPrefix("LOCATION:  ") { continue }
+            // "<severity>:  XXXXX: message" — severity is translated, the five-character code is not.
+            if let range = text.range(of: #":  [0-9A-Z]{5}: "#, options: .regularExpression) {
+                sqlState = String(text[text.index(range.lowerBound, offsetBy: 3)..<text.index(range.lowerBound, offsetBy: 8)])
+                text.replaceSubrange(range, with: ":  ")
+            }
+            lines.append(text)
+        }
+        return PGError(sqlState: sqlState, message: lines.joined(separator: "\n").trimmingTrailingNewlines())
     }
 
     /// Reads the error fields of a failed result.

@@ -110,7 +110,7 @@ public enum DevDataLoader {
         JOIN tilskot.round ro ON ro.id = a.round_id
         CROSS JOIN LATERAL (SELECT abs(hashtext(a.external_ref)) AS h) x
         CROSS JOIN LATERAL (SELECT x.h % 1000 AS b, (x.h / 1000) % 100 AS r,
-                                   ro.year >= extract(year FROM current_date)::int AS current_year) f
+                                   ro.year >= extract(year FROM tilskot.today())::int AS current_year) f
         """
     static let ours = "s.code = ANY ($3::text[]) AND a.id BETWEEN $1 AND $2"
     /// The outcome a decided application gets from its recommendation.
@@ -121,7 +121,7 @@ public enum DevDataLoader {
     static let assessed = "((NOT f.current_year AND f.b >= 30) OR (f.current_year AND f.b >= 500))"
     static let decided = "((NOT f.current_year AND f.b >= 30) OR (f.current_year AND f.b >= 700))"
     static let appealed = "(NOT f.current_year AND f.b BETWEEN 30 AND 89 AND \(plannedOutcome) = 'rejected')"
-    static func decisionDate(_ base: String) -> String { "least(\(base) + 30 + x.h % 60, current_date)" }
+    static func decisionDate(_ base: String) -> String { "least(\(base) + 30 + x.h % 60, tilskot.today())" }
 
     static func applyStatusMix(_ roles: Roles, log: (String) -> Void) throws(TilskotError) {
         let codes = DevDataPlan.schemes.map(\.code)
@@ -210,7 +210,7 @@ public enum DevDataLoader {
                 """, next, upper, codes)
             try step(roles.manager, "appeal received (synthetic)", """
                 INSERT INTO tilskot.appeal (application_id, received, grounds)
-                SELECT a.id, least(d.decision_date + 5 + x.h % 10, current_date), 'Søkjaren meiner vilkåra er oppfylte.'
+                SELECT a.id, least(d.decision_date + 5 + x.h % 10, tilskot.today()), 'Søkjaren meiner vilkåra er oppfylte.'
                 \(fate)
                 JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
                 WHERE \(ours) AND a.status = 'rejected' AND \(appealed)
@@ -221,7 +221,7 @@ public enum DevDataLoader {
             try step(roles.appealManager, "appeal decided (synthetic)", """
                 INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, decision_date)
                 SELECT a.id, 'partially_granted', \(partialAmount),
-                       'Klagen er vurdert; sjå grunngivinga i vedtaket.', least(p.received + 20, current_date)
+                       'Klagen er vurdert; sjå grunngivinga i vedtaket.', least(p.received + 20, tilskot.today())
                 \(fate)
                 JOIN tilskot.appeal p ON p.application_id = a.id AND p.outcome IS NULL
                 WHERE \(ours) AND a.status = 'appealed' AND f.b < 60
@@ -230,7 +230,7 @@ public enum DevDataLoader {
                 """, next, upper, codes)
             try step(roles.appealManager, "appeal dismissed (synthetic)", """
                 INSERT INTO tilskot.appeal_step (application_id, kind, ground, step_date, reasons)
-                SELECT a.id, 'dismiss', 'withdrawn', least(p.received + 20, current_date), 'Søkjaren trekte klagen.'
+                SELECT a.id, 'dismiss', 'withdrawn', least(p.received + 20, tilskot.today()), 'Søkjaren trekte klagen.'
                 \(fate)
                 JOIN tilskot.appeal p ON p.application_id = a.id AND p.outcome IS NULL
                 WHERE \(ours) AND a.status = 'appealed' AND f.b < 60 AND f.b % 2 = 1
@@ -254,13 +254,13 @@ public enum DevDataLoader {
         \(fate)
         JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
         CROSS JOIN LATERAL (SELECT (x.h / 100000) % 100 AS g) p
-        WHERE \(ours) AND a.status IN ('granted', 'partially_granted', 'in_follow_up') AND ro.year < extract(year FROM current_date)::int
+        WHERE \(ours) AND a.status IN ('granted', 'partially_granted', 'in_follow_up') AND ro.year < extract(year FROM tilskot.today())::int
         """
 
     static func followUpSteps(_ roles: Roles, _ lo: Int64, _ hi: Int64, _ codes: [String]) throws(TilskotError) {
         try step(roles.caseworker, "payment plan (synthetic)", """
             INSERT INTO tilskot.payment (application_id, amount_ore, due_date, account_number)
-            SELECT a.id, d.amount_ore, least(d.decision_date + 14, current_date), '12345678903'
+            SELECT a.id, d.amount_ore, least(d.decision_date + 14, tilskot.today()), '12345678903'
             \(paidGrant) AND p.g < 90 AND d.amount_ore > 0
               AND NOT EXISTS (SELECT 1 FROM tilskot.payment y WHERE y.application_id = a.id)
             ORDER BY a.id
@@ -276,7 +276,7 @@ public enum DevDataLoader {
             """, lo, hi, codes)
         try step(roles.payer, "paid (synthetic)", """
             INSERT INTO tilskot.payment_event (payment_id, kind, paid_on, voucher)
-            SELECT y.id, 'pay', least(y.due_date, current_date), 'B-' || y.id
+            SELECT y.id, 'pay', least(y.due_date, tilskot.today()), 'B-' || y.id
             FROM tilskot.payment y JOIN tilskot.application a ON a.id = y.application_id
             JOIN tilskot.scheme s ON s.id = a.scheme_id
             CROSS JOIN LATERAL (SELECT abs(hashtext(a.external_ref)) AS h) x
@@ -285,7 +285,7 @@ public enum DevDataLoader {
             """, lo, hi, codes)
         try step(roles.caseworker, "report received (synthetic)", """
             INSERT INTO tilskot.recipient_report (application_id, report_date, account_approved)
-            SELECT a.id, least(d.decision_date + 300, current_date), true
+            SELECT a.id, least(d.decision_date + 300, tilskot.today()), true
             \(paidGrant) AND p.g < 70
               AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report r WHERE r.application_id = a.id)
             ORDER BY a.id

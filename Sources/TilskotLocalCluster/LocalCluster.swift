@@ -38,7 +38,17 @@ public struct LocalCluster: Sendable {
 
     public var dataDirectory: URL { home.appending(path: "data", directoryHint: .isDirectory) }
     public var socketDirectory: URL { home.appending(path: "run", directoryHint: .isDirectory) }
-    public var logFile: URL { home.appending(path: "postgresql.log") }
+    /// The server log being written now: the logging collector's current file (the server names it
+    /// in current_logfiles: postgresql-Mon.log … postgresql-Sun.log in `logDirectory`), else what
+    /// pg_ctl captured at the last start.
+    public var logFile: URL { currentLogFile() ?? startupLogFile }
+    /// What pg_ctl captures while the server starts, before the logging collector takes over (and
+    /// everything, when the server failed before it did). Started afresh at each `db start`.
+    public var startupLogFile: URL { home.appending(path: "postgresql.log") }
+    /// The logging collector's folder: one file per weekday, each emptied when the server rotates
+    /// into it a week later (`writeServerSettings`); `db start` removes those a week old, for a
+    /// server that was not running at the turn of the day.
+    public var logDirectory: URL { home.appending(path: "log", directoryHint: .isDirectory) }
     var portFile: URL { home.appending(path: "port") }
 
     public var isInitialised: Bool {
@@ -69,14 +79,110 @@ public struct LocalCluster: Sendable {
     }
 
     /// True when `pid` is a live postgres process serving this data directory. After a machine
-    /// restart postmaster.pid may name a process id that now belongs to something else.
+    /// restart postmaster.pid may name a process id that now belongs to something else — another
+    /// program, or the postmaster of another cluster.
     func isOurServer(pid: Int) -> Bool {
         guard kill(pid_t(pid), 0) == 0 || errno == EPERM else { return false }
-        guard let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else {
+        guard let arguments = LocalCluster.commandLine(pid: pid) else {
             return true // no /proc (not Linux): trust the live pid
         }
-        let text = String(decoding: cmdline, as: UTF8.self)
-        return text.contains("postgres")
+        return servesThisDataDirectory(arguments)
+    }
+
+    /// The arguments of process `pid` (/proc/PID/cmdline), or nil when /proc cannot tell.
+    static func commandLine(pid: Int) -> [String]? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return nil }
+        return data.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A postmaster started by `pg_ctl -D DATA` runs as `postgres -D DATA` (it keeps its command line).
+    func servesThisDataDirectory(_ arguments: [String]) -> Bool {
+        guard let program = arguments.first, program.hasSuffix("postgres") || program.hasSuffix("postmaster") else { return false }
+        let data = LocalCluster.trimmedPath(dataDirectory.path)
+        return arguments.dropFirst().contains { LocalCluster.trimmedPath($0) == data }
+    }
+
+    static func trimmedPath(_ path: String) -> String {
+        var path = path
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+
+    /// Postgres processes whatever their pid file says, that serve this data directory.
+    func serverProcesses() -> [Int] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int.init).filter { pid in
+            LocalCluster.commandLine(pid: pid).map(servesThisDataDirectory) ?? false
+        }.sorted()
+    }
+
+    /// What postmaster.pid holds.
+    enum LockFile: Equatable {
+        case absent
+        /// Zero bytes, or only zero bytes and blanks: what a power cut leaves of a file just written.
+        case empty
+        /// Its first line is not a process id.
+        case garbled(String)
+        case names(pid: Int)
+    }
+
+    var lockFilePath: URL { dataDirectory.appending(path: "postmaster.pid") }
+
+    func lockFile() -> LockFile {
+        guard FileManager.default.fileExists(atPath: lockFilePath.path) else { return .absent }
+        let text = String(decoding: (try? Data(contentsOf: lockFilePath)) ?? Data(), as: UTF8.self)
+        if text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0"))).isEmpty { return .empty }
+        let first = text.split(separator: "\n", omittingEmptySubsequences: false).first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard let pid = Int(first), pid > 0 else { return .garbled(first) }
+        return .names(pid: pid)
+    }
+
+    /// True when a server accepts connections on the cluster's unix socket.
+    func socketAnswers() -> Bool {
+        let path = socketDirectory.appending(path: ".s.PGSQL.\(port ?? 5432)").path
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes) }
+        let length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) == 0 }
+        }
+    }
+
+    /// postmaster.pid is there while no server of ours runs (`state()` said so): says what is
+    /// wrong with it, makes sure no postgres process serves this data directory and nothing answers
+    /// on its socket, and removes it with the socket's leftovers. Returns the line `db start`
+    /// prints, or nil when there is no pid file. Refuses, removing nothing, when a server runs.
+    func clearStaleLockFile() throws(TilskotError) -> String? {
+        let what: String
+        switch lockFile() {
+        case .absent:
+            return nil
+        case .empty:
+            what = "postmaster.pid is empty (left by a power cut or a crash)"
+        case .garbled(let first):
+            what = "postmaster.pid is garbled (its first line \"\(first.prefix(40))\" is not a process id; left by a power cut or a crash)"
+        case .names(let pid):
+            let alive = kill(pid_t(pid), 0) == 0 || errno == EPERM
+            what = alive ? "postmaster.pid names process \(pid), which is now another program (left by a crash or a machine restart)"
+                         : "postmaster.pid names process \(pid), which no longer runs (left by a crash or a power cut)"
+        }
+        let running = serverProcesses()
+        if !running.isEmpty {
+            throw .refused("\(what), but postgres process \(running.map(String.init).joined(separator: ", ")) still serves \(dataDirectory.path); nothing was removed — stop it (`kill -INT \(running[0])`) and run `tilskot db start` again")
+        }
+        if socketAnswers() {
+            throw .refused("\(what), but a server answers on the socket in \(socketDirectory.path); nothing was removed — stop that server and run `tilskot db start` again")
+        }
+        removeStaleLockFiles()
+        return "\(what); no server runs on it; removed and starting"
     }
 
     /// Removes the lock files a crashed or rebooted server left behind, so it can start again.
@@ -101,14 +207,18 @@ public struct LocalCluster: Sendable {
             try ensureDatabase()
             return done + ["already running at \(socketDirectory.path) and 127.0.0.1:\(port ?? 0)"]
         }
-        if serverPID() != nil { removeStaleLockFiles() }
+        if let line = try clearStaleLockFile() { done.append(line) }
         try prepareDirectories()
-        var result = try tool("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", logFile.path])
+        // Settings added since the cluster was made (the log's rotation and prefix) apply from this start.
+        try writeServerSettings()
+        prepareLogs()
+        var result = try tool("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", startupLogFile.path])
         if result.exitCode != 0, logTail().contains("could not bind") || logTail().contains("in use") {
             // The port was taken while we were away: choose another and try once more.
             try writePort(try LocalCluster.freePort())
             try writeServerSettings()
-            result = try tool("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", logFile.path])
+            prepareLogs()
+            result = try tool("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", startupLogFile.path])
         }
         guard result.exitCode == 0 else {
             throw .refused("the local database did not start: \(lastLogLine() ?? result.output); see \(logFile.path)")
@@ -143,7 +253,7 @@ public struct LocalCluster: Sendable {
 
     func prepareDirectories() throws(TilskotError) {
         do {
-            for dir in [home, socketDirectory] {
+            for dir in [home, socketDirectory, logDirectory] {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             }
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home.path)
@@ -167,24 +277,109 @@ public struct LocalCluster: Sendable {
         if let user = serverUser { _ = try runTool("chown", [user, portFile.path], asServerUser: false) }
     }
 
-    /// Settings live in postgresql.auto.conf so that a plain `pg_ctl start` uses them too.
-    func writeServerSettings() throws(TilskotError) {
-        let settings = """
-        # Written by tilskot db start.
-        port = \(port ?? 5432)
-        listen_addresses = '127.0.0.1'
-        unix_socket_directories = '\(socketDirectory.path)'
-        max_connections = 200
-        shared_buffers = '256MB'
-        fsync = on
-        log_min_messages = warning
+    /// Settings tilskot keeps: where the server listens and logs, written at every start.
+    var placeSettings: [(String, String)] {
+        [("port", "\(port ?? 5432)"),
+         ("listen_addresses", "'127.0.0.1'"),
+         ("unix_socket_directories", "'\(socketDirectory.path)'"),
+         ("log_directory", "'\(logDirectory.path)'")]
+    }
 
-        """
+    /// Settings tilskot starts a cluster with; a value set since (ALTER SYSTEM) is kept. The log
+    /// does not grow forever: the logging collector writes one file per weekday and empties it when
+    /// it rotates into it a week later; each line says when, which process, who, in which database,
+    /// from which application (`tilskot <command>`) and client.
+    static let defaultSettings: [(String, String)] = [
+        ("max_connections", "200"),
+        ("shared_buffers", "'256MB'"),
+        ("fsync", "on"),
+        ("log_min_messages", "warning"),
+        ("logging_collector", "on"),
+        ("log_filename", "'postgresql-%a.log'"),
+        ("log_rotation_age", "'1d'"),
+        ("log_rotation_size", "0"),
+        ("log_truncate_on_rotation", "on"),
+        ("log_line_prefix", "'%m [%p] %u@%d %a %h '"),
+    ]
+
+    /// Settings live in postgresql.auto.conf so that a plain `pg_ctl start` uses them too. The file
+    /// is merged, not replaced: the place settings take tilskot's values, a default is added when
+    /// the file lacks it, and every other line (ALTER SYSTEM's) stays.
+    func writeServerSettings() throws(TilskotError) {
         let file = dataDirectory.appending(path: "postgresql.auto.conf")
+        let existing = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        let settings = LocalCluster.mergedSettings(existing, place: placeSettings, defaults: LocalCluster.defaultSettings)
         do { try settings.write(to: file, atomically: true, encoding: .utf8) } catch {
             throw .refused("cannot write \(file.path): \(error.localizedDescription)")
         }
         if let user = serverUser { _ = try runTool("chown", [user, file.path], asServerUser: false) }
+    }
+
+    /// `existing` (a postgresql.auto.conf) with `place` set and `defaults` added where missing.
+    static func mergedSettings(_ existing: String, place: [(String, String)], defaults: [(String, String)]) -> String {
+        func key(_ line: Substring) -> String? {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), let eq = trimmed.firstIndex(of: "=") else { return nil }
+            return trimmed[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        let placeValues = Dictionary(place, uniquingKeysWith: { $1 })
+        var seen = Set<String>()
+        var lines: [String] = []
+        for line in existing.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard let name = key(line) else {
+                if !line.isEmpty { lines.append(String(line)) }
+                continue
+            }
+            seen.insert(name)
+            lines.append(placeValues[name].map { "\(name) = \($0)" } ?? String(line))
+        }
+        if lines.isEmpty { lines.append("# Written by tilskot db start; ALTER SYSTEM adds to it.") }
+        for (name, value) in place + defaults where !seen.contains(name) {
+            seen.insert(name)
+            lines.append("\(name) = \(value)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Before a start: the startup log begins afresh (pg_ctl appends to it), and a weekday's file
+    /// last written a week ago or more is removed — the server empties it itself only when it runs
+    /// at the turn of that day.
+    func prepareLogs() {
+        let fm = FileManager.default
+        try? fm.removeItem(at: startupLogFile)
+        let weekAgo = Date().addingTimeInterval(-6 * 86_400)
+        for name in (try? fm.contentsOfDirectory(atPath: logDirectory.path)) ?? [] where name.hasPrefix("postgresql-") {
+            let file = logDirectory.appending(path: name)
+            if let modified = (try? fm.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date, modified < weekAgo {
+                try? fm.removeItem(at: file)
+            }
+        }
+    }
+
+    /// The server log as written so far. The logging collector writes a line a moment after it was
+    /// raised (it reads a pipe), so a reader that must see what was just logged gets it from here:
+    /// a marker line is raised after it, and the file read (for up to 5 s) until the marker is in
+    /// it — the pipe keeps the order in which lines were raised.
+    public func settledLog() -> String {
+        let marker = "tilskot log marker \(UUID().uuidString)"
+        _ = try? psqlScript("DO $$ BEGIN RAISE LOG '\(marker)'; END $$;\n", variables: [:])
+        var text = ""
+        for _ in 0..<100 {
+            text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+            if text.contains(marker) { break }
+            usleep(50_000)
+        }
+        return text
+    }
+
+    /// The logging collector's current file, as the server names it in current_logfiles.
+    func currentLogFile() -> URL? {
+        guard let text = try? String(contentsOf: dataDirectory.appending(path: "current_logfiles"), encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("stderr ") {
+            let path = String(line.dropFirst("stderr ".count))
+            return path.hasPrefix("/") ? URL(fileURLWithPath: path) : dataDirectory.appending(path: path)
+        }
+        return nil
     }
 
     func ensureDatabase() throws(TilskotError) {
@@ -296,14 +491,24 @@ public struct LocalCluster: Sendable {
     }
 
     func serverPID() -> Int? {
-        let file = dataDirectory.appending(path: "postmaster.pid")
-        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return nil }
-        return text.split(separator: "\n").first.flatMap { Int($0) }
+        if case .names(let pid) = lockFile() { return pid }
+        return nil
     }
 
+    /// The end of the log written last: the startup log (a server that failed before its logging
+    /// collector started) or the collector's current file.
     func logTail() -> String {
-        guard let text = try? String(contentsOf: logFile, encoding: .utf8) else { return "" }
-        return String(text.suffix(2000))
+        let fm = FileManager.default
+        func modified(_ url: URL) -> Date {
+            ((try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? .distantPast
+        }
+        let newest = ([startupLogFile] + [currentLogFile()].compactMap { $0 }).max { modified($0) < modified($1) }
+        guard let newest, let handle = try? FileHandle(forReadingFrom: newest) else { return "" }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 4000 ? size - 4000 : 0)
+        let data = (try? handle.readToEnd()) ?? Data()
+        return String(String(decoding: data, as: UTF8.self).suffix(2000))
     }
 
     func lastLogLine() -> String? {

@@ -49,12 +49,21 @@ struct GlobalOptions: ParsableArguments {
     /// first change asks that it be a tilskot user (Session.requireNamedActor), which the local
     /// database's login never is.
     func session() throws(TilskotError) -> Session {
-        try Session.open(try target(), actAs: actor)
+        Self.showTimes(in: try Session.open(try target(), actAs: actor))
     }
 
     /// Opens a session as the login user, for administrative commands.
     func adminSession() throws(TilskotError) -> Session {
-        try Session.open(try target(), actAs: nil)
+        Self.showTimes(in: try Session.open(try target(), actAs: nil))
+    }
+
+    /// Tables show times in the installation's time zone (default Europe/Oslo), which the session
+    /// read from the database.
+    static func showTimes(in session: Session) -> Session {
+        if let zone = TimeZone(identifier: session.installationTimeZone) {
+            Presentation.current.timeZone = zone
+        }
+        return session
     }
 }
 

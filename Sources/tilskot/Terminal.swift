@@ -7,18 +7,11 @@ enum Terminal {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// Writes the error's one sentence and exits with its status (docs/exit-status.md): 1 refused,
+    /// 2 usage, 3 unreachable, 4 authentication, 5 server resources, 6 schema mismatch.
     static func fail(_ error: TilskotError) -> Never {
-        switch error {
-        case .refused(let text):
-            writeError(text)
-            exit(1)
-        case .usage(let text):
-            writeError(text)
-            exit(2)
-        case .unreachable(let text):
-            writeError(text)
-            exit(3)
-        }
+        writeError(error.description)
+        exit(error.exitStatus)
     }
 
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }

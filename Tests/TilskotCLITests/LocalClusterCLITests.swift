@@ -4,7 +4,7 @@ import TilskotTestSupport
 
 @Suite("the embedded local cluster through the CLI")
 struct LocalClusterCLITests {
-    @Test("start is idempotent, stop stops, a stopped cluster gives exit 3, a stale postmaster.pid is recovered")
+    @Test("start is idempotent, stop stops, a stopped cluster gives exit 3 (db status too), a stale postmaster.pid is recovered")
     func lifecycleOfTheLocalCluster() throws {
         // setup: a cluster of its own, so this test can stop it
         let home = "/var/tmp/tilskot-clustertest-\(UUID().uuidString.prefix(8))"
@@ -28,7 +28,9 @@ struct LocalClusterCLITests {
 
         // stopped: any data command exits 3 with one sentence naming the way out
         #expect(try tilskot("db", "stop").stdout.contains("stopped"))
-        #expect(try tilskot("db", "status").stdout.hasPrefix("stopped"))
+        let stopped = try tilskot("db", "status")
+        #expect(stopped.stdout.hasPrefix("stopped"))
+        #expect(stopped.exitCode == 3)
         let unreachable = try tilskot("migrate")
         #expect(unreachable.exitCode == 3)
         #expect(unreachable.errorLines.count == 1)
@@ -40,6 +42,7 @@ struct LocalClusterCLITests {
         #expect(try tilskot("db", "status").stdout.hasPrefix("stopped"))
         let recovered = try tilskot("db", "start")
         #expect(recovered.exitCode == 0, "\(recovered.stdout) \(recovered.stderr)")
+        #expect(recovered.stdout.contains("postmaster.pid names process 1, which is now another program"), "\(recovered.stdout)")
         let migrate = try tilskot("migrate")
         #expect(migrate.exitCode == 0)
         #expect(migrate.stdout.contains("nothing to migrate"))

@@ -281,7 +281,7 @@ struct WatchdogCLITests {
         #expect(try superuser.queryValue("SELECT status FROM tilskot.application WHERE reference = 'JS-2021-0001'", as: String.self) == "granted")
         #expect(try superuser.queryValue("SELECT count(*) FROM tilskot.application WHERE title = 'Held open'", as: Int.self) == 0)
         // …and the server log says who ended whom, and why.
-        let log = try String(contentsOf: db.cluster.logFile, encoding: .utf8)
+        let log = db.cluster.settledLog()   // the logging collector writes a moment after the RAISE
         #expect(log.contains("tilskot watchdog: ending session \(kariPID) of \(Self.caseworker) (tilskot_caseworker): blocking 2 session(s)"))
     }
 

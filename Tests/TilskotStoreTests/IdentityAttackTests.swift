@@ -145,7 +145,7 @@ struct IdentityAttackTests {
             let deployer = try db.connect(actingAs: "tilskot_owner")   // as `tilskot migrate` runs
             try deployer.execute("SELECT tilskot.user_add('id_first', 'admin')")
             #expect(try deployer.queryValue("SELECT changed_by FROM tilskot.user_change WHERE login = 'id_first'", as: String.self) == "tilskot")
-            expectSQLError("23T50", "tilskot is a superuser or acts as the schema owner") {
+            expectSQLError("23T50", "tilskot is a superuser, has rights of its own") {
                 try deployer.execute("SELECT tilskot.user_add('tilskot', 'finance')")
             }
             expectSQLError("23T50", "is reserved") { try deployer.execute("SELECT tilskot.user_add('tilskot_owner', 'finance')") }

@@ -98,7 +98,7 @@ struct PersonalDataAttackTests {
     /// A caseworker's server-log lines about participant access, found by the application name her
     /// session set (the log is the cluster's, shared by every test database).
     static func traces(_ db: TestDatabase, marker: String) -> [String] {
-        let text = (try? String(contentsOf: db.cluster.logFile, encoding: .utf8)) ?? ""
+        let text = db.cluster.settledLog()   // the logging collector writes a moment after the RAISE
         return text.split(separator: "\n").map(String.init)
             .filter { $0.contains("tilskot participant access") && $0.contains("\"application\" : \"\(marker)\"") }
     }

@@ -19,27 +19,45 @@ public struct ReportBasis: Sendable, Equatable {
     /// transaction it had replayed (nil before it has replayed any). A replica may lag the primary.
     public var fromStandby = false
     public var standbyReplayedTo: Date?
+    /// How fresh the standby was (ReplicaFreshness): current, or how many seconds behind and why.
+    public var standbyFreshness: ReplicaFreshness?
 
-    /// "Basis: data as of 2026-11-25 16:05 UTC (last change 2026-11-25 16:04 UTC); rounds JS/2021,
-    /// MANGFALD/2021; county division 2020–2023."
+    /// "Basis: data as of 2026-11-25 16:05:12 +01:00 (last change 2026-11-25 16:04:58 +01:00);
+    /// rounds JS/2021, MANGFALD/2021; county division 2020–2023."
     public var footnote: String {
-        var parts = ["Basis: data as of \(Self.minute(readAt))"
-                     + (lastChange.map { " (last change \(Self.minute($0)))" } ?? " (no changes recorded)")]
+        var parts = ["Basis: data as of \(Self.second(readAt))"
+                     + (lastChange.map { " (last change \(Self.second($0)))" } ?? " (no changes recorded)")]
         parts.append(rounds.isEmpty ? "no rounds" : "rounds " + rounds.joined(separator: ", "))
         if let division { parts.append("county division \(division.label)") }
         var notes = notes
-        if fromStandby {
-            notes.insert("Read on a replica (standby server)"
-                         + (standbyReplayedTo.map { " that had replayed the primary's changes up to \(Self.minute($0))" } ?? "")
-                         + ": changes made on the primary since then are not in it.", at: 0)
-        }
+        if fromStandby { notes.insert(standbyNote, at: 0) }
         return parts.joined(separator: "; ") + "." + notes.map { " " + $0 }.joined()
     }
 
-    /// "2021-03-01 13:00 +01:00": the minute in Europe/Oslo with its offset, as people read times.
-    static func minute(_ date: Date) -> String {
-        let full = Presentation(timeZone: Presentation.oslo).time(date)   // "2021-03-01 13:00:05 +01:00"
-        return String(full.prefix(16)) + String(full.suffix(7))
+    /// The freshness note of a report read on a standby, to the second: "Read on a replica (standby
+    /// server) that had replayed everything it received from the primary (streaming; last
+    /// transaction replayed 2026-12-05 10:01:02 +01:00): …" or "… that was 14 s behind the primary
+    /// (replay is paused; …)". A standby that replayed all it received while streaming is current
+    /// however old its last transaction is: the primary may simply have had nothing to write.
+    public var standbyNote: String {
+        let last = standbyReplayedTo.map { "last transaction replayed \(Self.second($0))" } ?? "no transaction replayed yet"
+        guard let f = standbyFreshness else {
+            return "Read on a replica (standby server) (\(last)): changes made on the primary since then are not in it."
+        }
+        if f.isCurrent {
+            return "Read on a replica (standby server) that had replayed everything it received from the primary (streaming; \(last)): a change the primary committed a moment before the read may not have reached it."
+        }
+        var why: [String] = []
+        if f.replayPaused { why.append("replay is paused") }
+        if !f.streaming { why.append("not streaming from the primary") }
+        why.append(last)
+        let behind = f.lagSeconds.map { "was behind the primary by up to \(Int($0.rounded())) s" } ?? "had not replayed the primary's changes"
+        return "Read on a replica (standby server) that \(behind) (\(why.joined(separator: "; "))): changes made on the primary since then are not in it."
+    }
+
+    /// "2021-03-01 13:00:05 +01:00": the second in Europe/Oslo with its offset, as people read times.
+    static func second(_ date: Date) -> String {
+        Presentation(timeZone: Presentation.oslo).time(date)
     }
 }
 
@@ -53,14 +71,15 @@ public enum RoundSelection: Sendable, Equatable {
 
 enum BasisQuery {
     /// One query: the clock, the newest audit entry (an index scan on audit_log_at_idx), the rounds,
-    /// and whether this server is a standby and how far it has replayed.
+    /// and whether this server is a standby and how fresh it is (ReplicaFreshness).
     static let sql = """
-        SELECT now() AS read_at, pg_is_in_recovery() AS standby, pg_last_xact_replay_timestamp() AS replayed_to,
+        SELECT now() AS read_at, f.*,
                (SELECT max(at) FROM tilskot.audit_log) AS last_change,
                coalesce((SELECT string_agg(s.code || '/' || r.year, ', ' ORDER BY r.year, s.code)
                          FROM tilskot.round r JOIN tilskot.scheme s ON s.id = r.scheme_id
                          WHERE ($1::int IS NULL OR r.year = $1)
                            AND ($2::text IS NULL OR (s.code = $2 AND r.year BETWEEN $3 AND $4))), '') AS rounds
+          FROM (\(ReplicaFreshness.sql)) f
         """
 
     static func fetch(_ selection: RoundSelection, division: CountyDivision?, _ c: Connection) throws -> ReportBasis {
@@ -74,11 +93,13 @@ enum BasisQuery {
             throw TilskotError.refused("the report's basis could not be read")
         }
         let rounds = try row.string("rounds")
+        let freshness = try ReplicaFreshness(row)
         return ReportBasis(readAt: try row.decode("read_at", as: Date.self),
                            lastChange: try row.decodeIfPresent("last_change", as: Date.self),
                            rounds: rounds.isEmpty ? [] : rounds.components(separatedBy: ", "),
-                           division: division, fromStandby: try row.bool("standby"),
-                           standbyReplayedTo: try row.decodeIfPresent("replayed_to", as: Date.self))
+                           division: division, fromStandby: freshness.inRecovery,
+                           standbyReplayedTo: freshness.replayedTo,
+                           standbyFreshness: freshness.inRecovery ? freshness : nil)
     }
 }
 

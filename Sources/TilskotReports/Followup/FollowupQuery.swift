@@ -39,8 +39,8 @@ public enum FollowupQuery {
                                   sum(f.unused_ore) AS unused_ore, sum(f.clawbacks) AS clawbacks, sum(f.reports_required) AS reports_required,
                                   sum(f.reports_approved) AS reports_approved,
                                   sum(f.reports_awaiting_review) AS reports_awaiting_review,
-                                  sum(f.reports_open) FILTER (WHERE f.due_date >= current_date) AS reports_due,
-                                  sum(f.reports_open) FILTER (WHERE f.due_date < current_date) AS reports_overdue
+                                  sum(f.reports_open) FILTER (WHERE f.due_date >= tilskot.today()) AS reports_due,
+                                  sum(f.reports_open) FILTER (WHERE f.due_date < tilskot.today()) AS reports_overdue
                            FROM tilskot.followup_tally f WHERE f.round_id = r.id) f ON true
         WHERE r.year = $1
         ORDER BY s.code

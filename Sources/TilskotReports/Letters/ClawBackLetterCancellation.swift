@@ -57,7 +57,7 @@ public struct ClawBackCancellationLetter: Sendable, Equatable {
         }
         return try session.run {
             let c = session.connection
-            guard let day = try c.queryRow("SELECT (at AT TIME ZONE 'Europe/Oslo')::date AS day FROM tilskot.clawback_cancellation WHERE clawback_id = $1",
+            guard let day = try c.queryRow("SELECT (at AT TIME ZONE tilskot.installation_time_zone())::date AS day FROM tilskot.clawback_cancellation WHERE clawback_id = $1",
                                            [id]) else {
                 throw TilskotError.refused("\(letterName) refused: claw-back \(id) is not cancelled")
             }

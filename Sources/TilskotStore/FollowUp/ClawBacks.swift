@@ -109,7 +109,7 @@ public enum ClawBacks {
             guard let id = try c.queryValue("""
                 INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, decision_date, due_date,
                                               advance_notice_id, notice_exception, another)
-                VALUES ($1, $2, $3, coalesce($4::date, current_date), $5, $6, $7, $8) RETURNING id
+                VALUES ($1, $2, $3, coalesce($4::date, tilskot.today()), $5, $6, $7, $8) RETURNING id
                 """, [app.id, amount.ore, reasons, date?.description, due.description, advanceNotice, withoutNotice, another],
                 as: Int64.self) else {
                 throw TilskotError.refused("the claw-back from \(reference) was not recorded")
@@ -186,7 +186,7 @@ public enum ClawBacks {
             try exists(id, "repayment", c)
             try c.execute("""
                 INSERT INTO tilskot.repayment (clawback_id, amount_ore, received_on, voucher)
-                VALUES ($1, $2, coalesce($3::date, current_date), $4)
+                VALUES ($1, $2, coalesce($3::date, tilskot.today()), $4)
                 """, [id, amount.ore, date?.description, optionalText(voucher)])
             return try record(id: id, c)
         }
@@ -202,7 +202,7 @@ public enum ClawBacks {
             try requireRole("repayment", c)
             guard let id = try c.queryValue("""
                 INSERT INTO tilskot.repayment (kid, amount_ore, received_on, voucher)
-                VALUES ($1, $2, coalesce($3::date, current_date), $4) RETURNING clawback_id
+                VALUES ($1, $2, coalesce($3::date, tilskot.today()), $4) RETURNING clawback_id
                 """, [kid, amount.ore, date?.description, optionalText(voucher)], as: Int64.self) else {
                 throw TilskotError.refused("the repayment with KID \(kid) was not recorded")
             }

@@ -79,7 +79,7 @@ public enum RecipientReports {
             let app = try Lookup.application(reference, c)
             guard let id = try c.queryValue("""
                 INSERT INTO tilskot.recipient_report (application_id, report_date, account_approved, notes)
-                VALUES ($1, coalesce($2::date, current_date), $3, $4) RETURNING id
+                VALUES ($1, coalesce($2::date, tilskot.today()), $3, $4) RETURNING id
                 """, [app.id, date?.description, accountApproved, optionalText(notes)], as: Int64.self) else {
                 throw TilskotError.refused("the report of \(reference) was not recorded")
             }

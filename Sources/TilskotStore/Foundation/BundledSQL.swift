@@ -7,3 +7,12 @@ public enum BundledSQL {
         EmbeddedSQL.files.first(where: { $0.folder == "deploy" && $0.name == "create-roles.sql" })?.text
     }
 }
+
+extension BundledSQL {
+    /// The git commit this binary was built from (read by the EmbedSQL plugin from .git without
+    /// running git), or "unknown" when it was built outside a git checkout.
+    public static var commit: String { EmbeddedSQL.commit }
+
+    /// The schema level this binary was built for: SchemaLevel.bundled.
+    public static var schemaLevel: String { EmbeddedSQL.schemaLevel }
+}

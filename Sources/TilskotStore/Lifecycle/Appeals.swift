@@ -119,7 +119,7 @@ public enum Appeals {
             let app = try Lookup.application(reference, c)
             let appealID = try c.queryRow("""
                 INSERT INTO tilskot.appeal_step (application_id, kind, ground, step_date, reasons, body_reference)
-                VALUES ($1, $2, $3, coalesce($4::date, current_date), $5, $6)
+                VALUES ($1, $2, $3, coalesce($4::date, tilskot.today()), $5, $6)
                 RETURNING appeal_id
                 """, [app.id, kind, ground, date?.description, reasons, bodyReference])
             guard let appealID else { throw TilskotError.refused("the step on the appeal on \(reference) was not recorded") }

@@ -128,7 +128,7 @@ public enum Decisions {
         let row = try c.queryRow("""
             INSERT INTO tilskot.decision (application_id, outcome, amount_ore, reasons, conditions, decision_date,
                                           instance, body_reference, disadvantage_basis, advance_notice_id)
-            SELECT $1::bigint, $2::text, $3::bigint, $4::text, $5::text, coalesce($6::date, current_date),
+            SELECT $1::bigint, $2::text, $3::bigint, $4::text, $5::text, coalesce($6::date, tilskot.today()),
                    $7::text, $8::text, $9::text, $10::bigint
              WHERE $4::text IS NULL OR set_config('tilskot.reason', $4, true) IS NOT NULL
             RETURNING \(columns)

@@ -24,6 +24,7 @@ extension Session {
             do {
                 return try body()
             } catch let error as PGError where error.isTilskotRule {
+                lastDatabaseError = error  // its SQLSTATE, for `tilskot serve` (Session.lastDatabaseError)
                 throw TilskotError.refused(error.message)
             } catch let error as ValidationError {
                 throw TilskotError.refused(error.message)
@@ -37,6 +38,7 @@ extension Session {
             do {
                 return try body()
             } catch let error as PGError where error.isTilskotRule {
+                lastDatabaseError = error  // its SQLSTATE, for `tilskot serve` (Session.lastDatabaseError)
                 throw TilskotError.refused(error.message)
             } catch let error as ValidationError {
                 throw TilskotError.refused(error.message)

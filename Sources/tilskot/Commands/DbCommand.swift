@@ -3,13 +3,14 @@ import TilskotLocalCluster
 import TilskotStore
 
 /// `tilskot db start | stop | status | url | create` — the embedded local PostgreSQL cluster; `tilskot db watchdog`
-/// (DbWatchdogCommand.swift) ends casework sessions that hold others' locks, on any database.
+/// (DbWatchdogCommand.swift) ends casework sessions that hold others' locks, and `tilskot db check`
+/// (DbCheckCommand.swift) says whether a database is healthy, on any database.
 struct DbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Start, stop and locate the embedded local database.",
         discussion: "The cluster lives in TILSKOT_HOME (default ~/.local/share/tilskot, or /var/lib/tilskot as root) and listens on a unix socket there and on 127.0.0.1.",
-        subcommands: [Start.self, Stop.self, Status.self, URL.self, Create.self, DbWatchdogCommand.self]
+        subcommands: [Start.self, Stop.self, Status.self, URL.self, Create.self, DbWatchdogCommand.self, DbCheckCommand.self, DbResumeNumberingCommand.self]
     )
 
     struct Start: ParsableCommand {
@@ -27,14 +28,17 @@ struct DbCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say whether the local database runs, and where.")
+        static let configuration = CommandConfiguration(
+            abstract: "Say whether the local database runs, and where (exit 0 when it runs, 3 when it does not).")
         func run() throws {
             let cluster = LocalCluster()
             switch cluster.state() {
             case .notInitialised:
                 print("not initialised (would live in \(cluster.home.path)); run `tilskot db start`")
+                throw ExitCode(3)
             case .stopped:
                 print("stopped; data in \(cluster.dataDirectory.path)")
+                throw ExitCode(3)
             case .running(let pid):
                 print("running (pid \(pid)); data in \(cluster.dataDirectory.path); socket in \(cluster.socketDirectory.path); 127.0.0.1:\(cluster.port ?? 0)")
             }

@@ -1,0 +1,213 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import PGClient
+import TilskotCore
+import TilskotStore
+
+extension ServerError: OpenAPIUnderlyingError {
+    var openAPIUnderlyingError: any Error { underlyingError }
+}
+
+/// The handlers of openapi.yaml: each parses its input's form, calls the same service as the CLI
+/// command named in the document, inside the request's transaction as the token's user
+/// (DatabasePool.request), and returns its result. Refusals are thrown and become problem
+/// documents (RequestMiddleware).
+struct TilskotAPI: APIProtocol {
+    let pool: DatabasePool
+
+    // MARK: - Request plumbing
+
+    static var info: RequestInfo {
+        get throws {
+            guard let info = RequestInfo.current else { throw Problem(.internalServerError, "no request information") }
+            return info
+        }
+    }
+
+    /// Runs a read as the token's user in a READ ONLY transaction.
+    func read<T: Sendable>(_ name: String, _ body: @escaping @Sendable (Session) throws -> T) async throws -> T {
+        let info = try Self.info
+        guard let identity = info.identity else { throw Problem.unauthorized("a bearer token is required") }
+        return try await pool.request(.init(identity: identity, readOnly: true, applicationName: "tilskot serve \(name)"), body)
+    }
+
+    /// Runs a change that creates something under an Idempotency-Key (428 without one): a stored
+    /// response to the same key and body is returned as it was (status and body), the same key with
+    /// another body is refused by the database (23T71 → 422); else `body` runs and its response is
+    /// stored in the same transaction (tilskot.idempotency_begin / _finish, SQL/schema/20_server.sql).
+    func create(_ name: String, key: String?, _ body: @escaping @Sendable (Session) throws -> Data) async throws -> (status: Int, body: Data) {
+        let info = try Self.info
+        guard let identity = info.identity else { throw Problem.unauthorized("a bearer token is required") }
+        guard let key, !key.isEmpty else {
+            throw Problem(.preconditionRequired, "request refused: a POST that creates something needs an Idempotency-Key header (a new random value per request, e.g. a UUID); send the same key again to repeat the request safely")
+        }
+        // The fingerprint: SHA-256 of method, path and body, computed by the database.
+        let material = Data((info.method + " " + info.path + "\n").utf8 + info.body).base64EncodedString()
+        return try await pool.request(.init(identity: identity, readOnly: false, applicationName: "tilskot serve \(name)")) { session in
+            let c = session.connection
+            // One round trip: the fingerprint and the key's stored response. A PGError 23T71 is
+            // thrown for a key used with another request (422) or still running (409).
+            let stored = try c.queryRow("""
+                SELECT b.status, b.response, f.fingerprint
+                  FROM (SELECT encode(sha256(decode($2, 'base64')), 'hex') AS fingerprint) f,
+                       LATERAL tilskot.idempotency_begin($1, f.fingerprint) b
+                """, [key, material])
+            let fingerprint = stored?["fingerprint"] ?? ""
+            if let status = stored?["status"], let response = stored?["response"] {
+                return (Int(status) ?? 201, Data(response.utf8))
+            }
+            let data = try body(session)
+            try c.execute("SELECT tilskot.idempotency_finish($1, $2, 201, $3)", [key, fingerprint, String(decoding: data, as: UTF8.self)])
+            return (201, data)
+        }
+    }
+
+    static func parse<T>(_ make: () throws(ValidationError) -> T) throws -> T {
+        do {
+            return try make()
+        } catch {
+            throw Problem(.unprocessableContent, error.message)
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(value)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: data)
+    }
+
+    // MARK: - Health
+
+    func healthLive(_ input: Operations.HealthLive.Input) async throws -> Operations.HealthLive.Output {
+        .ok(.init(body: .json(.init(status: "live"))))
+    }
+
+    func healthReady(_ input: Operations.HealthReady.Input) async throws -> Operations.HealthReady.Output {
+        let comparison: SchemaLevel.Comparison
+        do {
+            comparison = try await pool.readiness()
+        } catch {
+            throw Problem(.serviceUnavailable, "not ready: the database cannot be reached", headers: [("Retry-After", "1")])
+        }
+        guard comparison == .current else {
+            throw Problem(.serviceUnavailable, "not ready: \(comparison.sentence ?? "the schema level differs")", headers: [("Retry-After", "5")])
+        }
+        return .ok(.init(body: .json(.init(status: "ready", schemaLevel: SchemaLevel.bundled))))
+    }
+
+    // MARK: - Applications
+
+    func listApplications(_ input: Operations.ListApplications.Input) async throws -> Operations.ListApplications.Output {
+        let q = input.query
+        let limit = q.limit ?? 100
+        guard (1...1000).contains(limit) else {
+            throw Problem(.unprocessableContent, "limit \(limit) is outside 1–1000: ask for at most 1 000 applications a page and follow next_cursor")
+        }
+        var filter = Applications.Filter()
+        if let round = q.round { filter.round = try Self.parse { () throws(ValidationError) in try RoundKey(round) } }
+        if let status = q.status {
+            guard let parsed = ApplicationStatus(rawValue: status) else {
+                throw Problem(.unprocessableContent, "status \"\(status)\" is not a status of an application; see /openapi.yaml")
+            }
+            filter.status = parsed
+        }
+        // The cursor is the position after the last row returned (opaque to clients).
+        let offset = try q.cursor.map(Self.decodeCursor) ?? 0
+        filter.limit = offset + limit + 1
+        let chosen = filter
+        let all = try await read("GET /applications") { session in try Applications.list(chosen, session: session) }
+        let page = Array(all.dropFirst(offset).prefix(limit))
+        let next = all.count > offset + limit ? Self.encodeCursor(offset + limit) : nil
+        return .ok(.init(body: .json(.init(items: page.map { Encoding.summary($0) }, nextCursor: next))))
+    }
+
+    static func encodeCursor(_ position: Int) -> String {
+        Data("p:\(position)".utf8).base64EncodedString()
+    }
+
+    static func decodeCursor(_ text: String) throws -> Int {
+        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("p:"),
+              let position = Int(plain.dropFirst(2)), position >= 0 else {
+            throw Problem(.unprocessableContent, "the cursor is not one this server gave; start again without it")
+        }
+        return position
+    }
+
+    func registerApplication(_ input: Operations.RegisterApplication.Input) async throws -> Operations.RegisterApplication.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send application/json") }
+        let round = try Self.parse { () throws(ValidationError) in try RoundKey(body.round) }
+        let orgnr = try Self.parse { () throws(ValidationError) in try OrganisationNumber(body.orgnr) }
+        let received = try body.received.map { text in try Self.parse { () throws(ValidationError) in try CalendarDate(text, field: "received") } }
+        let new = Applications.NewApplication(round: round, organisation: orgnr, title: body.title, amount: Money(ore: body.amountOre),
+                                              received: received, externalRef: body.externalRef, late: body.late ?? false,
+                                              lateReason: body.lateReason)
+        let result = try await create("POST /applications", key: input.headers.idempotencyKey) { session in
+            let registration = try Applications.register(new, session: session)
+            return try Self.json(Encoding.summary(registration.application, alreadyRegistered: registration.alreadyRegistered))
+        }
+        let summary = try Self.decode(Components.Schemas.ApplicationSummary.self, result.body)
+        return .created(.init(headers: .init(location: "/applications/\(summary.reference)"), body: .json(summary)))
+    }
+
+    func showApplication(_ input: Operations.ShowApplication.Input) async throws -> Operations.ShowApplication.Output {
+        let reference = try Self.parse { () throws(ValidationError) in try ApplicationReference(input.path.reference) }
+        let data = try await read("GET /applications/{reference}") { session in
+            try Encoding.detail(try Applications.show(reference, session: session))
+        }
+        return .ok(.init(body: .json(try Self.decode(Components.Schemas.ApplicationDetail.self, data))))
+    }
+
+    func assessApplication(_ input: Operations.AssessApplication.Input) async throws -> Operations.AssessApplication.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send application/json") }
+        let reference = try Self.parse { () throws(ValidationError) in try ApplicationReference(input.path.reference) }
+        guard let recommendation = Recommendation(rawValue: body.recommendation.rawValue) else {
+            throw Problem(.unprocessableContent, "recommendation \(body.recommendation.rawValue) is not grant, partial or reject")
+        }
+        let result = try await create("POST /applications/{reference}/assessments", key: input.headers.idempotencyKey) { session in
+            let record = try Assessments.assess(reference, score: body.score, recommendation: recommendation,
+                                                amount: body.amountOre.map { Money(ore: $0) }, notes: body.notes, session: session)
+            return try Self.json(Encoding.assessment(record))
+        }
+        return .created(.init(body: .json(try Self.decode(Components.Schemas.Assessment.self, result.body))))
+    }
+
+    func decideApplication(_ input: Operations.DecideApplication.Input) async throws -> Operations.DecideApplication.Output {
+        guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send application/json") }
+        let reference = try Self.parse { () throws(ValidationError) in try ApplicationReference(input.path.reference) }
+        let request: DecisionRequest
+        switch body.outcome {
+        case .grant:
+            guard let amount = body.amountOre else {
+                throw Problem(.unprocessableContent, "a grant needs amount_ore, the amount granted in øre")
+            }
+            request = .grant(Money(ore: amount))
+        case .reject: request = .reject
+        case .dismiss: request = .dismiss
+        }
+        let date = try body.date.map { text in try Self.parse { () throws(ValidationError) in try CalendarDate(text, field: "date") } }
+        let result = try await create("POST /applications/{reference}/decision", key: input.headers.idempotencyKey) { session in
+            let record = try Decisions.decide(reference, request, reasons: body.reasons, conditions: body.conditions, date: date,
+                                              session: session)
+            return try Self.json(Encoding.decision(record))
+        }
+        return .created(.init(body: .json(try Self.decode(Components.Schemas.Decision.self, result.body))))
+    }
+
+    // MARK: - Rounds
+
+    func showRound(_ input: Operations.ShowRound.Input) async throws -> Operations.ShowRound.Output {
+        let key = try Self.parse { () throws(ValidationError) in
+            try RoundKey(scheme: try SchemeCode(input.path.scheme), year: input.path.year)
+        }
+        let round = try await read("GET /rounds/{scheme}/{year}") { session in try Rounds.show(key, session: session) }
+        return .ok(.init(body: .json(Encoding.round(round))))
+    }
+}

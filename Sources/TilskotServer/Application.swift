@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import PGClient
+import Prometheus
+import TilskotStore
+
+/// The server of `tilskot serve`, without a process around it: tests run it with
+/// `app.test(.router)`. Routes: the operations of openapi.yaml (generated), GET /openapi.yaml,
+/// GET /metrics (Prometheus text), and — for tests only (`debugRoutes`) — GET /debug/session.
+public func buildApplication(_ configuration: ServerConfiguration) throws -> some ApplicationProtocol {
+    let metrics = PrometheusCollectorRegistry()
+    let pool = DatabasePool(target: configuration.database, size: configuration.poolSize,
+                            acquireTimeout: configuration.acquireTimeout, statementTimeout: configuration.statementTimeout,
+                            lockTimeout: configuration.lockTimeout, metrics: metrics)
+    let router = Router()
+    router.add(middleware: RequestMiddleware(tokens: configuration.tokens, metrics: metrics, logger: configuration.logger))
+    try TilskotAPI(pool: pool).registerHandlers(on: router)
+    router.get("/openapi.yaml") { _, _ in
+        guard let text = OpenAPIDocument.text else {
+            throw Problem(.notFound, "this installation has no copy of openapi.yaml: install tilskot_TilskotServer.resources beside the binary, or share/tilskot/openapi.yaml")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/yaml"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+    router.get("/metrics") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+    }
+    if configuration.debugRoutes {
+        // What a request's transaction sees of its connection: who it is and which settings it has.
+        // The role-leak test reads it after another user's request on the same connection.
+        router.get("/debug/session") { _, _ in
+            let api = TilskotAPI(pool: pool)
+            let data = try await api.read("GET /debug/session") { session in
+                let row = try session.connection.queryRow("""
+                    SELECT current_user::text AS current_user, session_user::text AS session_user,
+                           coalesce(current_setting('tilskot.reason', true), '') AS reason,
+                           current_setting('statement_timeout') AS statement_timeout,
+                           current_setting('search_path') AS search_path,
+                           current_setting('transaction_read_only') AS read_only,
+                           (SELECT count(*) FROM pg_class WHERE relpersistence = 't' AND pg_table_is_visible(oid)) AS temp_tables,
+                           pg_backend_pid() AS pid
+                    """)
+                var object: [String: String] = [:]
+                for name in ["current_user", "session_user", "reason", "statement_timeout", "search_path", "read_only", "temp_tables", "pid"] {
+                    object[name] = row?[name] ?? ""
+                }
+                return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tilskot"),
+        logger: configuration.logger
+    )
+}
+
+/// openapi.yaml as served: the document the server is generated from, a resource of this target
+/// (tilskot_TilskotServer.resources beside the binary), else the source tree's copy. Looked up by
+/// hand: SwiftPM's Bundle.module stops the process when the bundle is missing.
+enum OpenAPIDocument {
+    static let text: String? = {
+        let candidates = [
+            Bundle.main.bundleURL.appending(path: "tilskot_TilskotServer.resources/openapi.yaml"),
+            Bundle.main.bundleURL.appending(path: "../share/tilskot/openapi.yaml"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "openapi.yaml"),
+        ]
+        for url in candidates {
+            if let text = try? String(contentsOf: url, encoding: .utf8) { return text }
+        }
+        return nil
+    }()
+}
+
+/// Log lines as JSON objects, one a line on stderr: time, level, message, label and metadata
+/// (the request id among it).
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    let label: String
+
+    public init(label: String) { self.label = label }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var object: [String: Any] = ["time": Date().formatted(.iso8601), "level": event.level.rawValue,
+                                     "message": event.message.description, "label": label]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = Self.plain(value)
+        }
+        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        data.append(0x0A)
+        FileHandle.standardError.write(data)
+    }
+
+    static func plain(_ value: Logger.Metadata.Value) -> Any {
+        switch value {
+        case .string(let s): return s
+        case .stringConvertible(let s): return s.description
+        case .array(let a): return a.map(plain)
+        case .dictionary(let d): return d.mapValues(plain)
+        }
+    }
+}

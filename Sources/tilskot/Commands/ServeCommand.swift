@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TilskotLocalCluster
+import TilskotServer
+import TilskotStore
+
+/// `tilskot serve [--listen 127.0.0.1:8080] [--pool 8] [--database-url URL]` — the HTTP API
+/// (docs/api.md). It logs in as tilskot_authenticator: --database-url, else
+/// TILSKOT_SERVER_DATABASE_URL, else the local database's socket URL with that user. Tokens: the
+/// local HS256 key (TILSKOT_JWT_KEY_FILE, else $TILSKOT_HOME/server/jwt-hs256.key, made 0600 on
+/// first use) and, in production, a JWKS file (TILSKOT_JWKS_FILE) with TILSKOT_JWT_ISSUER and
+/// TILSKOT_JWT_AUDIENCE. Stops gracefully on SIGTERM and SIGINT.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API (OpenAPI document at /openapi.yaml) until SIGTERM or SIGINT.")
+
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port")) var listen = "127.0.0.1:8080"
+    @Option(help: ArgumentHelp("Database connections in the pool.", valueName: "n")) var pool = 8
+    @Option(name: .customLong("database-url"),
+            help: ArgumentHelp("The authenticator's URL (else TILSKOT_SERVER_DATABASE_URL, else the local database as tilskot_authenticator).", valueName: "url"))
+    var databaseURL: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let (host, port) = try ServerConfiguration.parseListen(listen)
+        guard (1...200).contains(pool) else { throw TilskotError.usage("--pool \(pool) is outside 1–200") }
+        let target: DatabaseTarget
+        if let url = databaseURL ?? environment["TILSKOT_SERVER_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            target = DatabaseTarget(conninfo: url, source: .explicit)
+        } else {
+            let local = LocalCluster(environment: environment).connectionURL()
+            let url = local.replacingOccurrences(of: "postgresql://\(LocalCluster.superuser)@", with: "postgresql://tilskot_authenticator@")
+            target = DatabaseTarget(conninfo: url, source: .localCluster)
+        }
+        let key = try TokenVerifier.localKey(at: TokenCommand.keyFile(environment))
+        var jwks: String?
+        if let path = environment["TILSKOT_JWKS_FILE"], !path.isEmpty {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw TilskotError.usage("TILSKOT_JWKS_FILE \(path) cannot be read")
+            }
+            guard environment["TILSKOT_JWT_ISSUER"]?.isEmpty == false else {
+                throw TilskotError.usage("TILSKOT_JWKS_FILE needs TILSKOT_JWT_ISSUER (the identity provider's iss) and TILSKOT_JWT_AUDIENCE")
+            }
+            jwks = text
+        }
+        let issuer = environment["TILSKOT_JWT_ISSUER"]
+        let audience = environment["TILSKOT_JWT_AUDIENCE"]
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        let logger = Logger(label: "tilskot.serve")
+        let poolSize = pool
+        let provider = jwks
+        try runBlocking {
+            let tokens = try await TokenVerifier(localKey: key, jwks: provider, issuer: issuer, audience: audience)
+            let configuration = ServerConfiguration(host: host, port: port, database: target, poolSize: poolSize,
+                                                    tokens: tokens, logger: logger)
+            let app = try buildApplication(configuration)
+            try await app.runService()
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import Logging
+import Testing
+import TilskotServer
+import TilskotStore
+import TilskotTestSupport
+
+/// Production tokens (issue 19 item 3): the identity provider's keys from a JWKS document, its
+/// issuer and audience; (issuer, subject) mapped to a tilskot user by an administrator
+/// (tilskot.user_link). A token the provider signed is refused when it is for another audience,
+/// names an unlinked subject, or claims the local issuer (whose tokens only the local key signs).
+@Suite("tilskot serve: identity-provider tokens (JWKS)")
+struct ProviderTokenTests {
+    static let issuer = "https://idp.example.no"
+    static let audience = "tilskot"
+
+    struct Claims: JWTPayload {
+        var iss: IssuerClaim
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+        var aud: AudienceClaim
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    @Test("a linked subject's token is answered; another audience, an unlinked subject, the local issuer are 401")
+    func providerTokens() async throws {
+        let db = try ServerRouteTests().scene()
+        defer { db.drop() }
+        let key = ES256PrivateKey()
+        let (x, y) = try #require(key.parameters)
+        let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","x":"\#(x)","y":"\#(y)","kid":"idp-1","alg":"ES256","use":"sig"}]}"#
+        let signer = await JWTKeyCollection().add(ecdsa: key, kid: "idp-1")
+        func token(iss: String = Self.issuer, sub: String, aud: String = Self.audience) async throws -> String {
+            try await signer.sign(Claims(iss: .init(value: iss), sub: .init(value: sub), exp: .init(value: Date().addingTimeInterval(600)),
+                                         aud: .init(value: [aud])), kid: "idp-1")
+        }
+        // An administrator links the identity (tilskot.user_link), recorded with who linked it.
+        let admin = try db.connectAsAdmin()
+        _ = try admin.execute("SELECT tilskot.user_link($1, $2, $3)", [ServerRouteTests.caseworker, Self.issuer, "0f8c-kari"])
+        #expect(try db.connect().queryValue("SELECT linked_by FROM tilskot.identity_link WHERE subject = '0f8c-kari'", as: String.self) == TestDatabase.harnessAdmin)
+        var logger = Logger(label: "tilskot.serve.test")
+        logger.logLevel = .warning
+        let app = try buildApplication(ServerConfiguration(
+            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit), poolSize: 1,
+            tokens: try await TokenVerifier(localKey: ServerRouteTests.key, jwks: jwks, issuer: Self.issuer, audience: Self.audience),
+            logger: logger, debugRoutes: true))
+        let kari = try await token(sub: "0f8c-kari")
+        let otherAudience = try await token(sub: "0f8c-kari", aud: "another-service")
+        let unlinked = try await token(sub: "9999-nobody")
+        let localIssuer = try await token(iss: TokenVerifier.localIssuer, sub: ServerRouteTests.caseworker)
+        try await app.test(.router) { client in
+            func status(_ token: String) async throws -> HTTPResponse.Status {
+                var fields = HTTPFields()
+                fields[.authorization] = "Bearer \(token)"
+                return try await client.execute(uri: "/debug/session", method: .get, headers: fields) { $0.status }
+            }
+            #expect(try await status(kari) == .ok)
+            #expect(try await status(otherAudience) == .unauthorized)
+            #expect(try await status(unlinked) == .unauthorized)
+            #expect(try await status(localIssuer) == .unauthorized)
+            var fields = HTTPFields()
+            fields[.authorization] = "Bearer \(kari)"
+            try await client.execute(uri: "/debug/session", method: .get, headers: fields) { response in
+                let seen = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String])
+                #expect(seen["current_user"] == ServerRouteTests.caseworker)
+            }
+        }
+    }
+}
