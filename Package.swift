@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "TilskotServer",
             dependencies: [
-                "TilskotStore", "TilskotCore", "PGClient",
+                "TilskotStore", "TilskotCore", "PGClient", "TilskotReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),

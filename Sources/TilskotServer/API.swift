@@ -159,10 +159,12 @@ struct TilskotAPI: APIProtocol {
 
     func showApplication(_ input: Operations.ShowApplication.Input) async throws -> Operations.ShowApplication.Output {
         let reference = try Self.parse { () throws(ValidationError) in try ApplicationReference(input.path.reference) }
-        let data = try await read("GET /applications/{reference}") { session in
-            try Encoding.detail(try Applications.show(reference, session: session))
+        // With the case's version (ETag, CaseworkEndpoints.swift) for If-Match on a change.
+        let version = try await read("GET /applications/{reference}") { session in
+            try Self.caseVersion(reference, session: session)
         }
-        return .ok(.init(body: .json(try Self.decode(Components.Schemas.ApplicationDetail.self, data))))
+        return .ok(.init(headers: .init(eTag: version.etag),
+                         body: .json(try Self.decode(Components.Schemas.ApplicationDetail.self, version.detail))))
     }
 
     func assessApplication(_ input: Operations.AssessApplication.Input) async throws -> Operations.AssessApplication.Output {
@@ -171,12 +173,13 @@ struct TilskotAPI: APIProtocol {
         guard let recommendation = Recommendation(rawValue: body.recommendation.rawValue) else {
             throw Problem(.unprocessableContent, "recommendation \(body.recommendation.rawValue) is not grant, partial or reject")
         }
-        let result = try await create("POST /applications/{reference}/assessments", key: input.headers.idempotencyKey) { session in
+        let result = try await caseChange("POST /applications/{reference}/assessments", reference: reference,
+                                          key: input.headers.idempotencyKey, ifMatch: input.headers.ifMatch) { session in
             let record = try Assessments.assess(reference, score: body.score, recommendation: recommendation,
                                                 amount: body.amountOre.map { Money(ore: $0) }, notes: body.notes, session: session)
             return try Self.json(Encoding.assessment(record))
         }
-        return .created(.init(body: .json(try Self.decode(Components.Schemas.Assessment.self, result.body))))
+        return .created(.init(body: .json(try Self.decode(Components.Schemas.Assessment.self, result))))
     }
 
     func decideApplication(_ input: Operations.DecideApplication.Input) async throws -> Operations.DecideApplication.Output {
@@ -193,12 +196,13 @@ struct TilskotAPI: APIProtocol {
         case .dismiss: request = .dismiss
         }
         let date = try body.date.map { text in try Self.parse { () throws(ValidationError) in try CalendarDate(text, field: "date") } }
-        let result = try await create("POST /applications/{reference}/decision", key: input.headers.idempotencyKey) { session in
+        let result = try await caseChange("POST /applications/{reference}/decision", reference: reference,
+                                          key: input.headers.idempotencyKey, ifMatch: input.headers.ifMatch) { session in
             let record = try Decisions.decide(reference, request, reasons: body.reasons, conditions: body.conditions, date: date,
                                               session: session)
             return try Self.json(Encoding.decision(record))
         }
-        return .created(.init(body: .json(try Self.decode(Components.Schemas.Decision.self, result.body))))
+        return .created(.init(body: .json(try Self.decode(Components.Schemas.Decision.self, result))))
     }
 
     // MARK: - Rounds

@@ -18,6 +18,7 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
     let router = Router()
     router.add(middleware: RequestMiddleware(tokens: configuration.tokens, metrics: metrics, logger: configuration.logger))
     try TilskotAPI(pool: pool).registerHandlers(on: router)
+    TilskotAPI.registerStreamingRoutes(on: router, pool: pool)  // GET /exports/360giving (ReportEndpoints.swift)
     router.get("/openapi.yaml") { _, _ in
         guard let text = OpenAPIDocument.text else {
             throw Problem(.notFound, "this installation has no copy of openapi.yaml: install tilskot_TilskotServer.resources beside the binary, or share/tilskot/openapi.yaml")

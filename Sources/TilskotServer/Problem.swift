@@ -78,7 +78,8 @@ public struct Problem: Error, Sendable, Equatable {
 
     /// The lookups' sentences for a key that names nothing (Lookup.swift): 404.
     static func isNotFound(_ sentence: String) -> Bool {
-        sentence.hasPrefix("there is no ") || sentence.contains(" does not exist;") || sentence.contains(" is not registered;")
+        sentence.hasPrefix("there is no ") || sentence.contains(": there is no ") || sentence.contains(" does not exist;")
+            || sentence.contains(" is not registered;")
     }
 
     /// The JSON body.

@@ -79,6 +79,10 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
         if let location = response.headers[.location], location.contains("%2F") {
             response.headers[.location] = location.removingPercentEncoding ?? location
         }
+        // An ETag is a quoted string (RFC 9110 § 8.8.3), sent as it is (CaseworkEndpoints.swift).
+        if let etag = response.headers[.eTag], etag.hasPrefix("%22") {
+            response.headers[.eTag] = etag.removingPercentEncoding ?? etag
+        }
         let elapsed = ContinuousClock.now - started
         let status = String(response.status.code)
         let labels = [("method", request.method.rawValue), ("route", route), ("status", status)]

@@ -52,12 +52,18 @@ struct ServerRouteTests {
         try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
     }
 
-    func headers(_ token: String?, key: String? = nil) -> HTTPFields {
+    func headers(_ token: String?, key: String? = nil, ifMatch: String? = nil) -> HTTPFields {
         var fields = HTTPFields()
         if let token { fields[.authorization] = "Bearer \(token)" }
         if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
+        if let ifMatch { fields[.ifMatch] = ifMatch }
         fields[.contentType] = "application/json"
         return fields
+    }
+
+    /// The case's ETag (GET /applications/{reference}), for If-Match on a change to it.
+    func etag(_ client: some TestClientProtocol, _ reference: String, _ token: String) async throws -> String? {
+        try await client.execute(uri: "/applications/\(reference)", method: .get, headers: headers(token)) { $0.headers[.eTag] }
     }
 
     func object(_ response: TestResponse) throws -> [String: Any] {
@@ -162,7 +168,7 @@ struct ServerRouteTests {
         let body = #"{"outcome":"grant","amount_ore":340000000}"#
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/applications/JS-2021-0001/decision", method: .post,
-                                     headers: headers(try await token(Self.caseworker), key: "d-1"), body: ByteBuffer(string: body)) { response in
+                                     headers: headers(try await token(Self.caseworker), key: "d-1", ifMatch: try await etag(client, "JS-2021-0001", try await token(Self.caseworker))), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .forbidden, "\(String(buffer: response.body))")
                 let problem = try object(response)
                 #expect(problem["detail"] as? String == sentence)
@@ -190,7 +196,7 @@ struct ServerRouteTests {
         let body = #"{"outcome":"grant","amount_ore":340000000}"#
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/applications/JS-2021-0001/decision", method: .post,
-                                     headers: headers(try await token(Self.manager), key: "d-2"), body: ByteBuffer(string: body)) { response in
+                                     headers: headers(try await token(Self.manager), key: "d-2", ifMatch: try await etag(client, "JS-2021-0001", try await token(Self.manager))), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .conflict, "\(String(buffer: response.body))")
                 let problem = try object(response)
                 #expect(problem["sqlstate"] as? String == "23T01")
@@ -217,7 +223,7 @@ struct ServerRouteTests {
             // A's change: a rejection, whose reasons become the transaction's tilskot.reason.
             let body = #"{"outcome":"reject","reasons":"Svak grunngjeving frå A"}"#
             try await client.execute(uri: "/applications/JS-2021-0001/decision", method: .post,
-                                     headers: headers(mona, key: "leak-1"), body: ByteBuffer(string: body)) { response in
+                                     headers: headers(mona, key: "leak-1", ifMatch: try await etag(client, "JS-2021-0001", mona)), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 let seenObject = try object(response)
                 #expect(seenObject["decided_by"] as? String == Self.manager)

@@ -46,6 +46,7 @@ public enum Users {
             do {
                 return try session.connection.queryValue(sql, parameters, as: String.self)
             } catch let error as PGError where error.isTilskotRule {
+                session.lastDatabaseError = error  // its SQLSTATE, for `tilskot serve`'s status
                 throw TilskotError.refused(error.message)
             }
         }

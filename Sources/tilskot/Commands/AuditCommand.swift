@@ -31,15 +31,8 @@ struct AuditCommand: ParsableCommand {
             let events = cap.shown(try Audit.list(filter, session: try global.session()), "audit events",
                                    narrowWith: "--since, --actor, --table or --application")
             let format = global.outputFormat
-            let data = DataTable(
-                columns: ["id", "at", "actor", "login", "table", "row_id", "application", "action", "what", "reason"]
-                    + (MoneyColumn.machine(format) ? ["old", "new"] : []),
-                rows: events.map { e in
-                    [.integer(e.id), .timestamp(e.at), .text(e.actor), .text(e.login),
-                     .text(e.table), e.rowID.map(DataTable.Cell.integer) ?? .null, e.applicationReference.cell,
-                     .text(e.action), .text(e.summary), e.reason.cell]
-                        + (MoneyColumn.machine(format) ? [e.old.cell, e.new.cell] : [])
-                })
+            // The columns, shared with the HTTP API (FollowupTables in TilskotReports).
+            let data = FollowupTables.auditEvents(events, format)
             print(data.render(format), terminator: "")
         }
     }

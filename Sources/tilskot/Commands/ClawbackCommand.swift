@@ -229,13 +229,7 @@ struct ClawbackCommand: ParsableCommand {
         func run() throws {
             let records = try ClawBacks.overpaid(session: try global.session())
             let format = global.outputFormat
-            let table = DataTable(
-                columns: ["reference", MoneyColumn.name("paid", format), MoneyColumn.name("grant", format),
-                          MoneyColumn.name("clawed_back", format), MoneyColumn.name("to_claw_back", format)],
-                rows: records.map { r in
-                    [.text(r.reference), MoneyColumn.cell(r.paid, format), MoneyColumn.cell(r.grant, format),
-                     MoneyColumn.cell(r.clawedBack, format), MoneyColumn.cell(r.toClawBack, format)]
-                })
+            let table = FollowupTables.overpaid(records, format)  // shared with GET /overpaid-grants
             print(table.render(format), terminator: "")
         }
     }
@@ -298,19 +292,9 @@ struct ClawbackCommand: ParsableCommand {
         return id
     }
 
+    /// The columns, shared with the HTTP API (FollowupTables in TilskotReports).
     static func table(_ records: [ClawBackRecord], _ format: OutputFormat) -> DataTable {
-        DataTable(
-            columns: ["id", "reference", MoneyColumn.name("amount", format), MoneyColumn.name("original_amount", format),
-                      "decision_date", "due_date", "cancelled", MoneyColumn.name("repaid", format),
-                      MoneyColumn.name("outstanding", format), "appeal_pending", "demanded_by", "reasons",
-                      "advance_notice_id", "notice_exception", "kid", "another", "cancellation_reason"],
-            rows: records.map { c in
-                [.integer(c.id), .text(c.reference), MoneyColumn.cell(c.amount, format), MoneyColumn.cell(c.originalAmount, format),
-                 .text(c.decisionDate.description), .text(c.dueDate.description), .bool(c.cancelled), MoneyColumn.cell(c.repaid, format),
-                 MoneyColumn.cell(c.outstanding, format), .bool(c.appealPending), .text(c.demandedBy), .text(c.reasons),
-                 c.advanceNoticeID.map { .integer($0) } ?? .null, c.noticeException.map { .text($0) } ?? .null,
-                 c.kid.map { .text($0) } ?? .null, .bool(c.another), c.cancellation.map { .text($0.reason) } ?? .null]
-            })
+        FollowupTables.clawBacks(records, format)
     }
 
     static func show(_ records: [ClawBackRecord], _ format: OutputFormat, sentence: String) {

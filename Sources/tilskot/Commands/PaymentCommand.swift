@@ -135,12 +135,7 @@ struct PaymentCommand: ParsableCommand {
             let day = try Input.date(date, field: "payment run date")
             let format = global.format ?? .csv
             let records = try Payments.run(date: day, session: try global.session())
-            let table = DataTable(
-                columns: ["orgnr", "account_reference", MoneyColumn.name("amount", format), "reference", "payment_id", "due_date"],
-                rows: records.map { p in
-                    [.text(p.organisationNumber), .text(p.account), MoneyColumn.cell(p.amount, format), .text(p.paymentReference),
-                     .integer(p.id), .text(p.dueDate.description)]
-                })
+            let table = FollowupTables.paymentRun(records, format)  // shared with GET /payments/run
             print(table.render(format), terminator: "")
         }
     }
@@ -157,16 +152,9 @@ struct PaymentCommand: ParsableCommand {
         return ids
     }
 
+    /// The columns, shared with the HTTP API (FollowupTables in TilskotReports).
     static func table(_ records: [PaymentRecord], _ format: OutputFormat) -> DataTable {
-        DataTable(
-            columns: ["id", "reference", "instalment", "round", "orgnr", "organisation", MoneyColumn.name("amount", format),
-                      "due_date", "status", "account", "planned_by", "attested_by", "paid_on", "voucher", "withheld_reason"],
-            rows: records.map { p in
-                [.integer(p.id), .text(p.reference), .integer(Int64(p.instalment)), .text(p.round), .text(p.organisationNumber),
-                 .text(p.organisationName), MoneyColumn.cell(p.amount, format), .text(p.dueDate.description), .text(p.status.rawValue),
-                 .text(p.account), .text(p.plannedBy), p.attestedBy.cell, (p.paidOn?.description).cell, p.voucher.cell,
-                 p.withheldReason.cell]
-            })
+        FollowupTables.payments(records, format)
     }
 
     /// After a change: a sentence on a terminal, the records otherwise.

@@ -10,7 +10,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Add, change, disable and list users (PostgreSQL login roles in a tilskot group) and the details letters give of them.",
-        subcommands: [Add.self, RoleCommand.self, Disable.self, Set.self, Show.self, List.self]
+        subcommands: [Add.self, RoleCommand.self, Disable.self, Set.self, Show.self, List.self, Link.self]
     )
 
     /// The database's warning for a role that conflicts with another, on stderr (the change is made).
@@ -81,6 +81,22 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             try Users.removeRole(user, role: role, reason: reason, session: try global.session())
             print("\(user) is no longer in \(role.groupRole)")
+        }
+    }
+
+    /// `tilskot user link LOGIN --issuer ISS --subject SUB` — the identity provider's (iss, sub) acts
+    /// as this user in `tilskot serve` (tilskot.user_link; administrators only).
+    struct Link: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Link an identity provider's issuer and subject to a user, for tokens of `tilskot serve` (administrators).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The user's login name.") var user: String
+        @Option(help: "The token issuer (iss) as the identity provider writes it.") var issuer: String
+        @Option(help: "The subject (sub) of the person's tokens.") var subject: String
+
+        func run() throws {
+            try Users.link(user, issuer: issuer, subject: subject, session: try global.session())
+            print("\(user) is now linked to subject \(subject) of \(issuer)")
         }
     }
 
