@@ -105,6 +105,28 @@ AS $$
     SELECT count(*) FROM gone
 $$;
 
+-- If-Match on a case (`tilskot serve`): before the server reads the case's ETag for a change, it
+-- becomes a writer of the case's guard row, as every event of the case is (case_guard_touch,
+-- 05_case_guard.sql). An event another request has not yet committed is then waited for, and seen by
+-- the ETag read after it (READ COMMITTED), or ends this transaction with a serialization failure
+-- (REPEATABLE READ, SERIALIZABLE); one that comes later waits for this request. Returns the case's
+-- id, or NULL when there is no such application.
+CREATE OR REPLACE FUNCTION tilskot.case_claim(reference text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+DECLARE
+    app_id bigint;
+BEGIN
+    SELECT a.id INTO app_id FROM tilskot.application a WHERE a.reference = case_claim.reference;
+    IF app_id IS NOT NULL THEN
+        INSERT INTO tilskot.case_guard AS g (application_id, touched) VALUES (app_id, 1)
+        ON CONFLICT (application_id) DO UPDATE SET touched = g.touched + 1;
+    END IF;
+    RETURN app_id;
+END
+$$;
+
 CREATE OR REPLACE TRIGGER zz_audit AFTER INSERT OR DELETE OR UPDATE ON tilskot.identity_link FOR EACH ROW EXECUTE FUNCTION tilskot.audit_row();
 
 REVOKE ALL ON TABLE tilskot.identity_link, tilskot.idempotency FROM PUBLIC;
@@ -118,5 +140,8 @@ REVOKE ALL ON FUNCTION tilskot.idempotency_begin(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.idempotency_begin(text, text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_reader;
 REVOKE ALL ON FUNCTION tilskot.idempotency_finish(text, text, integer, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.idempotency_finish(text, text, integer, text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_reader;
+REVOKE ALL ON FUNCTION tilskot.case_claim(text) FROM PUBLIC;
+-- Not auditors or participant readers: they change no case, and a touch is a write.
+GRANT EXECUTE ON FUNCTION tilskot.case_claim(text) TO tilskot_admin, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.idempotency_purge() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.idempotency_purge() TO tilskot_watchdog;

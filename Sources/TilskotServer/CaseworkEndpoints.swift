@@ -15,12 +15,10 @@ extension TilskotAPI {
     /// The case's ETag: a hash of what GET /applications/{reference} returns (`application show
     /// --format json`). Every event of a case is in its history (the audit log), so every event
     /// changes it; so does any change to the application's row (status, round, amounts). The hash is
-    /// the database's (sha256), as for the idempotency fingerprint. Returns the detail too.
+    /// SHA-256 of those bytes (Encoding.etag), computed by the server. Returns the detail too.
     static func caseVersion(_ reference: ApplicationReference, session: Session) throws -> (etag: String, detail: Data) {
         let detail = try Encoding.detail(try Applications.show(reference, session: session))
-        let hex = try session.connection.queryValue("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')",
-                                                    [String(decoding: detail, as: UTF8.self)], as: String.self) ?? ""
-        return ("\"\(hex.prefix(32))\"", detail)
+        return (Encoding.etag(detail), detail)
     }
 
     /// Whether an If-Match header names `current` (a list of entity tags, RFC 9110 § 13.1.1; strong
@@ -34,12 +32,22 @@ extension TilskotAPI {
     /// in the request's transaction as the token's user and before the change, the case's current
     /// ETag — 412 when If-Match does not name it (someone changed the case since the client read it).
     /// A replay of a stored response is not checked again (the case has changed by that very request).
+    /// The case is claimed (its guard row locked) before its version is read, so the check holds when
+    /// another transaction changes the case at the same time.
     func caseChange(_ name: String, reference: ApplicationReference, key: String?, ifMatch: String?,
                     _ body: @escaping @Sendable (Session) throws -> Data) async throws -> Data {
         guard let ifMatch, !ifMatch.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Problem(.preconditionRequired, "request refused: a change to \(reference) needs an If-Match header with the ETag of GET /applications/\(reference), so that it is not made on a case that changed after you read it")
         }
         let result = try await create(name, key: key) { session in
+            // Claim the case first (tilskot.case_claim bumps its guard row, as every event's
+            // a0_case_guard does): a change to the case made in another open transaction holds that
+            // row, so this waits for it to end and the version read next includes it. Without the
+            // claim the version would be read from before that change, match a stale If-Match, and
+            // this change would land on a case its maker never saw.
+            guard try session.connection.queryValue("SELECT tilskot.case_claim($1)", [reference.description], as: Int64.self) != nil else {
+                throw Problem(.notFound, "request refused: there is no application \(reference)")
+            }
             let current = try Self.caseVersion(reference, session: session).etag
             guard Self.ifMatchNames(ifMatch, current) else {
                 throw Problem(.preconditionFailed, "request refused: \(reference) has changed since you read it (If-Match \(ifMatch), its ETag is now \(current)); read it again (GET /applications/\(reference)) and see whether the change still fits")

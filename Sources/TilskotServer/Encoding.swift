@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TilskotCore
 import TilskotStore
@@ -34,6 +35,18 @@ enum Encoding {
             initialFrameOre: r.initialFrame.ore, frameOre: r.frame.ore, grantedOre: r.granted.ore, remainingOre: r.remaining.ore,
             applications: r.applications, requestedOre: r.requested.ore,
             countsByStatus: .init(additionalProperties: counts))
+    }
+
+    /// A strong entity tag of `data`: the first 128 bits of its SHA-256, in hex and quotes. Computed
+    /// here rather than by the database: it is a hash of bytes the server already holds, and a round
+    /// trip would cost more than the hash (the value is the same as `encode(sha256(…), 'hex')`'s).
+    static func etag(_ data: Data) -> String {
+        let digest = SHA256.hash(data: data)
+        let hex = digest.prefix(16).map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
+        }.joined()
+        return "\"\(hex)\""
     }
 
     /// `application show --format json`'s object (ApplicationDetailJSON in the CLI), as JSON data.

@@ -18,6 +18,8 @@ public struct ApplicationSummary: Sendable, Equatable {
     public var granted: Money?
     public var externalRef: String?
     public var late: Bool
+    /// The application's row id: the order of `list`, and its keyset (Filter.afterID).
+    public var id: Int64 = 0
 }
 
 /// Everything about one application, with its history from the audit log.
@@ -97,6 +99,9 @@ public enum Applications {
         public var assigned: String?
         /// Case-insensitive text in the title, external reference, organisation name or number.
         public var search: String?
+        /// Only applications after this one (its `ApplicationSummary.id`) in the list's order: the
+        /// next page of a keyset paging, which starts at the index, not after skipping rows.
+        public var afterID: Int64?
 
         public init(round: RoundKey? = nil, status: ApplicationStatus? = nil, organisation: OrganisationNumber? = nil,
                     municipality: MunicipalityNumber? = nil, limit: Int? = nil) {
@@ -151,13 +156,17 @@ public enum Applications {
             if let round = filter.round { roundID = try Lookup.round(round, c).id }
             var parameters: [any SQLParameter] = [roundID, filter.status?.rawValue, filter.organisation?.digits,
                                                           filter.municipality?.code, filter.limit, filter.decided, filter.notNotified]
+            var extra = ""
+            if let after = filter.afterID {
+                parameters.append(after)
+                extra += "\n       AND a.id > $\(parameters.count)::bigint"
+            }
             // --mine / --assigned and --search are added only when given, as plain AND-ed IN
             // (subquery) conditions: PostgreSQL turns those into semi-joins that start from the
             // person's assignments (assignment_caseworker_idx, then assignment_handover_idx: the rule
             // of tilskot.is_current_caseworker, written out) or from the four trigram indexes
             // (SQL/migrations/0037), so they cost what they find, not the number of applications. Behind
             // an OR with "not given" they would be a filter on every application.
-            var extra = ""
             if filter.mine || optionalText(filter.assigned) != nil {
                 parameters.append(optionalText(filter.assigned))
                 extra += """
@@ -327,7 +336,7 @@ public enum Applications {
     }
 
     static let summarySQL = """
-        SELECT a.reference, s.code || '/' || r.year AS round, o.orgnr, o.name AS organisation, o.municipality,
+        SELECT a.id, a.reference, s.code || '/' || r.year AS round, o.orgnr, o.name AS organisation, o.municipality,
                a.title, a.amount_applied_ore, a.received, a.status, d.amount_ore AS granted_ore, a.external_ref, a.late
         FROM tilskot.application a
         JOIN tilskot.round r ON r.id = a.round_id
@@ -343,6 +352,7 @@ public enum Applications {
             municipality: row["municipality"], title: try row.string("title"),
             amountApplied: try row.money("amount_applied_ore"), received: try row.date("received"),
             status: ApplicationStatus(rawValue: try row.string("status")) ?? .received,
-            granted: try row.moneyIfPresent("granted_ore"), externalRef: row["external_ref"], late: try row.bool("late"))
+            granted: try row.moneyIfPresent("granted_ore"), externalRef: row["external_ref"], late: try row.bool("late"),
+            id: Int64(try row.string("id")) ?? 0)
     }
 }

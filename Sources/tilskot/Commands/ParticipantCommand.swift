@@ -47,7 +47,7 @@ struct ParticipantCommand: ParsableCommand {
             if global.outputFormat == .table {
                 print("participant \(participant.code) recorded on \(ref)")
             } else {
-                let table = DataTable(columns: ["id", "reference", "code"], rows: [[.integer(id), .text(ref.description), .text(participant.code.value)]])
+                let table = ParticipantTables.added(id: id, reference: ref.description, code: participant.code.value)
                 print(global.outputFormat == .json ? table.renderJSONObject() : table.render(global.outputFormat), terminator: "")
             }
         }
@@ -94,15 +94,7 @@ struct ParticipantCommand: ParsableCommand {
             let records = try reference.map { text throws(TilskotError) in try Participants.list(try Input.reference(text), session: session) }
                 ?? Participants.list(round: try Input.round(round ?? ""), session: session)
             let format = global.outputFormat
-            let table = DataTable(
-                columns: ["id", "reference", "code", "birth_year", "municipality", "start_date", "end_date", "outcome",
-                          "outcome_6m", "outcome_12m", "recorded_by", "gender"],
-                rows: records.map { p in
-                    [.integer(p.id), .text(p.reference), .text(p.code), .integer(Int64(p.birthYear)), .text(p.municipality),
-                     .text(p.startDate.description), (p.endDate?.description).cell, (p.outcome?.rawValue).cell,
-                     (p.outcome6Months?.rawValue).cell, (p.outcome12Months?.rawValue).cell, .text(p.recordedBy), .text(p.gender.rawValue)]
-                })
-            print(table.render(format), terminator: "")
+            print(ParticipantTables.list(records).render(format), terminator: "")
         }
     }
 
