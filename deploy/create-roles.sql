@@ -52,7 +52,10 @@ DECLARE
     r text;
 BEGIN
     FOREACH r IN ARRAY ARRAY['tilskot_caseworker', 'tilskot_manager', 'tilskot_finance',
-                             'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader']
+                             'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader',
+                             -- Machine clients (issue 19): register applications, read their own
+                             -- (row-level security, SQL/schema/21_portal.sql).
+                             'tilskot_portal']
     LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
             EXECUTE format('CREATE ROLE %I NOLOGIN', r);
@@ -126,7 +129,7 @@ SELECT format('ALTER DATABASE %I OWNER TO tilskot_owner', :'dbname') \gexec
 -- tables are made by its SECURITY DEFINER functions, as the owner (who keeps TEMP as the owner).
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'dbname') \gexec
 SELECT format('GRANT CONNECT ON DATABASE %I TO tilskot_caseworker, tilskot_manager, tilskot_finance, '
-              'tilskot_auditor, tilskot_admin, tilskot_participant_reader, tilskot_monitor, tilskot_authenticator', :'dbname') \gexec
+              'tilskot_auditor, tilskot_admin, tilskot_participant_reader, tilskot_portal, tilskot_monitor, tilskot_authenticator', :'dbname') \gexec
 \if :local
 \else
 SELECT format('GRANT CONNECT ON DATABASE %I TO %I', :'dbname', :'deployer') \gexec
@@ -176,7 +179,7 @@ SELECT format('GRANT tilskot_watchdog TO %I', :'deployer')
 -- the change a row of tilskot.user_change asks for — SQL/schema/18_users.sql's trigger checks who
 -- asks and calls it, as the only caller (EXECUTE is granted to tilskot_owner alone) — and checks on
 -- its own that the change is one a tilskot administrator may make: a login named like a person, one
--- of tilskot's six groups, never a superuser, a role with rights of its own or a role that holds
+-- of tilskot's seven groups, never a superuser, a role with rights of its own or a role that holds
 -- anything but those groups. So the deployer, acting as the owner, can call it too, but cannot make
 -- it do more than `tilskot user add | role | disable` does (docs/threat-model.md). A change of this
 -- function needs this file run again by a superuser: the owner cannot replace it.
@@ -191,7 +194,7 @@ CREATE OR REPLACE FUNCTION tilskot_keeper.apply_user_change(change text, login t
 AS $keeper$
 DECLARE
     groups constant text[] := ARRAY['tilskot_caseworker', 'tilskot_manager', 'tilskot_finance',
-                                    'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader'];
+                                    'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader', 'tilskot_portal'];
     target pg_catalog.pg_roles;
     disabled_user boolean;
 BEGIN
@@ -203,11 +206,11 @@ BEGIN
         RAISE EXCEPTION 'user change refused: user name "%" is reserved; tilskot_ and pg_ names belong to the system', login
             USING ERRCODE = '23T50';
     END IF;
-    IF change NOT IN ('add', 'role add', 'role remove', 'disable') THEN
+    IF change NOT IN ('add', 'role add', 'role remove', 'disable', 'password') THEN
         RAISE EXCEPTION 'user change refused: "%" is not a change the role keeper makes', change USING ERRCODE = '23T50';
     END IF;
-    IF change <> 'disable' AND (role IS NULL OR role <> ALL (groups)) THEN
-        RAISE EXCEPTION 'user change refused: "%" is not a role; give caseworker, manager, finance, auditor, admin or participant_reader',
+    IF change NOT IN ('disable', 'password') AND (role IS NULL OR role <> ALL (groups)) THEN
+        RAISE EXCEPTION 'user change refused: "%" is not a role; give caseworker, manager, finance, auditor, admin, participant_reader or portal',
             replace(coalesce(role, ''), 'tilskot_', '') USING ERRCODE = '23T50';
     END IF;
     SELECT * INTO target FROM pg_catalog.pg_roles r WHERE r.rolname = login;
@@ -301,6 +304,21 @@ BEGIN
                 USING ERRCODE = '23T50';
         END IF;
         EXECUTE format('REVOKE %I FROM %I', role, login);
+    ELSIF change = 'password' THEN
+        -- `tilskot user password USER` by an administrator (tilskot.user_password, 18_users.sql): the
+        -- third argument is the new password's SCRAM-SHA-256 verifier, computed by the client
+        -- (libpq's PQencryptPasswordConn). Never a plain password: it would reach the server's log
+        -- and pg_stat_activity. Only for a person in one of tilskot's groups.
+        IF role IS NULL OR role !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2}$' THEN
+            RAISE EXCEPTION 'user change refused: a password is set only from its SCRAM-SHA-256 verifier, never as plain text; use `tilskot user password %`, which computes it', login
+                USING ERRCODE = '23T50';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+                        WHERE m.member = target.oid AND g.rolname = ANY (groups)) THEN
+            RAISE EXCEPTION 'user change refused: % is not a tilskot user (in none of tilskot''s groups); add them first with `tilskot user add`', login
+                USING ERRCODE = '23T50';
+        END IF;
+        EXECUTE format('ALTER ROLE %I PASSWORD %L', login, role);
     ELSIF change = 'disable' THEN
         -- NOLOGIN: no new session. Sessions already open act no more either: tilskot.is_member and
         -- is_tilskot_user count only people who can log in. Roles and history stay as they were.

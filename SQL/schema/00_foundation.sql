@@ -229,10 +229,11 @@ BEGIN
     IF NOT super THEN
         RETURN pg_catalog.pg_has_role(person_oid, 'tilskot_caseworker', 'MEMBER') OR pg_catalog.pg_has_role(person_oid, 'tilskot_manager', 'MEMBER')
             OR pg_catalog.pg_has_role(person_oid, 'tilskot_finance', 'MEMBER') OR pg_catalog.pg_has_role(person_oid, 'tilskot_auditor', 'MEMBER')
-            OR pg_catalog.pg_has_role(person_oid, 'tilskot_admin', 'MEMBER') OR pg_catalog.pg_has_role(person_oid, 'tilskot_participant_reader', 'MEMBER');
+            OR pg_catalog.pg_has_role(person_oid, 'tilskot_admin', 'MEMBER') OR pg_catalog.pg_has_role(person_oid, 'tilskot_participant_reader', 'MEMBER')
+            OR pg_catalog.pg_has_role(person_oid, 'tilskot_portal', 'MEMBER');
     END IF;
     RETURN tilskot.groups_held(person) && ARRAY['tilskot_caseworker', 'tilskot_manager', 'tilskot_finance',
-                                                'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader'];
+                                                'tilskot_auditor', 'tilskot_admin', 'tilskot_participant_reader', 'tilskot_portal'];
 END
 $$;
 

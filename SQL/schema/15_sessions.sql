@@ -25,7 +25,7 @@ BEGIN
                    a.xact_start AS xs, a.backend_start AS bs, a.wait_event_type AS wet,
                    (SELECT pg_catalog.string_agg(g, ',' ORDER BY g)
                       FROM pg_catalog.unnest(ARRAY['tilskot_caseworker', 'tilskot_manager', 'tilskot_finance', 'tilskot_auditor',
-                                                   'tilskot_admin', 'tilskot_participant_reader']) g
+                                                   'tilskot_admin', 'tilskot_participant_reader', 'tilskot_portal']) g
                      WHERE pg_catalog.pg_has_role(r.oid, g, 'MEMBER')) AS grp
               FROM pg_catalog.pg_stat_activity a
               JOIN pg_catalog.pg_roles r ON r.oid = a.usesysid

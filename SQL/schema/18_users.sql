@@ -105,12 +105,17 @@ BEGIN
       INTO deployer
       FROM pg_catalog.pg_roles r WHERE r.rolname = session_user;
     IF NOT (tilskot.is_member(actor, 'tilskot_admin') OR coalesce(deployer, false)) THEN
-        RAISE EXCEPTION 'user change refused: % is not an administrator; only members of tilskot_admin add users, change their roles and disable them (the deployer adds the first administrator)', actor
+        RAISE EXCEPTION 'user change refused: % is not an administrator; only members of tilskot_admin add users, change their roles, set their passwords and disable them (the deployer adds the first administrator; everyone sets their own password with `tilskot user password`)', actor
             USING ERRCODE = '42T21';
     END IF;
     NEW.changed_by := actor;
     NEW.at := clock_timestamp();
     NEW.role := tilskot.group_role_name(NEW.role);
+    IF NEW.change = 'password' THEN
+        -- Checked and recorded here; the verifier goes to the role keeper from tilskot.user_password,
+        -- in the same transaction, so the row and the new password stand or fall together.
+        RETURN NEW;
+    END IF;
     IF NEW.change = 'role remove' AND NEW.login = actor AND NEW.role = 'tilskot_admin' THEN
         RAISE EXCEPTION 'user change refused: an administrator does not take away their own administration; ask another administrator'
             USING ERRCODE = '23T50';
@@ -186,6 +191,26 @@ BEGIN
     INSERT INTO tilskot.user_change (login, change, role, changed_by, reason) VALUES (login, 'disable', NULL, '', reason);
 END
 $$;
+
+-- `tilskot user password USER` by an administrator: sets another user's password from its
+-- SCRAM-SHA-256 verifier (computed by the client; the role keeper refuses anything else), under the
+-- user changes' lock. One's own password needs no administrator: ALTER ROLE CURRENT_USER.
+CREATE OR REPLACE FUNCTION tilskot.user_password(login text, verifier text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = tilskot, pg_temp
+AS $$
+BEGIN
+    -- The row first: its trigger (user_change_apply) checks who asks, under the user changes' lock.
+    INSERT INTO tilskot.user_change (login, change, role, changed_by) VALUES (login, 'password', NULL, '');
+    IF pg_catalog.to_regprocedure('tilskot_keeper.apply_user_change(text,text,text)') IS NULL THEN
+        RAISE EXCEPTION 'password change refused: this database has no role keeper (tilskot_keeper.apply_user_change); a superuser runs deploy/create-roles.sql on it again (`tilskot db start` does so for the local database)'
+            USING ERRCODE = '42T21';
+    END IF;
+    PERFORM tilskot_keeper.apply_user_change('password', login, verifier);
+END
+$$;
+REVOKE ALL ON FUNCTION tilskot.user_password(text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.user_password(text,text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_reader;
 
 -- Who may do what: every tilskot user may call the functions, so that a non-administrator meets
 -- the trigger's sentence (42T21) rather than "permission denied"; nobody writes the table directly

@@ -10,8 +10,9 @@ DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tilskot_monitor')
        OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tilskot_user_keeper')
-       OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tilskot_authenticator') THEN
-        RAISE EXCEPTION 'migration refused: this server lacks the roles tilskot 0.2 needs (tilskot_user_keeper, tilskot_monitor, tilskot_authenticator); a superuser runs deploy/create-roles.sql again (it changes nothing else), then `tilskot migrate`'
+       OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tilskot_authenticator')
+       OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tilskot_portal') THEN
+        RAISE EXCEPTION 'migration refused: this server lacks the roles tilskot 0.2 needs (tilskot_user_keeper, tilskot_monitor, tilskot_authenticator, tilskot_portal); a superuser runs deploy/create-roles.sql again (it changes nothing else), then `tilskot migrate`'
             USING ERRCODE = '42T09';
     END IF;
 END

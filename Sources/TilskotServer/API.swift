@@ -180,16 +180,6 @@ struct TilskotAPI: APIProtocol {
         return .created(.init(headers: .init(location: "/applications/\(summary.reference)"), body: .json(summary)))
     }
 
-    func showApplication(_ input: Operations.ShowApplication.Input) async throws -> Operations.ShowApplication.Output {
-        let reference = try Self.parse { () throws(ValidationError) in try ApplicationReference(input.path.reference) }
-        // With the case's version (ETag, CaseworkEndpoints.swift) for If-Match on a change.
-        let version = try await read("GET /applications/{reference}") { session in
-            try Self.caseVersion(reference, session: session)
-        }
-        return .ok(.init(headers: .init(eTag: version.etag),
-                         body: .json(try Self.decode(Components.Schemas.ApplicationDetail.self, version.detail))))
-    }
-
     func assessApplication(_ input: Operations.AssessApplication.Input) async throws -> Operations.AssessApplication.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send application/json") }
         let reference = try Self.parse { () throws(ValidationError) in try ApplicationReference(input.path.reference) }

@@ -14,18 +14,18 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
     let metrics = PrometheusCollectorRegistry()
     let pool = DatabasePool(target: configuration.database, size: configuration.poolSize,
                             acquireTimeout: configuration.acquireTimeout, statementTimeout: configuration.statementTimeout,
-                            lockTimeout: configuration.lockTimeout, metrics: metrics)
+                            lockTimeout: configuration.lockTimeout, metrics: metrics,
+                            schemaRecheck: configuration.schemaRecheck)
     let router = Router()
     router.add(middleware: RequestMiddleware(tokens: configuration.tokens, metrics: metrics, logger: configuration.logger))
     try TilskotAPI(pool: pool).registerHandlers(on: router)
     TilskotAPI.registerStreamingRoutes(on: router, pool: pool)  // GET /exports/360giving (ReportEndpoints.swift)
+    TilskotAPI.registerApplicationDetailRoute(on: router, pool: pool)  // GET /applications/{reference}
+    WebRoutes.register(on: router, pool: pool, configuration: configuration)  // the web pages (Web/, issue 20)
     router.get("/openapi.yaml") { _, _ in
-        guard let text = OpenAPIDocument.text else {
-            throw Problem(.notFound, "this installation has no copy of openapi.yaml: install tilskot_TilskotServer.resources beside the binary, or share/tilskot/openapi.yaml")
-        }
         var headers = HTTPFields()
         headers[.contentType] = "application/yaml"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
     }
     router.get("/metrics") { _, _ in
         var headers = HTTPFields()
@@ -65,21 +65,10 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
     )
 }
 
-/// openapi.yaml as served: the document the server is generated from, a resource of this target
-/// (tilskot_TilskotServer.resources beside the binary), else the source tree's copy. Looked up by
-/// hand: SwiftPM's Bundle.module stops the process when the bundle is missing.
+/// openapi.yaml as served: the document the server is generated from, embedded into the binary at
+/// build time (Plugins/EmbedFiles), so an installed `tilskot` serves the document it was built from.
 enum OpenAPIDocument {
-    static let text: String? = {
-        let candidates = [
-            Bundle.main.bundleURL.appending(path: "tilskot_TilskotServer.resources/openapi.yaml"),
-            Bundle.main.bundleURL.appending(path: "../share/tilskot/openapi.yaml"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "openapi.yaml"),
-        ]
-        for url in candidates {
-            if let text = try? String(contentsOf: url, encoding: .utf8) { return text }
-        }
-        return nil
-    }()
+    static let text: String = EmbeddedFiles.text("openapi.yaml") ?? ""
 }
 
 /// Log lines as JSON objects, one a line on stderr: time, level, message, label and metadata

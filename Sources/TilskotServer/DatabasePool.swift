@@ -36,12 +36,16 @@ public final class DatabasePool: Sendable {
     private let state: Mutex<State>
     let inUse: Gauge
     let waiting: Gauge
-    /// The database's schema level against this binary's, once read (SchemaLevel.compare).
-    let schema = Mutex<SchemaLevel.Comparison?>(nil)
+    /// The database's schema level against this binary's (SchemaLevel.compare) and when it was read.
+    /// Read again when older than `schemaRecheck`: a `tilskot migrate` run while the server is up
+    /// (a newer binary's) is noticed within that time, and from then its changes are refused.
+    let schema = Mutex<(comparison: SchemaLevel.Comparison, readAt: ContinuousClock.Instant)?>(nil)
+    let schemaRecheck: Duration
 
     init(target: DatabaseTarget, size: Int, acquireTimeout: Duration, statementTimeout: String, lockTimeout: String,
-         metrics: PrometheusCollectorRegistry) {
+         metrics: PrometheusCollectorRegistry, schemaRecheck: Duration = .seconds(10)) {
         self.target = target
+        self.schemaRecheck = schemaRecheck
         self.slots = (0..<max(1, size)).map(Slot.init)
         self.acquireTimeout = acquireTimeout
         self.statementTimeout = statementTimeout
@@ -167,16 +171,20 @@ public final class DatabasePool: Sendable {
     /// last database error.
     func request<T: Sendable>(_ settings: RequestSettings, _ body: @escaping @Sendable (Session) throws -> T) async throws -> T {
         let target = self.target
-        let known = schema.withLock { $0 }
+        let known = schema.withLock { cached -> SchemaLevel.Comparison? in
+            guard let cached, ContinuousClock.now - cached.readAt < schemaRecheck else { return nil }
+            return cached.comparison
+        }
         let statementTimeout = self.statementTimeout
         let lockTimeout = self.lockTimeout
         return try await withConnection { [self] connection in
-            // The schema level, read once (before any transaction): a change on a database older or
-            // newer than this binary is refused as the CLI refuses it (Session.requireCurrentSchema).
+            // The schema level, read at most every schemaRecheck (before any transaction): a change on a
+            // database older or newer than this binary is refused as the CLI refuses it
+            // (Session.requireCurrentSchema).
             var comparison = known
             if comparison == nil, let read = try? SchemaLevel.compare(connection) {
                 comparison = read
-                self.schema.withLock { $0 = read }
+                self.schema.withLock { $0 = (read, ContinuousClock.now) }
             }
             var session: Session?
             var started = false
@@ -224,7 +232,7 @@ public final class DatabasePool: Sendable {
         let comparison = try await withConnection { connection in
             try SchemaLevel.compare(connection)
         }
-        schema.withLock { $0 = comparison }
+        schema.withLock { $0 = (comparison, ContinuousClock.now) }
         return comparison
     }
 }

@@ -29,6 +29,8 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func isPublic(_ path: String) -> Bool {
         path.hasPrefix("/health/") || path == "/metrics" || path == "/openapi.yaml"
+            // The web pages: their own session cookie (Web/WebMiddleware.swift), not a bearer token.
+            || path == "/" || path == "/web" || path.hasPrefix("/web/") || path.hasPrefix("/static/")
     }
 
     static func requestID(_ request: Request) -> String {
@@ -59,7 +61,9 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
                 identity = verified
             }
-            let buffer = try await request.collectBody(upTo: 1 << 20)
+            // An import's upload streams to its handler uncollected (ImportEndpoint.swift).
+            let buffer = TilskotAPI.streamsRequestBody(method: request.method, path: request.uri.path)
+                ? ByteBuffer() : try await request.collectBody(upTo: 1 << 20)
             let info = RequestInfo(id: id, identity: identity, method: request.method.rawValue,
                                    path: request.uri.description, body: [UInt8](buffer: buffer))
             response = try await RequestInfo.$current.withValue(info) {

@@ -21,6 +21,11 @@ public struct ServerConfiguration: Sendable {
     public var logger: Logger
     /// The routes under /debug that only tests use (the role-leak test): never in `tilskot serve`.
     public var debugRoutes: Bool
+    /// How long a read of the database's schema level is trusted before it is read again (a migrate
+    /// run while the server is up is noticed within it).
+    public var schemaRecheck: Duration = .seconds(10)
+    /// Reached through a TLS proxy: web session cookies carry Secure (`serve --behind-tls`).
+    public var behindTLS = false
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseTarget, poolSize: Int = 8,
                 acquireTimeout: Duration = .seconds(5), statementTimeout: String = "30s", lockTimeout: String = "10s",

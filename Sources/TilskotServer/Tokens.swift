@@ -10,9 +10,80 @@ struct TilskotClaims: JWTPayload {
     var exp: ExpirationClaim
     var iat: IssuedAtClaim?
     var aud: AudienceClaim?
+    /// Set only in a web session's cookie (Web/WebSession.swift), which is never a bearer token:
+    /// its holder is a browser, guarded by the pages' CSRF checks, not an API client.
+    var sid: String? = nil
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
+    }
+}
+
+/// A provider's token: its issuer, expiry and audience, and every claim as it came, so the subject
+/// can be read from the claim the provider is configured with (`sub`, or e.g. Maskinporten's
+/// `consumer.ID`: the organisation number of the client, "0192:921234567").
+struct ProviderClaims: JWTPayload {
+    var iss: IssuerClaim
+    var exp: ExpirationClaim
+    var aud: AudienceClaim?
+    var all: [String: ClaimValue]
+
+    enum Keys: String, CodingKey { case iss, exp, aud }
+
+    init(from decoder: any Decoder) throws {
+        let keyed = try decoder.container(keyedBy: Keys.self)
+        iss = try keyed.decode(IssuerClaim.self, forKey: .iss)
+        exp = try keyed.decode(ExpirationClaim.self, forKey: .exp)
+        aud = try keyed.decodeIfPresent(AudienceClaim.self, forKey: .aud)
+        all = try decoder.singleValueContainer().decode([String: ClaimValue].self)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(all)
+    }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+
+    /// The string at a dotted path ("sub", "consumer.ID"); nil when absent or not a non-empty
+    /// string (never another claim in its place).
+    func string(at path: String) -> String? {
+        var value: ClaimValue? = .object(all)
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            guard case .object(let object)? = value else { return nil }
+            value = object[String(part)]
+        }
+        guard case .string(let text)? = value, !text.isEmpty else { return nil }
+        return text
+    }
+}
+
+/// A JSON value of a token's claims.
+indirect enum ClaimValue: Codable, Sendable, Equatable {
+    case string(String), number(Double), bool(Bool), object([String: ClaimValue]), array([ClaimValue]), null
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([ClaimValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: ClaimValue].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
     }
 }
 
@@ -38,9 +109,16 @@ public struct TokenVerifier: Sendable {
     let provider: JWTKeyCollection?
     let providerIssuer: String?
     let providerAudience: String?
+    /// The claim whose string is the provider token's subject: "sub", or a dotted path such as
+    /// Maskinporten's "consumer.ID" (`--token-subject-claim`).
+    let providerSubjectClaim: String
 
-    /// `localKey`: the HS256 secret; `jwks`: the JSON of a JWKS document.
-    public init(localKey: [UInt8]?, jwks: String? = nil, issuer: String? = nil, audience: String? = nil) async throws {
+    public static let defaultSubjectClaim = "sub"
+
+    /// `localKey`: the HS256 secret; `jwks`: the JSON of a JWKS document; `subjectClaim`: where the
+    /// provider's tokens name whom they are for.
+    public init(localKey: [UInt8]?, jwks: String? = nil, issuer: String? = nil, audience: String? = nil,
+                subjectClaim: String = TokenVerifier.defaultSubjectClaim) async throws {
         if let localKey {
             local = await JWTKeyCollection().add(hmac: HMACKey(from: localKey), digestAlgorithm: .sha256)
         } else {
@@ -53,22 +131,38 @@ public struct TokenVerifier: Sendable {
         }
         providerIssuer = issuer
         providerAudience = audience
+        providerSubjectClaim = subjectClaim
+    }
+
+    /// A subject claim as `--token-subject-claim` takes it: names of letters, digits, '_' or '-',
+    /// joined by dots ("sub", "consumer.ID").
+    public static func parseSubjectClaim(_ text: String) throws(TilskotError) -> String {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ part in
+            !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        }) else {
+            throw .usage("--token-subject-claim \"\(text)\" is not a claim: give a name or a dotted path, e.g. sub or consumer.ID")
+        }
+        return text
     }
 
     /// The token's identity, or nil when no key verifies it, it expired, or its issuer or audience
     /// is not the one configured.
     func verify(_ token: String) async -> TokenIdentity? {
         if let local, let claims = try? await local.verify(token, as: TilskotClaims.self),
-           claims.iss.value == Self.localIssuer {
+           claims.iss.value == Self.localIssuer, claims.sid == nil {
             return TokenIdentity(issuer: claims.iss.value, subject: claims.sub.value)
         }
         if let provider, let issuer = providerIssuer, issuer != Self.localIssuer,
-           let claims = try? await provider.verify(token, as: TilskotClaims.self),
+           let claims = try? await provider.verify(token, as: ProviderClaims.self),
            claims.iss.value == issuer {
             if let audience = providerAudience {
                 guard let aud = claims.aud, (try? aud.verifyIntendedAudience(includes: audience)) != nil else { return nil }
             }
-            return TokenIdentity(issuer: claims.iss.value, subject: claims.sub.value)
+            // Only the configured claim names the subject: a token without it is refused, never
+            // read from `sub` instead.
+            guard let subject = claims.string(at: providerSubjectClaim) else { return nil }
+            return TokenIdentity(issuer: claims.iss.value, subject: subject)
         }
         return nil
     }

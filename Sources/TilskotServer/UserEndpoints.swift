@@ -25,7 +25,7 @@ extension TilskotAPI {
 
     static func role(_ text: String) throws -> UserRole {
         guard let role = UserRole(rawValue: text) else {
-            throw Problem(.unprocessableContent, "role \(text) is not one of caseworker, manager, finance, auditor, admin, participant_reader")
+            throw Problem(.unprocessableContent, "role \(text) is not one of caseworker, manager, finance, auditor, admin, participant_reader, portal")
         }
         return role
     }

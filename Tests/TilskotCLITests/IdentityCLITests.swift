@@ -52,7 +52,7 @@ struct IdentityCLITests {
         defer { db.drop() }
         let result = try CLIRunner.run(["user", "add", "idc_hacker", "--role", "admin", "--as", Self.caseworker], database: db)
         #expect(result.exitCode == 1)
-        let sentence = "user change refused: idc_per is not an administrator; only members of tilskot_admin add users, change their roles and disable them (the deployer adds the first administrator)"
+        let sentence = "user change refused: idc_per is not an administrator; only members of tilskot_admin add users, change their roles, set their passwords and disable them (the deployer adds the first administrator; everyone sets their own password with `tilskot user password`)"
         #expect(result.errorLines == [sentence], "\(result.stderr)")
         do {
             try db.connect(asLogin: Self.caseworker).execute("SELECT tilskot.user_add('idc_hacker', 'admin')")

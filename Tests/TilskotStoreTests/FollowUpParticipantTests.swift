@@ -125,8 +125,9 @@ struct FollowUpParticipantTests {
         _ = try Participants.add(oslo, try participant("NEW-1", end: "2022-06-30"), session: kari)
         _ = try Participants.add(oslo, try participant("NOW-1", end: nil, outcome: nil), session: kari)
         expectRefused("is not an admin") { _ = try Participants.purge(endedBefore: try CalendarDate("2022-01-01"), session: kari) }
-        expectRefused("is in the future") {
-            _ = try Participants.purge(endedBefore: CalendarDate.today().adding(days: 1), session: try db.session(as: FollowUp.adm))
+        // The database judges the day (23T28, by the installation's today; two days on holds in any time zone).
+        expectRefused("participant purge refused: give a date that is not in the future") {
+            _ = try Participants.purge(endedBefore: CalendarDate.today().adding(days: 2), session: try db.session(as: FollowUp.adm))
         }
         #expect(try Participants.purge(endedBefore: try CalendarDate("2022-01-01"), session: try db.session(as: FollowUp.adm)) == 1)
         #expect(try Participants.list(oslo, session: kari).map(\.code) == ["NEW-1", "NOW-1"])

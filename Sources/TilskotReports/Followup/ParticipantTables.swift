@@ -22,4 +22,28 @@ public enum ParticipantTables {
     public static func added(id: Int64, reference: String, code: String) -> DataTable {
         DataTable(columns: ["id", "reference", "code"], rows: [[.integer(id), .text(reference), .text(code)]])
     }
+
+    /// `participant report` (aggregates; the cells as the database suppressed them: "<5", "x").
+    public static func report(_ rows: [ParticipantReportRow], round: RoundKey, at point: FollowUpPoint, _ format: OutputFormat) -> DataTable {
+        DataTable(
+            columns: ["reference", "project", "employment", "education", "other", "dropped_out", "no_outcome", "total"],
+            rows: rows.map { r in
+                [text(r.reference), .text(r.project), .text(r.employment), .text(r.education), .text(r.other),
+                 .text(r.droppedOut), .text(r.noOutcome), .text(r.total)]
+            },
+            footnote: format == .table || format == .markdown
+                ? "Participants of \(round) by outcome \(point == .end ? "at the end" : point.rawValue + " after the end"). <5: 1–4 persons; x: hidden so that no small cell can be worked out."
+                : nil)
+    }
+
+    /// `participant log` (the access log, newest first).
+    public static func accessLog(_ entries: [ParticipantAccessEntry]) -> DataTable {
+        DataTable(
+            columns: ["id", "at", "actor", "login", "action", "reference", "query", "rows", "participant_ids"],
+            rows: entries.map { e in
+                [.integer(e.id), .timestamp(e.at), .text(e.actor), .text(e.login), .text(e.action),
+                 text(e.reference), .text(e.query), .integer(Int64(e.rowCount)),
+                 .text(e.participantIDs.map(String.init).joined(separator: " "))]
+            })
+    }
 }

@@ -3,6 +3,8 @@ import PGClient
 /// tilskot users are PostgreSQL login roles that belong to one of the group roles.
 public enum UserRole: String, CaseIterable, Sendable {
     case caseworker, manager, finance, auditor, admin, participantReader = "participant_reader"
+    /// A machine client (a grant portal): registers applications and reads their status (SQL/schema/21_portal.sql).
+    case portal
 
     /// The group role of design.md.
     public var groupRole: String { "tilskot_\(rawValue)" }

@@ -77,7 +77,21 @@ public enum ApplicationImport {
                            progress: ((Progress) -> Void)? = nil) throws(TilskotError) -> Outcome {
         let started = Date()
         let input = try ImportFile(url: file, delimiter: options.delimiter)
-        guard let headerFields = input.header() else {
+        return try run(input, started: started, options: options, session: session, progress: progress)
+    }
+
+    /// Imports `upload` as it arrives (`POST /applications/import`): the same import as a file's,
+    /// its rows fed to COPY while the rest is still on its way, so memory stays flat whatever its
+    /// size. Run it inside the caller's transaction (a savepoint of it) or on its own.
+    public static func run(upload: ImportUpload, options: Options, session: Session) throws(TilskotError) -> Outcome {
+        let started = Date()
+        let input = try ImportFile(upload: upload, delimiter: options.delimiter)
+        return try run(input, started: started, options: options, session: session, progress: nil)
+    }
+
+    private static func run(_ input: ImportFile, started: Date, options: Options, session: Session,
+                            progress: ((Progress) -> Void)?) throws(TilskotError) -> Outcome {
+        guard let headerFields = try input.header() else {
             throw .refused("\(input.name) is empty; the first line must name the columns (\(ImportColumn.names))")
         }
         let header = try ImportHeader(headerFields, fileName: input.name)
@@ -88,7 +102,9 @@ public enum ApplicationImport {
         let connection = session.connection
         // Staging and checking tables live in temporary buffers: give them room before the first
         // temporary table of the session (the setting cannot change after that; then keep it).
-        _ = try? connection.execute("SELECT set_config('temp_buffers', '128MB', false)")
+        // In a step of its own: inside a caller's transaction (a server's request) a refusal (the
+        // connection used temporary tables already) undoes only this step.
+        _ = try? connection.transaction { try connection.execute("SELECT set_config('temp_buffers', '128MB', false)") }
 
         var outcome: Outcome?
         try session.run {

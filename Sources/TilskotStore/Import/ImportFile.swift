@@ -5,7 +5,7 @@ import Foundation
 /// whatever the size of the file. Knows the line each row starts on (for error messages) and about
 /// how far into the file it is (for progress).
 final class ImportFile {
-    let url: URL
+    let name: String
     let delimiter: UnicodeScalar
     let size: Int64
     private let reader: CSVReader
@@ -13,13 +13,14 @@ final class ImportFile {
     private(set) var nextLine = 2
     /// Bytes read so far, counted from the rows' own text (exact for unquoted fields).
     private(set) var bytesRead: Int64 = 0
-
-    var name: String { url.lastPathComponent }
+    /// The upload this file arrives as (`tilskot serve`), or nil for a file on disk.
+    private let upload: ImportUpload?
 
     /// Opens `url`; the delimiter is `delimiter`, else `;` when the header line has semicolons and no
     /// commas (Norwegian spreadsheets), else `,`.
     init(url: URL, delimiter: UnicodeScalar?) throws(TilskotError) {
-        self.url = url
+        self.name = url.lastPathComponent
+        self.upload = nil
         let path = url.path
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .refused("cannot read \(path): there is no such file, or it cannot be read; give the path of a CSV file")
@@ -27,7 +28,7 @@ final class ImportFile {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
         if let line = ImportFile.firstLineNotUTF8(path) {
-            throw .refused("\(url.lastPathComponent) is not UTF-8 text (line \(line) is not; a file saved as Latin-1 or Windows-1252 has æ, ø and å in another encoding); save it as UTF-8 CSV (in Excel: \"CSV UTF-8\") and import it again")
+            throw ImportFile.notUTF8(url.lastPathComponent, line: line)
         }
         let chosen = delimiter ?? ImportFile.guessDelimiter(path)
         self.delimiter = chosen
@@ -41,9 +42,41 @@ final class ImportFile {
         }
     }
 
+    /// Reads `upload` as it arrives; the delimiter is `delimiter`, else guessed from its first line
+    /// as for a file. Its UTF-8 is checked line by line as it streams (ImportUpload).
+    init(upload: ImportUpload, delimiter: UnicodeScalar?) throws(TilskotError) {
+        self.name = upload.name
+        self.upload = upload
+        self.size = 0
+        let chosen = delimiter ?? ImportFile.guessDelimiter(line: upload.head())
+        self.delimiter = chosen
+        do {
+            reader = try CSVReader(stream: upload, hasHeaderRow: false, trimFields: false, delimiter: chosen)
+        } catch {
+            try ImportFile.checkUpload(upload)
+            throw .refused("cannot read \(upload.name) as CSV: \(error)")
+        }
+    }
+
+    static func notUTF8(_ name: String, line: Int) -> TilskotError {
+        .refused("\(name) is not UTF-8 text (line \(line) is not; a file saved as Latin-1 or Windows-1252 has æ, ø and å in another encoding); save it as UTF-8 CSV (in Excel: \"CSV UTF-8\") and import it again")
+    }
+
+    /// An upload that stopped short: a line that is not UTF-8 (the file's sentence), or the client
+    /// went away before its end.
+    private static func checkUpload(_ upload: ImportUpload) throws(TilskotError) {
+        if let line = upload.notUTF8Line { throw notUTF8(upload.name, line: line) }
+        if let failure = upload.readFailure {
+            throw .refused("\(upload.name) did not arrive whole (\(failure)); nothing was imported — send it again")
+        }
+    }
+
     /// The header row (the first line), or nil for an empty file.
-    func header() -> [String]? {
-        guard let fields = reader.next() else { return nil }
+    func header() throws(TilskotError) -> [String]? {
+        guard let fields = reader.next() else {
+            if let upload { try ImportFile.checkUpload(upload) }
+            return nil
+        }
         bytesRead += ImportFile.length(of: fields)
         return fields
     }
@@ -62,6 +95,7 @@ final class ImportFile {
             if fields.count == 1 && fields[0].allSatisfy(\.isWhitespace) { continue }
             return (line, fields)
         }
+        if let upload { try ImportFile.checkUpload(upload) }
         // On Linux the stream reports bytes available at its end, so CSV.swift's last read fails
         // with cannotReadFile after the last row: that is the end of the file, not an error.
         if let error = reader.error, !ImportFile.isEndOfFile(error) {
@@ -128,7 +162,10 @@ final class ImportFile {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "," }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
-        let firstLine = head.prefix { $0 != 0x0A }
+        return guessDelimiter(line: head.prefix { $0 != 0x0A })
+    }
+
+    private static func guessDelimiter(line firstLine: some Collection<UInt8>) -> UnicodeScalar {
         let semicolons = firstLine.filter { $0 == 0x3B }.count
         let commas = firstLine.filter { $0 == 0x2C }.count
         return semicolons > 0 && commas == 0 ? ";" : ","

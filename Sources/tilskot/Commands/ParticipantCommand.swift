@@ -123,15 +123,7 @@ struct ParticipantCommand: ParsableCommand {
             let point = try Input.vocabulary(at, as: FollowUpPoint.self)
             let rows = try Participants.report(round: key, at: point, session: try global.session())
             let format = global.outputFormat
-            let table = DataTable(
-                columns: ["reference", "project", "employment", "education", "other", "dropped_out", "no_outcome", "total"],
-                rows: rows.map { r in
-                    [r.reference.cell, .text(r.project), .text(r.employment), .text(r.education), .text(r.other),
-                     .text(r.droppedOut), .text(r.noOutcome), .text(r.total)]
-                },
-                footnote: format == .table || format == .markdown
-                    ? "Participants of \(key) by outcome \(point == .end ? "at the end" : point.rawValue + " after the end"). <5: 1–4 persons; x: hidden so that no small cell can be worked out."
-                    : nil)
+            let table = ParticipantTables.report(rows, round: key, at: point, format)
             print(table.render(format), terminator: "")
         }
     }
@@ -147,13 +139,7 @@ struct ParticipantCommand: ParsableCommand {
                 since: try since.map { text throws(TilskotError) in try Input.instant(text, field: "--since") },
                 limit: limit, session: try global.session())
             let format = global.outputFormat
-            let table = DataTable(
-                columns: ["id", "at", "actor", "login", "action", "reference", "query", "rows", "participant_ids"],
-                rows: entries.map { e in
-                    [.integer(e.id), .timestamp(e.at), .text(e.actor), .text(e.login), .text(e.action),
-                     e.reference.cell, .text(e.query), .integer(Int64(e.rowCount)),
-                     .text(e.participantIDs.map(String.init).joined(separator: " "))]
-                })
+            let table = ParticipantTables.accessLog(entries)
             print(table.render(format), terminator: "")
         }
     }

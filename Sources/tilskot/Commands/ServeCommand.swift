@@ -10,7 +10,7 @@ import TilskotStore
 /// TILSKOT_SERVER_DATABASE_URL, else the local database's socket URL with that user. Tokens: the
 /// local HS256 key (TILSKOT_JWT_KEY_FILE, else $TILSKOT_HOME/server/jwt-hs256.key, made 0600 on
 /// first use) and, in production, a JWKS file (TILSKOT_JWKS_FILE) with TILSKOT_JWT_ISSUER and
-/// TILSKOT_JWT_AUDIENCE. Stops gracefully on SIGTERM and SIGINT.
+/// TILSKOT_JWT_AUDIENCE, and the claim naming the user (--token-subject-claim). Stops gracefully on SIGTERM and SIGINT.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -21,6 +21,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("database-url"),
             help: ArgumentHelp("The authenticator's URL (else TILSKOT_SERVER_DATABASE_URL, else the local database as tilskot_authenticator).", valueName: "url"))
     var databaseURL: String?
+    @Option(name: .customLong("token-subject-claim"),
+            help: ArgumentHelp("The identity provider's claim that names the user (else TILSKOT_JWT_SUBJECT_CLAIM, else sub); a dotted path such as consumer.ID for Maskinporten, whose subject is the client's organisation number.", valueName: "claim"))
+    var tokenSubjectClaim: String?
+    @Flag(name: .customLong("behind-tls"),
+          help: "The server is reached through a TLS proxy (deploy/nginx-tilskot.conf): web session cookies are Secure (else TILSKOT_BEHIND_TLS=1; a proxy's X-Forwarded-Proto: https does it per request).")
+    var behindTLS = false
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -45,16 +51,21 @@ struct ServeCommand: ParsableCommand {
             }
             jwks = text
         }
+        let subjectClaim = try TokenVerifier.parseSubjectClaim(
+            tokenSubjectClaim ?? environment["TILSKOT_JWT_SUBJECT_CLAIM"].flatMap { $0.isEmpty ? nil : $0 } ?? TokenVerifier.defaultSubjectClaim)
         let issuer = environment["TILSKOT_JWT_ISSUER"]
         let audience = environment["TILSKOT_JWT_AUDIENCE"]
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         let logger = Logger(label: "tilskot.serve")
         let poolSize = pool
+        let secureCookies = behindTLS || ["1", "true", "yes", "on"].contains(environment["TILSKOT_BEHIND_TLS"]?.lowercased() ?? "")
         let provider = jwks
         try runBlocking {
-            let tokens = try await TokenVerifier(localKey: key, jwks: provider, issuer: issuer, audience: audience)
-            let configuration = ServerConfiguration(host: host, port: port, database: target, poolSize: poolSize,
+            let tokens = try await TokenVerifier(localKey: key, jwks: provider, issuer: issuer, audience: audience,
+                                             subjectClaim: subjectClaim)
+            var configuration = ServerConfiguration(host: host, port: port, database: target, poolSize: poolSize,
                                                     tokens: tokens, logger: logger)
+            configuration.behindTLS = secureCookies
             let app = try buildApplication(configuration)
             try await app.runService()
         }

@@ -10,7 +10,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Add, change, disable and list users (PostgreSQL login roles in a tilskot group) and the details letters give of them.",
-        subcommands: [Add.self, RoleCommand.self, Disable.self, Set.self, Show.self, List.self, Link.self]
+        subcommands: [Add.self, RoleCommand.self, Disable.self, Set.self, Show.self, List.self, Link.self, Password.self]
     )
 
     /// The database's warning for a role that conflicts with another, on stderr (the change is made).
@@ -22,7 +22,7 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user in a role's group (idempotent).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The user's login name.") var user: String
-        @Option(help: "caseworker, manager, finance, auditor, admin or participant_reader.") var role: UserRole
+        @Option(help: "caseworker, manager, finance, auditor, admin, participant_reader or portal.") var role: UserRole
         @Option(help: "The person's full name (letters are signed with it).") var name: String?
         @Option(help: "The person's job title, e.g. seniorrådgivar (letters are signed with it).") var title: String?
         @Option(help: "The person's e-mail address (letters give it for contact).") var email: String?
@@ -61,7 +61,7 @@ struct UserCommand: ParsableCommand {
             abstract: "Give a user another role; warns when it conflicts with one they hold (finance with manager, admin or caseworker).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The user's login name.") var user: String
-        @Argument(help: "caseworker, manager, finance, auditor, admin or participant_reader.") var role: UserRole
+        @Argument(help: "caseworker, manager, finance, auditor, admin, participant_reader or portal.") var role: UserRole
         @Option(help: "Why (the audit log keeps it).") var reason: String?
 
         func run() throws {
@@ -75,7 +75,7 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Take a role away from a user.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The user's login name.") var user: String
-        @Argument(help: "caseworker, manager, finance, auditor, admin or participant_reader.") var role: UserRole
+        @Argument(help: "caseworker, manager, finance, auditor, admin, participant_reader or portal.") var role: UserRole
         @Option(help: "Why (the audit log keeps it).") var reason: String?
 
         func run() throws {

@@ -1,0 +1,159 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PGClient
+import TilskotCore
+import TilskotStore
+
+/// The pages' reads: each one READ ONLY transaction as the session's user, calling the services the
+/// CLI commands call (named beside each), and the rows as the templates show them.
+enum WebPages {
+    /// One READ ONLY request transaction as the session's user.
+    static func read<T: Sendable>(_ pool: DatabasePool, _ name: String, _ body: @escaping @Sendable (Session) throws -> T) async throws -> T {
+        guard let identity = RequestInfo.current?.identity else { throw Problem.unauthorized("no session") }
+        return try await pool.request(.init(identity: identity, readOnly: true, applicationName: "tilskot serve \(name)"), body)
+    }
+
+    static var language: WebLanguage { WebPageContext.current?.language ?? .nn }
+
+    // MARK: - My work
+
+    struct Work: Sendable {
+        var cases: [ApplicationSummary]
+        var reports: [ReportDueItem]
+        var isManager: Bool
+        var readyForDecision: [ApplicationSummary]
+    }
+
+    /// My work: `application list --mine` (by status and age), `followup due --mine --include-overdue`
+    /// (30 days ahead), and for a manager `application list --status assessed` without the cases
+    /// whose current assessment is their own (the assessor cannot decide: 06_assessment.sql).
+    static func work(pool: DatabasePool) async throws -> Response {
+        let today = CalendarDate.today()
+        let work = try await read(pool, "GET /web/work") { session in
+            var mine = Applications.Filter(limit: 500)
+            mine.mine = true
+            let cases = try Applications.list(mine, session: session)
+            let reports = try RecipientReports.due(withinDays: 30, asOf: today, includeOverdue: true, mine: true, session: session)
+            let row = try session.connection.queryRow("""
+                SELECT pg_has_role(current_user, 'tilskot_manager', 'MEMBER') AS manager,
+                       coalesce((SELECT string_agg(a.reference, ' ')
+                                   FROM tilskot.assessment s JOIN tilskot.application a ON a.id = s.application_id
+                                  WHERE s.is_current AND s.assessor = tilskot.acting_user() AND a.status = 'assessed'), '') AS own
+                """)
+            let isManager = row?["manager"] == "t"
+            var ready: [ApplicationSummary] = []
+            if isManager {
+                let own = Set((row?["own"] ?? "").split(separator: " ").map(String.init))
+                ready = try Applications.list(Applications.Filter(status: .assessed, limit: 500), session: session)
+                    .filter { !own.contains($0.reference) }
+            }
+            return Work(cases: cases, reports: reports, isManager: isManager, readyForDecision: ready)
+        }
+        let statusOrder = ApplicationStatus.allCases
+        let cases = work.cases.sorted {
+            let a = statusOrder.firstIndex(of: $0.status) ?? 0, b = statusOrder.firstIndex(of: $1.status) ?? 0
+            return a != b ? a < b : $0.received < $1.received
+        }
+        let values: [String: Any] = [
+            "cases": cases.map { caseRow($0, today: today) },
+            "has_cases": !cases.isEmpty,
+            "reports": work.reports.map(reportRow),
+            "has_reports": !work.reports.isEmpty,
+            "manager": work.isManager,
+            "ready": work.readyForDecision.sorted { $0.received < $1.received }.map { caseRow($0, today: today) },
+            "has_ready": !work.readyForDecision.isEmpty,
+        ]
+        return WebRender.page("work", title: WebText.string("work_title", language), values)
+    }
+
+    static func caseRow(_ a: ApplicationSummary, today: CalendarDate) -> [String: Any] {
+        [
+            "reference": a.reference, "round": a.round, "organisation": a.organisationName, "orgnr": a.organisationNumber,
+            "title": a.title, "status": WebText.string("status_\(a.status.rawValue)", language), "status_code": a.status.rawValue,
+            "received": a.received.description, "age": max(0, a.received.days(until: today)), "amount": a.amountApplied.description,
+            "granted": a.granted?.description ?? "",
+        ]
+    }
+
+    static func reportRow(_ r: ReportDueItem) -> [String: Any] {
+        [
+            "reference": r.reference, "organisation": r.organisationName, "granted": r.granted.description,
+            "due": r.dueDate.description, "days_left": r.daysLeft, "overdue": r.daysLeft < 0,
+            "account": WebText.string(r.accountRequired ? "yes" : "no", language),
+        ]
+    }
+
+    // MARK: - Search
+
+    /// Search: `application list --search TEXT` with --round, --status, --municipality and
+    /// --assigned (the same Applications.Filter); a reference typed in whole finds that case
+    /// (`application show`). A filter the input form refuses, or a refusal from the database
+    /// (an unknown round), is shown beside the form, with what was typed kept.
+    static func search(pool: DatabasePool, query: String) async throws -> Response {
+        // A form sent with GET: application/x-www-form-urlencoded in the query ("+" is a space).
+        var given: [String: String] = [:]
+        for (key, value) in WebForm(urlEncoded: query).fields {
+            let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { given[key] = text }
+        }
+        let text = given["q"], roundText = given["round"], statusText = given["status"]
+        let municipalityText = given["municipality"], caseworker = given["caseworker"]
+        var values: [String: Any] = [
+            "q": text ?? "", "round": roundText ?? "", "municipality": municipalityText ?? "", "caseworker": caseworker ?? "",
+            "statuses": ApplicationStatus.allCases.map {
+                ["code": $0.rawValue, "name": WebText.string("status_\($0.rawValue)", language), "selected": $0.rawValue == statusText]
+            },
+        ]
+        let title = WebText.string("search_title", language)
+        guard !given.isEmpty else {
+            values["hint"] = WebText.string("search_hint", language)
+            return WebRender.page("search", title: title, values)
+        }
+        var filter = Applications.Filter(limit: 201)
+        var reference: ApplicationReference?
+        var problem: String?
+        do throws(ValidationError) {
+            if let roundText { filter.round = try RoundKey(roundText) }
+            if let municipalityText { filter.municipality = try MunicipalityNumber(municipalityText) }
+        } catch {
+            problem = error.message
+        }
+        if let statusText {
+            if let status = ApplicationStatus(rawValue: statusText) { filter.status = status } else { problem = problem ?? "status \(statusText)?" }
+        }
+        filter.assigned = caseworker
+        if let text {
+            if let parsed = try? ApplicationReference(text) {
+                reference = parsed
+            } else if text.count < 3 {
+                problem = problem ?? WebText.string("search_too_short", language)
+            } else {
+                filter.search = text
+            }
+        }
+        if let problem {
+            values["error"] = problem
+            return WebRender.page("search", title: title, values, status: .unprocessableContent)
+        }
+        let chosen = filter, wanted = reference
+        let rows: [ApplicationSummary]
+        do {
+            rows = try await read(pool, "GET /web/search") { session in
+                if let wanted { return [try Applications.show(wanted, session: session).summary] }
+                return try Applications.list(chosen, session: session)
+            }
+        } catch let failure as DatabasePool.RequestFailure {
+            // The database's sentence (an unknown round, a reference not found), beside the form.
+            values["error"] = failure.error.description
+            return WebRender.page("search", title: title, values, status: .unprocessableContent)
+        }
+        let today = CalendarDate.today()
+        values["searched"] = true
+        values["results"] = rows.prefix(200).map { caseRow($0, today: today) }
+        values["has_results"] = !rows.isEmpty
+        values["capped"] = rows.count > 200
+        values["count"] = min(rows.count, 200)
+        return WebRender.page("search", title: title, values)
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JWTKit
+import PGClient
+
+/// The web session's cookie: a short token signed with the server's local HS256 key, issuer
+/// "tilskot-local", subject = the login (so tilskot.token_login maps it exactly as it maps a bearer
+/// token of `tilskot token issue`), and a session id (`sid`) that the CSRF tokens are made from.
+/// `exp` is the idle expiry (renewed while the user works), `max` the absolute one (8 h after log-in).
+struct WebSessionClaims: JWTPayload {
+    var iss: IssuerClaim
+    var sub: SubjectClaim
+    var exp: ExpirationClaim
+    var iat: IssuedAtClaim
+    var sid: String
+    var max: Date
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+        guard max > Date() else { throw JWTError.claimVerificationFailure(failedClaim: exp, reason: "session ended") }
+    }
+}
+
+/// A CSRF token: the session id signed with the local key (an HMAC of it), put in every form and
+/// checked on every POST.
+struct WebCSRFClaims: JWTPayload {
+    var iss: IssuerClaim
+    var sid: String
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// Sessions, CSRF tokens and cookies of the web pages.
+struct WebSessions: Sendable {
+    static let cookieName = "tilskot_session"
+    /// Before log-in: a random id the log-in form's CSRF token is made from (and the language
+    /// form's on the log-in page).
+    static let preCookieName = "tilskot_presession"
+    static let languageCookieName = "tilskot_lang"
+    static let csrfIssuer = "tilskot-csrf"
+    /// The absolute expiry: a working day.
+    static let lifetime: TimeInterval = 8 * 3600
+    /// The idle expiry: a session not used for this long ends.
+    static let idle: TimeInterval = 2 * 3600
+    /// A session's cookie is issued again (its idle expiry moved on) when it is older than this.
+    static let renewAfter: TimeInterval = 5 * 60
+
+    let keys: JWTKeyCollection?
+    /// Cookies get `Secure` always (the server is configured as behind TLS), or when the proxy says
+    /// the request came over https (X-Forwarded-Proto).
+    let behindTLS: Bool
+
+    struct Current: Sendable {
+        var login: String
+        var sid: String
+        var issuedAt: Date
+        var max: Date
+    }
+
+    /// The session a request's cookie carries, or nil (no cookie, a forged or expired one, or a
+    /// bearer token without a session id).
+    func session(_ request: Request) async -> Current? {
+        guard let keys, let token = Self.cookie(Self.cookieName, in: request),
+              let claims = try? await keys.verify(token, as: WebSessionClaims.self),
+              claims.iss.value == TokenVerifier.localIssuer, !claims.sid.isEmpty else { return nil }
+        return Current(login: claims.sub.value, sid: claims.sid, issuedAt: claims.iat.value, max: claims.max)
+    }
+
+    /// A new session's cookie value for `login`, or an existing session's renewed.
+    func token(login: String, sid: String, max: Date) async throws -> String {
+        guard let keys else { throw Problem(.internalServerError, "no local key") }
+        let now = Date()
+        let claims = WebSessionClaims(iss: IssuerClaim(value: TokenVerifier.localIssuer), sub: SubjectClaim(value: login),
+                                      exp: ExpirationClaim(value: min(max, now.addingTimeInterval(Self.idle))),
+                                      iat: IssuedAtClaim(value: now), sid: sid, max: max)
+        return try await keys.sign(claims)
+    }
+
+    /// The CSRF token of a session (or pre-session) id.
+    func csrfToken(sid: String) async -> String {
+        guard let keys, !sid.isEmpty else { return "" }
+        return (try? await keys.sign(WebCSRFClaims(iss: IssuerClaim(value: Self.csrfIssuer), sid: sid))) ?? ""
+    }
+
+    /// Whether `token` is the CSRF token of `sid`.
+    func csrfValid(_ token: String?, sid: String?) async -> Bool {
+        guard let keys, let token, !token.isEmpty, let sid, !sid.isEmpty,
+              let claims = try? await keys.verify(token, as: WebCSRFClaims.self) else { return false }
+        return claims.iss.value == Self.csrfIssuer && claims.sid == sid
+    }
+
+    static func newID() -> String {
+        var bytes = [UInt8](repeating: 0, count: 24)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    // MARK: - Cookies
+
+    /// A cookie's value from the request's Cookie header(s).
+    static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for part in header.split(separator: ";") {
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                guard let eq = pair.firstIndex(of: "=") else { continue }
+                if pair[..<eq] == name { return String(pair[pair.index(after: eq)...]) }
+            }
+        }
+        return nil
+    }
+
+    /// Whether cookies of this response get `Secure`.
+    func secure(_ request: Request) -> Bool {
+        behindTLS || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+
+    /// A Set-Cookie value: HttpOnly, SameSite=Strict, Path=/, Secure behind TLS; `maxAge` 0 clears it.
+    func setCookie(_ name: String, _ value: String, maxAge: Int?, request: Request, httpOnly: Bool = true) -> String {
+        var parts = ["\(name)=\(value)", "Path=/", "SameSite=Strict"]
+        if httpOnly { parts.append("HttpOnly") }
+        if let maxAge { parts.append("Max-Age=\(maxAge)") }
+        if secure(request) { parts.append("Secure") }
+        return parts.joined(separator: "; ")
+    }
+
+    // MARK: - Origin
+
+    /// Whether a POST came from this server's own pages: its Origin (else its Referer) names the
+    /// host the request was sent to (Host, or X-Forwarded-Host from the proxy). Neither header: no.
+    static func sameOrigin(_ request: Request) -> Bool {
+        let host = request.headers[HTTPField.Name("X-Forwarded-Host")!] ?? request.head.authority
+        guard let host, !host.isEmpty else { return false }
+        let source: String
+        if let origin = request.headers[.origin], origin != "null" {
+            source = origin
+        } else if let referer = request.headers[.referer] {
+            source = referer
+        } else {
+            return false
+        }
+        guard let url = URLComponents(string: source), let sourceHost = url.host, let scheme = url.scheme,
+              ["http", "https"].contains(scheme) else { return false }
+        let sourceAuthority = url.port.map { "\(sourceHost):\($0)" } ?? sourceHost
+        return sourceAuthority.lowercased() == host.lowercased()
+    }
+}
+
+/// The password check of the web log-in: PostgreSQL itself checks it. A libpq connection to the
+/// server's database as the user, with the password, over TCP (the embedded cluster's
+/// `--auth-host=scram-sha-256`), closed at once. No second password store.
+enum WebPasswordCheck {
+    enum Outcome: Sendable, Equatable { case accepted, refused, unreachable }
+
+    /// The connection string for `user` with `password`: the server's database settings (host, port,
+    /// database name, TLS options) with the user and password replaced; a unix-socket host becomes
+    /// 127.0.0.1, so the password is asked for (the socket trusts the server's OS user).
+    static func conninfo(serverConninfo: String, user: String, password: String) -> String {
+        var options = parse(serverConninfo)
+        options["user"] = user
+        options["password"] = password
+        if let host = options["host"], host.hasPrefix("/") || host.isEmpty {
+            options["host"] = "127.0.0.1"
+        } else if options["host"] == nil {
+            options["host"] = "127.0.0.1"
+        }
+        options.removeValue(forKey: "hostaddr")
+        options.removeValue(forKey: "passfile")
+        options["passfile"] = "/dev/null"  // never a password from the server's ~/.pgpass
+        return options.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoted($0.value))" }.joined(separator: " ")
+    }
+
+    /// A URL (`postgresql://user@host:port/db?k=v`) or a keyword string (`host=… dbname=…`) as keywords.
+    static func parse(_ conninfo: String) -> [String: String] {
+        var out: [String: String] = [:]
+        let trimmed = conninfo.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("postgresql://") || trimmed.hasPrefix("postgres://") {
+            var rest = Substring(trimmed[trimmed.range(of: "://")!.upperBound...])
+            if let q = rest.firstIndex(of: "?") {
+                for pair in rest[rest.index(after: q)...].split(separator: "&") {
+                    let kv = pair.split(separator: "=", maxSplits: 1)
+                    if kv.count == 2 { out[String(kv[0])] = String(kv[1]).removingPercentEncoding ?? String(kv[1]) }
+                }
+                rest = rest[..<q]
+            }
+            var authority = rest
+            if let slash = rest.firstIndex(of: "/") {
+                let db = rest[rest.index(after: slash)...]
+                if !db.isEmpty { out["dbname"] = String(db).removingPercentEncoding ?? String(db) }
+                authority = rest[..<slash]
+            }
+            if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+            // host:port, [v6]:port, or %2Fsocket%2Fdir:port
+            var hostPart = authority
+            if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
+                out["port"] = String(authority[authority.index(after: colon)...])
+                hostPart = authority[..<colon]
+            }
+            let host = (String(hostPart).removingPercentEncoding ?? String(hostPart)).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            if !host.isEmpty && out["host"] == nil { out["host"] = host }
+            return out
+        }
+        // keyword=value pairs, values bare or in single quotes with \ escapes.
+        var index = trimmed.startIndex
+        func skipSpaces() { while index < trimmed.endIndex, trimmed[index].isWhitespace { index = trimmed.index(after: index) } }
+        while true {
+            skipSpaces()
+            guard index < trimmed.endIndex, let eq = trimmed[index...].firstIndex(of: "=") else { break }
+            let key = trimmed[index..<eq].trimmingCharacters(in: .whitespaces)
+            index = trimmed.index(after: eq)
+            skipSpaces()
+            var value = ""
+            if index < trimmed.endIndex, trimmed[index] == "'" {
+                index = trimmed.index(after: index)
+                while index < trimmed.endIndex, trimmed[index] != "'" {
+                    if trimmed[index] == "\\", trimmed.index(after: index) < trimmed.endIndex { index = trimmed.index(after: index) }
+                    value.append(trimmed[index])
+                    index = trimmed.index(after: index)
+                }
+                if index < trimmed.endIndex { index = trimmed.index(after: index) }
+            } else {
+                while index < trimmed.endIndex, !trimmed[index].isWhitespace {
+                    value.append(trimmed[index])
+                    index = trimmed.index(after: index)
+                }
+            }
+            out[key] = value
+        }
+        return out
+    }
+
+    static func quoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    /// Connects as `user` with `password` and closes the connection. Runs on a thread of its own
+    /// (libpq blocks).
+    static func check(serverConninfo: String, user: String, password: String) async -> Outcome {
+        guard !user.isEmpty, !password.isEmpty, !user.contains("\0"), !password.contains("\0") else { return .refused }
+        let info = conninfo(serverConninfo: serverConninfo, user: user, password: password)
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let connection = try Connection(info, fallbackApplicationName: "tilskot serve login", connectTimeout: 10)
+                    _ = connection
+                    continuation.resume(returning: .accepted)
+                } catch let error as PGError {
+                    // 28P01 wrong password, 28000 no pg_hba entry or role cannot log in, 3D000 …:
+                    // all the same to the person at the form. A server that does not answer is not.
+                    let state = error.sqlState
+                    if state.hasPrefix("28") || state == "3D000" || state == "42704" || error.needsPassword {
+                        continuation.resume(returning: .refused)
+                    } else if state.isEmpty || state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57") {
+                        continuation.resume(returning: .unreachable)
+                    } else {
+                        continuation.resume(returning: .refused)
+                    }
+                } catch {
+                    continuation.resume(returning: .unreachable)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PGClient
+import Testing
+import TilskotServer
+import TilskotStore
+import TilskotTestSupport
+
+/// POST /applications/import through `tilskot serve`: the CLI's import file as a text/csv body, fed
+/// to the service of `application import` as it arrives. The summary has the CLI's JSON keys, a
+/// bad row refuses the whole upload with the CLI's sentence, a replayed Idempotency-Key registers
+/// nothing again, and who may not import reads psql's sentence.
+@Suite("tilskot serve: the bulk import", .serialized)
+struct ImportRouteTests {
+    static let caseworker = "r4c_kari"
+    static let manager = "r4c_mona"
+    static let finance = "r4c_finn"
+    static let key: [UInt8] = Array("tilskot-import-route-tests-key-0123456789".utf8)
+
+    func scene() throws -> TestDatabase {
+        try TestDatabase.scene(
+            users: [Self.caseworker: .caseworker, Self.manager: .manager, Self.finance: .finance],
+            steps: [
+                ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", Self.manager],
+                ["round", "open", "JS/2021", "--frame", "135,3 mill", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
+                ["org", "add", "958935420", "--name", "Oslo kommune", "--kind", "municipality", "--municipality", "0301", "--as", Self.caseworker],
+            ])
+    }
+
+    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
+        var logger = Logger(label: "tilskot.serve.test")
+        logger.logLevel = .warning
+        let configuration = ServerConfiguration(
+            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
+            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
+            logger: logger, debugRoutes: false)
+        return try buildApplication(configuration)
+    }
+
+    func headers(_ user: String, key: String? = nil) async throws -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
+        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
+        fields[.contentType] = "text/csv"
+        return fields
+    }
+
+    func obj(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+    }
+
+    /// `text` as a file named `name` in a folder of its own, for the CLI.
+    func file(_ text: String, named name: String = "applications.csv") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "import-route-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appending(path: name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func count(_ db: TestDatabase, _ sql: String, _ parameters: [String?] = []) throws -> Int {
+        try db.connect().queryValue(sql, parameters, as: Int.self) ?? -1
+    }
+
+    func applications(_ db: TestDatabase) throws -> Int {
+        try count(db, "SELECT count(*)::int FROM tilskot.application")
+    }
+
+    /// The audit events of registered applications with the import's reason, by `actor`.
+    func importEvents(_ db: TestDatabase, by actor: String) throws -> Int {
+        try count(db, """
+            SELECT count(*)::int FROM tilskot.audit_log
+             WHERE table_name = 'application' AND action = 'INSERT' AND actor = $1 AND reason = 'imported from applications.csv'
+            """, [actor])
+    }
+
+    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
+    func refusal(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
+        let c = try db.connect(asLogin: login)
+        do {
+            try c.execute("BEGIN")
+            try c.execute(sql)
+            try c.execute("ROLLBACK")
+        } catch {
+            _ = try? c.execute("ROLLBACK")
+            return (error.message, error.sqlState)
+        }
+        Issue.record("psql was not refused: \(sql)")
+        return ("", "")
+    }
+
+    static let threeRows = """
+        orgnr,title,amount,received,external_ref
+        958935420,Jobbsjansen Oslo 1,3 400 000,2021-02-01,R4C-1
+        958935420,Jobbsjansen Oslo 2,1200000,01.02.2021,R4C-2
+        958935420,Jobbsjansen Oslo 3,500000,2021-02-15,
+
+        """
+
+    static let badSecondRow = """
+        orgnr,title,amount,received,external_ref
+        958935420,Jobbsjansen Oslo 1,-5,2021-02-01,R4C-1
+        958935420,Jobbsjansen Oslo 2,1200000,2021-02-01,R4C-2
+
+        """
+
+    @Test("a 3-row upload registers 3 with one audit event each; the summary has the CLI's keys and counts")
+    func importsThree() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
+                                     headers: try await headers(Self.caseworker, key: "imp-1"),
+                                     body: ByteBuffer(string: Self.threeRows)) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let summary = obj(response)
+                #expect(Set(summary.keys) == ["rows_read", "imported", "already_registered", "organisations_created", "rounds", "dry_run", "seconds"])
+                #expect(summary["rows_read"] as? Int == 3)
+                #expect(summary["imported"] as? Int == 3)
+                #expect(summary["already_registered"] as? Int == 0)
+                #expect(summary["dry_run"] as? Bool == false)
+            }
+        }
+        #expect(try applications(db) == 3)
+        #expect(try importEvents(db, by: Self.caseworker) == 3)
+        #expect(try count(db, "SELECT count(*)::int FROM tilskot.application WHERE registered_by = $1", [Self.caseworker]) == 3)
+
+        // The CLI imports the same file: the same summary keys, its rows with an external_ref skipped.
+        let cli = try CLIRunner.run(["application", "import", try file(Self.threeRows), "--round", "JS/2021", "--format", "json",
+                                     "--as", Self.caseworker], database: db)
+        #expect(cli.exitCode == 0, "\(cli.stderr)")
+        let cliSummary = (try? JSONSerialization.jsonObject(with: Data(cli.stdout.utf8))) as? [String: Any] ?? [:]
+        #expect(Set(cliSummary.keys) == ["rows_read", "imported", "already_registered", "organisations_created", "rounds", "dry_run", "seconds"])
+        #expect(cliSummary["already_registered"] as? Int == 2 && cliSummary["imported"] as? Int == 1)
+    }
+
+    @Test("a bad row 2 refuses the whole upload with the CLI's sentence as a 422; nothing is written")
+    func badRowRefusesAll() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        let cli = try CLIRunner.run(["application", "import", try file(Self.badSecondRow), "--round", "JS/2021", "--as", Self.caseworker],
+                                    database: db)
+        #expect(cli.exitCode == 1)
+        let sentence = cli.stderr.trimmingCharacters(in: .newlines)
+        #expect(sentence == "applications.csv: nothing imported: line 2: amount: amount applied for -5 is negative; expected an amount of 0 kr or more; correct it and import the file again")
+        let before = try applications(db)
+        let eventsBefore = try count(db, "SELECT count(*)::int FROM tilskot.audit_log")
+        try await app(db).test(.router) { client in
+            try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
+                                     headers: try await headers(Self.caseworker, key: "imp-bad"),
+                                     body: ByteBuffer(string: Self.badSecondRow)) { response in
+                #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
+                #expect(obj(response)["detail"] as? String == sentence)
+            }
+            // A line that is not UTF-8 (Latin-1 "ø"), met while the upload streams: the file's sentence.
+            var latin1 = Array("orgnr,title,amount,received\n958935420,Jobbsjansen Oslo,100000,2021-02-01\n958935420,Tr".utf8)
+            latin1 += [0xF8] + Array("ndelag,100000,2021-02-01\n".utf8)
+            let cliLatin1Path = try file("")
+            try Data(latin1).write(to: URL(fileURLWithPath: cliLatin1Path))
+            let cliLatin1 = try CLIRunner.run(["application", "import", cliLatin1Path, "--round", "JS/2021", "--as", Self.caseworker], database: db)
+            #expect(cliLatin1.exitCode == 1)
+            try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
+                                     headers: try await headers(Self.caseworker, key: "imp-latin1"),
+                                     body: ByteBuffer(bytes: latin1)) { response in
+                #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
+                #expect(obj(response)["detail"] as? String == cliLatin1.stderr.trimmingCharacters(in: .newlines))
+                #expect((obj(response)["detail"] as? String)?.contains("line 3 is not") == true)
+            }
+        }
+        #expect(try applications(db) == before)
+        #expect(try count(db, "SELECT count(*)::int FROM tilskot.audit_log") == eventsBefore)
+    }
+
+    @Test("the same Idempotency-Key again returns the first response and registers nothing more; with another upload it is refused")
+    func replay() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        // No external_ref: without the key, a second upload would register the rows again.
+        let rows = "orgnr,title,amount,received\n958935420,Jobbsjansen A,100000,2021-02-01\n958935420,Jobbsjansen B,200000,2021-02-01\n"
+        try await app(db).test(.router) { client in
+            let first = try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
+                                                 headers: try await headers(Self.caseworker, key: "imp-replay"),
+                                                 body: ByteBuffer(string: rows)) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                return String(buffer: response.body)
+            }
+            #expect(try applications(db) == 2)
+            try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
+                                     headers: try await headers(Self.caseworker, key: "imp-replay"),
+                                     body: ByteBuffer(string: rows)) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body) == first)
+            }
+            #expect(try applications(db) == 2)
+            #expect(try importEvents(db, by: Self.caseworker) == 2)
+            try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
+                                     headers: try await headers(Self.caseworker, key: "imp-replay"),
+                                     body: ByteBuffer(string: rows + "958935420,Jobbsjansen C,300000,2021-02-01\n")) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(obj(response)["sqlstate"] as? String == "23T71")
+                #expect(obj(response)["detail"] as? String == "request refused: this Idempotency-Key was used for another request in the last 24 hours; use a new key for a new request")
+            }
+            // Without a key: 428, nothing read.
+            try await client.execute(uri: "/applications/import?round=JS/2021", method: .post,
+                                     headers: try await headers(Self.caseworker), body: ByteBuffer(string: rows)) { response in
+                #expect(response.status == .preconditionRequired)
+            }
+        }
+        #expect(try applications(db) == 2)
+    }
+
+    @Test("finance may not import: psql's sentence as a 403, nothing written")
+    func financeRefused() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        let psql = try refusal(db, as: Self.finance, "SELECT tilskot.import_begin()")
+        #expect(psql.sqlstate == "42T01")
+        try await app(db).test(.router) { client in
+            try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
+                                     headers: try await headers(Self.finance, key: "imp-fin"),
+                                     body: ByteBuffer(string: Self.threeRows)) { response in
+                #expect(response.status == .forbidden, "\(String(buffer: response.body))")
+                #expect(obj(response)["detail"] as? String == psql.sentence)
+                #expect(obj(response)["sqlstate"] as? String == psql.sqlstate)
+            }
+        }
+        #expect(try applications(db) == 0)
+    }
+
+    @Test("an upload larger than a collected body may be (1 MiB) streams to the import: 20 000 rows, a dry run writes nothing")
+    func largeUploadStreams() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        var text = "orgnr;title;amount;received;external_ref\n"
+        for n in 1...20_000 { text += "958935420;Jobbsjansen Oslo nummer \(n) med en lang tittel;100 000;2021-02-01;BIG-\(n)\n" }
+        let upload = text
+        #expect(upload.utf8.count > 1 << 20)
+        try await app(db).test(.router) { client in
+            try await client.execute(uri: "/applications/import?round=JS/2021&dry_run=true", method: .post,
+                                     headers: try await headers(Self.caseworker, key: "imp-big-dry"),
+                                     body: ByteBuffer(string: upload)) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body).prefix(500))")
+                #expect(obj(response)["rows_read"] as? Int == 20_000 && obj(response)["dry_run"] as? Bool == true)
+            }
+            #expect(try applications(db) == 0)
+            try await client.execute(uri: "/applications/import?round=JS/2021", method: .post,
+                                     headers: try await headers(Self.caseworker, key: "imp-big"),
+                                     body: ByteBuffer(string: upload)) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body).prefix(500))")
+                #expect(obj(response)["imported"] as? Int == 20_000)
+            }
+        }
+        #expect(try applications(db) == 20_000)
+        #expect(try count(db, "SELECT count(*)::int FROM tilskot.audit_log WHERE table_name = 'application' AND action = 'INSERT' AND reason = 'imported from upload.csv'") == 20_000)
+    }
+}

@@ -1,0 +1,434 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PGClient
+import Testing
+import TilskotServer
+import TilskotStore
+import TilskotTestSupport
+
+/// The web pages (issue 20) through `app.test(.router)` against the real PostgreSQL: log-in checked
+/// by PostgreSQL itself, the session cookie's flags, the redirect without one, CSRF and Origin on
+/// every POST, the security headers, and My work / Search as the session's user.
+@Suite("web: log in, sessions, CSRF, My work, Search")
+struct WebRouteTests {
+    static let manager = "web_mona"
+    static let caseworker = "web_kari"
+    static let other = "web_ola"
+    static let admin = "web_ada"
+    /// Only the test of an administrator setting someone else's password sets this user's
+    /// (roles belong to the cluster, which the tests share).
+    static let fourth = "web_per"
+    static let password = "korrekt-hest-batteri-9"
+    static let key: [UInt8] = Array("tilskot-web-tests-key-0123456789abcdef!".utf8)
+    static let origin = "http://localhost"  // the test client's authority
+
+    /// JS/2021: 0001 (Oslo) assigned to kari and assessed by her; 0002 (Stavanger) assigned to ola;
+    /// 0003 (Bergen) assessed by the manager mona. kari and mona have a password.
+    func scene() throws -> TestDatabase {
+        let db = try TestDatabase.scene(users: [Self.manager: .manager, Self.caseworker: .caseworker, Self.other: .caseworker,
+                                                   Self.admin: .admin, Self.fourth: .caseworker], steps: [
+            ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", Self.manager],
+            ["round", "open", "JS/2021", "--frame", "4 000 000", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
+            ["org", "add", "958935420", "--name", "Oslo kommune", "--kind", "municipality", "--municipality", "0301", "--as", Self.caseworker],
+            ["org", "add", "964965226", "--name", "Stavanger kommune", "--kind", "municipality", "--municipality", "1103", "--as", Self.caseworker],
+            ["org", "add", "964338531", "--name", "Bergen kommune", "--kind", "municipality", "--municipality", "4601", "--as", Self.caseworker],
+            ["application", "register", "--round", "JS/2021", "--org", "958935420", "--title", "Jobbsjansen Oslo",
+             "--amount", "1 400 000", "--received", "2021-02-01", "--as", Self.caseworker],
+            ["application", "register", "--round", "JS/2021", "--org", "964965226", "--title", "Jobbsjansen Stavanger",
+             "--amount", "1 000 000", "--received", "2021-02-02", "--external-ref", "EXT-STAV-77", "--as", Self.caseworker],
+            ["application", "register", "--round", "JS/2021", "--org", "964338531", "--title", "Jobbsjansen Bergen",
+             "--amount", "900 000", "--received", "2021-02-03", "--as", Self.caseworker],
+            ["application", "assign", "JS-2021-0001", "--as", Self.caseworker],
+            ["application", "assign", "JS-2021-0002", "--as", Self.other],
+            ["application", "assess", "JS-2021-0001", "--score", "4", "--recommend", "grant", "--as", Self.caseworker],
+            ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "grant", "--as", Self.manager],
+        ])
+        let admin = try db.connect()
+        try admin.executeScript("ALTER ROLE \(Self.caseworker) PASSWORD '\(Self.password)'; ALTER ROLE \(Self.manager) PASSWORD '\(Self.password)'")
+        return db
+    }
+
+    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
+        var logger = Logger(label: "tilskot.serve.test")
+        logger.logLevel = .warning
+        let configuration = ServerConfiguration(
+            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
+            poolSize: 2, tokens: try await TokenVerifier(localKey: Self.key), logger: logger)
+        return try buildApplication(configuration)
+    }
+
+    // MARK: - Helpers
+
+    /// Set-Cookie values of a response, by cookie name.
+    func setCookies(_ response: TestResponse) -> [String: String] {
+        var out: [String: String] = [:]
+        for value in response.headers[values: .setCookie] {
+            if let eq = value.firstIndex(of: "=") { out[String(value[..<eq])] = value }
+        }
+        return out
+    }
+
+    func cookieValue(_ setCookie: String) -> String {
+        let first = setCookie.split(separator: ";")[0]
+        return String(first[first.index(after: first.firstIndex(of: "=")!)...])
+    }
+
+    /// The first hidden csrf field's value in a page.
+    func csrf(_ html: String) -> String? {
+        guard let range = html.range(of: "name=\"csrf\" value=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return String(rest[..<rest.firstIndex(of: "\"")!])
+    }
+
+    func form(_ fields: [(String, String)]) -> ByteBuffer {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        return ByteBuffer(string: fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
+    }
+
+    func postHeaders(cookie: String?, origin: String? = WebRouteTests.origin) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/x-www-form-urlencoded"
+        if let cookie { fields[.cookie] = cookie }
+        if let origin { fields[.origin] = origin }
+        return fields
+    }
+
+    func cookieHeader(_ cookie: String) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.cookie] = cookie
+        return fields
+    }
+
+    /// GET /web/login, then POST it: the pre-session cookie and the response.
+    func logIn(_ client: some TestClientProtocol, user: String, password: String) async throws -> TestResponse {
+        let (pre, token) = try await client.execute(uri: "/web/login", method: .get) { response in
+            (cookieValue(try #require(setCookies(response)["tilskot_presession"])), try #require(csrf(String(buffer: response.body))))
+        }
+        return try await client.execute(uri: "/web/login", method: .post, headers: postHeaders(cookie: "tilskot_presession=\(pre)"),
+                                        body: form([("csrf", token), ("user", user), ("password", password), ("next", "/web/search")]))
+    }
+
+    /// A logged-in session's Cookie header.
+    func session(_ client: some TestClientProtocol, _ user: String) async throws -> String {
+        let response = try await logIn(client, user: user, password: Self.password)
+        #expect(response.status == .seeOther)
+        return "tilskot_session=" + cookieValue(try #require(setCookies(response)["tilskot_session"]))
+    }
+
+    func auditCount(_ db: TestDatabase) throws -> Int64 {
+        try db.connect().queryValue("SELECT count(*) FROM tilskot.audit_log", as: Int64.self) ?? -1
+    }
+
+    // MARK: - Tests
+
+    @Test("log-in with a wrong password: 401 page with the sentence beside the form, the user name kept, no cookie set")
+    func wrongPassword() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            let response = try await logIn(client, user: Self.caseworker, password: "feil-passord")
+            #expect(response.status == .unauthorized)
+            #expect(response.headers[values: .setCookie].isEmpty)
+            let html = String(buffer: response.body)
+            #expect(html.contains("Innlogging avvist"))
+            #expect(html.contains("value=\"\(Self.caseworker)\""))
+            #expect(!html.contains("feil-passord"))
+            // Another user with a wrong password, and a role that is no tilskot user, are refused alike.
+            let status1 = try await logIn(client, user: Self.other, password: "x").status
+
+            #expect(status1 == .unauthorized)
+            let status2 = try await logIn(client, user: "tilskot_authenticator", password: Self.password).status
+
+            #expect(status2 == .unauthorized)
+        }
+    }
+
+    @Test("log-in with the right password: 303 to next, the session cookie HttpOnly, SameSite=Strict, Path=/, Secure only behind TLS")
+    func rightPassword() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            let response = try await logIn(client, user: Self.caseworker, password: Self.password)
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/web/search")
+            let cookie = try #require(setCookies(response)["tilskot_session"])
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(cookie.contains("Path=/"))
+            #expect(cookie.contains("Max-Age=28800"))
+            #expect(!cookie.contains("Secure"))
+            // Behind a TLS proxy the cookie is Secure.
+            let (pre, token) = try await client.execute(uri: "/web/login", method: .get) { r in
+                (cookieValue(try #require(setCookies(r)["tilskot_presession"])), try #require(csrf(String(buffer: r.body))))
+            }
+            var headers = postHeaders(cookie: "tilskot_presession=\(pre)", origin: "https://localhost")
+            headers[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+            try await client.execute(uri: "/web/login", method: .post, headers: headers,
+                                     body: form([("csrf", token), ("user", Self.caseworker), ("password", Self.password)])) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location] == "/web/work")
+                let secure = try #require(setCookies(r)["tilskot_session"])
+                #expect(secure.contains("Secure"))
+            }
+            // The cookie is the session: My work answers, names the user, and carries the headers.
+            let session = "tilskot_session=" + cookieValue(cookie)
+            try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(session)) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body).contains(Self.caseworker))
+                #expect(r.headers[HTTPField.Name("Content-Security-Policy")!] == "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+                #expect(r.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(r.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
+                #expect(String(buffer: r.body).contains("<html lang=\"nn\">"))
+            }
+            // Log out: the cookie is cleared.
+            let token2 = try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(session)) { csrf(String(buffer: $0.body)) }
+            try await client.execute(uri: "/web/logout", method: .post, headers: postHeaders(cookie: session),
+                                     body: form([("csrf", try #require(token2))])) { r in
+                #expect(r.status == .seeOther)
+                let cleared = try #require(setCookies(r)["tilskot_session"])
+                #expect(cleared.contains("Max-Age=0"))
+            }
+        }
+    }
+
+    @Test("a web session's cookie is no bearer token: the API answers it 401; a bearer token of the same user is answered")
+    func sessionIsNoBearer() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            let cookie = try await session(client, Self.caseworker)
+            let value = String(cookie.dropFirst("tilskot_session=".count))
+            var fields = HTTPFields()
+            fields[.authorization] = "Bearer \(value)"
+            try await client.execute(uri: "/applications", method: .get, headers: fields) { r in
+                #expect(r.status == .unauthorized)
+            }
+            fields[.authorization] = "Bearer " + (try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: Self.key))
+            try await client.execute(uri: "/applications", method: .get, headers: fields) { r in
+                #expect(r.status == .ok)
+            }
+        }
+    }
+
+    @Test("a page without a cookie, or with a forged one, redirects to the log-in page with next")
+    func redirectWithoutSession() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            try await client.execute(uri: "/web/search?q=Oslo", method: .get) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location] == "/web/login?next=/web/search%3Fq%3DOslo")
+            }
+            let forged = try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: Array("another key, not the server's one!".utf8))
+            try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader("tilskot_session=\(forged)")) { r in
+                #expect(r.status == .seeOther)
+            }
+            // A bearer token of the right key has no session id: not a session.
+            let bearer = try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: Self.key)
+            try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader("tilskot_session=\(bearer)")) { r in
+                #expect(r.status == .seeOther)
+            }
+            try await client.execute(uri: "/", method: .get) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location] == "/web/work")
+            }
+            try await client.execute(uri: "/static/tilskot.css", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType] == "text/css; charset=utf-8")
+            }
+        }
+    }
+
+    @Test("a POST without the CSRF token, with another session's, or from another Origin: 403 page, nothing written, no cookie set")
+    func csrfAndOrigin() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            let session = try await session(client, Self.caseworker)
+            let token = try #require(try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(session)) { csrf(String(buffer: $0.body)) })
+            let other = try await self.session(client, Self.manager)
+            let otherToken = try #require(try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(other)) { csrf(String(buffer: $0.body)) })
+            let before = try auditCount(db)
+            let refused: [(HTTPFields, [(String, String)])] = [
+                (postHeaders(cookie: session), [("lang", "en"), ("back", "/web/work")]),                                 // no token
+                (postHeaders(cookie: session), [("csrf", otherToken), ("lang", "en")]),                                  // another session's
+                (postHeaders(cookie: session, origin: "https://evil.example"), [("csrf", token), ("lang", "en")]),       // another origin
+                (postHeaders(cookie: session, origin: nil), [("csrf", token), ("lang", "en")]),                          // no Origin, no Referer
+            ]
+            for (headers, fields) in refused {
+                try await client.execute(uri: "/web/language", method: .post, headers: headers, body: form(fields)) { r in
+                    #expect(r.status == .forbidden)
+                    #expect(r.headers[values: .setCookie].isEmpty)
+                    #expect(String(buffer: r.body).contains("Skjemaet vart avvist"))
+                }
+            }
+            // Logging out without the token does not log out.
+            try await client.execute(uri: "/web/logout", method: .post, headers: postHeaders(cookie: session), body: form([])) { r in
+                #expect(r.status == .forbidden)
+                #expect(r.headers[values: .setCookie].isEmpty)
+            }
+            // A log-in from another origin is refused before the password is tried.
+            let (pre, loginToken) = try await client.execute(uri: "/web/login", method: .get) { r in
+                (cookieValue(try #require(setCookies(r)["tilskot_presession"])), try #require(csrf(String(buffer: r.body))))
+            }
+            try await client.execute(uri: "/web/login", method: .post,
+                                     headers: postHeaders(cookie: "tilskot_presession=\(pre)", origin: "https://evil.example"),
+                                     body: form([("csrf", loginToken), ("user", Self.caseworker), ("password", Self.password)])) { r in
+                #expect(r.status == .forbidden)
+                #expect(r.headers[values: .setCookie].isEmpty)
+            }
+            #expect(try auditCount(db) == before)
+            // With the token and this server's Origin, the language form is taken (a Referer is enough too).
+            var viaReferer = postHeaders(cookie: session, origin: nil)
+            viaReferer[.referer] = "http://localhost/web/work"
+            try await client.execute(uri: "/web/language", method: .post, headers: viaReferer,
+                                     body: form([("csrf", token), ("lang", "en"), ("back", "/web/search")])) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location] == "/web/search")
+                let chosen = try #require(setCookies(r)["tilskot_lang"])
+                #expect(chosen.hasPrefix("tilskot_lang=en;"))
+            }
+            try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(session + "; tilskot_lang=en")) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("<html lang=\"en\">"))
+                #expect(html.contains("My cases"))
+            }
+        }
+    }
+
+    @Test("My work lists exactly the caseworker's cases; a manager's cases ready for decision leave out the ones they assessed")
+    func myWork() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            let kari = try await session(client, Self.caseworker)
+            try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(kari)) { r in
+                #expect(r.status == .ok)
+                let html = String(buffer: r.body)
+                let section = try #require(html.range(of: "id=\"my-cases\"")).upperBound
+                let cases = html[section...].prefix { _ in true }
+                #expect(cases.contains("data-reference=\"JS-2021-0001\""))
+                #expect(!html.contains("JS-2021-0002"))
+                #expect(!html.contains("JS-2021-0003"))
+                #expect(!html.contains("id=\"ready-for-decision\""))  // not a manager
+                #expect(html.contains("<caption>"))
+                #expect(html.contains("scope=\"col\""))
+            }
+            let mona = try await session(client, Self.manager)
+            try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(mona)) { r in
+                let html = String(buffer: r.body)
+                let ready = String(html[try #require(html.range(of: "id=\"ready-for-decision\"")).upperBound...])
+                #expect(ready.contains("data-reference=\"JS-2021-0001\""))
+                #expect(!ready.contains("JS-2021-0003"))  // she assessed it herself
+                #expect(!ready.contains("JS-2021-0002"))  // not assessed
+            }
+        }
+    }
+
+    @Test("Search by text, organisation number, external reference and reference, with filters; a refusal keeps what was typed")
+    func search() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            let kari = try await session(client, Self.caseworker)
+            func found(_ query: String) async throws -> [String] {
+                try await client.execute(uri: "/web/search?\(query)", method: .get, headers: cookieHeader(kari)) { r in
+                    #expect(r.status == .ok, "\(query): \(String(buffer: r.body))")
+                    return ["JS-2021-0001", "JS-2021-0002", "JS-2021-0003"].filter { String(buffer: r.body).contains("data-reference=\"\($0)\"") }
+                }
+            }
+            #expect(try await found("q=stavanger") == ["JS-2021-0002"])
+            #expect(try await found("q=958+935+420") == ["JS-2021-0001"])
+            #expect(try await found("q=EXT-STAV") == ["JS-2021-0002"])
+            #expect(try await found("q=JS-2021-0003") == ["JS-2021-0003"])
+            #expect(try await found("q=Jobbsjansen&municipality=4601") == ["JS-2021-0003"])
+            #expect(try await found("status=assessed") == ["JS-2021-0001", "JS-2021-0003"])
+            #expect(try await found("caseworker=\(Self.other)") == ["JS-2021-0002"])
+            #expect(try await found("round=JS/2021&q=kommune") == ["JS-2021-0001", "JS-2021-0002", "JS-2021-0003"])
+            // The database's sentence for a round that does not exist, beside the form, the input kept.
+            try await client.execute(uri: "/web/search?round=JS/1999&q=Oslo", method: .get, headers: cookieHeader(kari)) { r in
+                #expect(r.status == .unprocessableContent)
+                let html = String(buffer: r.body)
+                #expect(html.contains("class=\"refusal\""))
+                #expect(html.contains("value=\"JS/1999\""))
+                #expect(html.contains("value=\"Oslo\""))
+            }
+        }
+    }
+
+    // MARK: - tilskot user password
+
+    @Test("user password: one's own from stdin (only a SCRAM verifier reaches the server), then the web log-in takes it")
+    func ownPassword() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        let result = try CLIRunner.run(["user", "password", "--as", Self.other], database: db, stdin: "ny-og-lang-passfrase-1\n")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let stored = try db.connect().queryValue("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [Self.other], as: String.self)
+        #expect(stored?.hasPrefix("SCRAM-SHA-256$") == true)
+        // Too short: refused, nothing changed.
+        let short = try CLIRunner.run(["user", "password", "--as", Self.other], database: db, stdin: "kort\n")
+        #expect(short.exitCode == 1)
+        #expect(try db.connect().queryValue("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [Self.other], as: String.self) == stored)
+        try await app(db).test(.router) { client in
+            let status3 = try await logIn(client, user: Self.other, password: "ny-og-lang-passfrase-1").status
+
+            #expect(status3 == .seeOther)
+            let status4 = try await logIn(client, user: Self.other, password: "feil-passfrase-1234").status
+
+            #expect(status4 == .unauthorized)
+        }
+    }
+
+    @Test("user password for someone else: an administrator only (42T21, the same sentence in psql); the keeper takes a verifier, never plain text")
+    func othersPassword() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        let refused = try CLIRunner.run(["user", "password", Self.fourth, "--as", Self.caseworker], database: db, stdin: "kari-setter-olas-passord\n")
+        #expect(refused.exitCode == 1)
+        let psql = try db.connect(asLogin: Self.caseworker)
+        var psqlMessage = ""
+        do {
+            try psql.execute("SELECT tilskot.user_password($1, $2)", [Self.fourth, "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy"])
+        } catch {
+            #expect(error.sqlState == "42T21")
+            psqlMessage = error.message
+        }
+        #expect(!psqlMessage.isEmpty)
+        #expect(refused.stderr.contains(psqlMessage), "\(refused.stderr)")
+        // Nothing was set: the password kari tried does not log in.
+        try await app(db).test(.router) { client in
+            let status = try await logIn(client, user: Self.fourth, password: "kari-setter-olas-passord").status
+            #expect(status == .unauthorized)
+        }
+
+        let done = try CLIRunner.run(["user", "password", Self.fourth, "--as", Self.admin], database: db, stdin: "administratoren-valde-dette\n")
+        #expect(done.exitCode == 0, "\(done.stderr)")
+        // The change is on record (who set whose password, when), and nothing of the password is.
+        let superuser = try db.connect()
+        defer { superuser.close() }
+        let rows = try superuser.query("SELECT change, changed_by, coalesce(role, '-') AS role, coalesce(reason, '-') AS reason FROM tilskot.user_change WHERE login = $1 AND change = 'password'", [Self.fourth])
+        #expect(rows.count == 1)
+        #expect(rows.first?["changed_by"] == Self.admin)
+        #expect(rows.first?["role"] == "-" && rows.first?["reason"] == "-")
+        let audit = try superuser.queryValue("SELECT count(*) FROM tilskot.audit_log WHERE new::text LIKE '%SCRAM%' OR old::text LIKE '%SCRAM%'", as: Int.self)
+        #expect(audit == 0)
+        // Plain text through the wrapper is refused by the role keeper (23T50); so is a user outside tilskot's groups.
+        let adminConnection = try db.connect(asLogin: Self.admin)
+        do {
+            try adminConnection.execute("SELECT tilskot.user_password($1, $2)", [Self.fourth, "plain-text-password"])
+            Issue.record("a plain password was taken")
+        } catch {
+            #expect(error.sqlState == "23T50")
+            #expect(error.message.contains("never as plain text"))
+        }
+        try await app(db).test(.router) { client in
+            let status5 = try await logIn(client, user: Self.fourth, password: "administratoren-valde-dette").status
+
+            #expect(status5 == .seeOther)
+        }
+    }
+}
