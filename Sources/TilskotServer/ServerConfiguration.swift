@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     public var schemaRecheck: Duration = .seconds(10)
     /// Reached through a TLS proxy: web session cookies carry Secure (`serve --behind-tls`).
     public var behindTLS = false
+    /// Web log-in through the organisation's OpenID Connect provider (`serve --oidc-issuer …`).
+    public var oidc: OidcSettings? = nil
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseTarget, poolSize: Int = 8,
                 acquireTimeout: Duration = .seconds(5), statementTimeout: String = "30s", lockTimeout: String = "10s",

@@ -13,12 +13,11 @@ import TilskotTestSupport
 /// refusal is the database's sentence (the same psql reads), and a change to an application needs
 /// the case's ETag as If-Match (428 without, 412 when the case changed since).
 @Suite("tilskot serve: case actions, letters, ETag and If-Match")
-struct CaseworkRouteTests {
+struct CaseworkRouteTests: ServerRouteSuite {
     static let manager = "cw_mona"
     static let manager2 = "cw_per"
     static let caseworker = "cw_kari"
     static let caseworker2 = "cw_ola"
-    static let key: [UInt8] = Array("tilskot-casework-tests-key-0123456789abcdef".utf8)
 
     /// Jobbsjansen 2021 (frame 4 000 000 kr) and 2022: JS-2021-0001 (Oslo, 3 400 000 kr) assessed and
     /// undecided; JS-2021-0002 (Stavanger, 2 000 000 kr) granted in full by the manager on 2021-04-01.
@@ -68,41 +67,6 @@ struct CaseworkRouteTests {
             """, [schemeID])
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.casework-test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
-    }
-
-    func headers(_ token: String, key: String? = nil, ifMatch: String? = nil, accept: String? = nil) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(token)"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        if let ifMatch { fields[.ifMatch] = ifMatch }
-        if let accept { fields[.accept] = accept }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func object(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-    }
-
-    func etag(_ client: some TestClientProtocol, _ reference: String, _ token: String) async throws -> String {
-        try await client.execute(uri: "/applications/\(reference)", method: .get, headers: headers(token)) { response in
-            #expect(response.status == .ok)
-            return try #require(response.headers[.eTag])
-        }
-    }
-
     /// POSTs `body` to the case's `path` with its current ETag; returns status and JSON object.
     func change(_ client: some TestClientProtocol, _ reference: String, _ path: String, _ body: String, as token: String,
                 key: String) async throws -> (HTTPResponse.Status, [String: Any]) {
@@ -111,19 +75,6 @@ struct CaseworkRouteTests {
                                         headers: headers(token, key: key, ifMatch: tag), body: ByteBuffer(string: body)) { response in
             (response.status, (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:])
         }
-    }
-
-    /// What psql shows `login` for `sql` (the database's sentence), or nil when it passes.
-    func psqlSentence(_ db: TestDatabase, _ login: String, _ sql: String, _ parameters: [String?] = []) throws -> (sqlstate: String, message: String)? {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.transaction { try c.execute(sql, parameters) ; throw CancellationError() }
-        } catch let error as PGError {
-            return (error.sqlState, error.message)
-        } catch is CancellationError {
-            return nil
-        }
-        return nil
     }
 
     func applicationID(_ db: TestDatabase, _ reference: String) throws -> String {

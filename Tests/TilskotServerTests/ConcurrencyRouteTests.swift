@@ -12,10 +12,9 @@ import TilskotTestSupport
 /// If-Match while another transaction changes the same case (the case is claimed before its
 /// version is read), and GET /applications' keyset cursor.
 @Suite("tilskot serve: If-Match under concurrency, keyset paging")
-struct ConcurrencyRouteTests {
+struct ConcurrencyRouteTests: ServerRouteSuite {
     static let manager = "cw_mona"
     static let caseworker = "cw_kari"
-    static let key: [UInt8] = Array("tilskot-concurrency-tests-key-0123456789ab".utf8)
 
     /// Jobbsjansen 2021 with five received applications, JS-2021-0001 … 0005, registered by Kari.
     func scene() throws -> TestDatabase {
@@ -29,40 +28,6 @@ struct ConcurrencyRouteTests {
                           "--amount", "1 000 000", "--received", "2021-02-0\(n)", "--external-ref", "OSL-\(n)", "--as", Self.caseworker])
         }
         return try TestDatabase.scene(users: [Self.manager: .manager, Self.caseworker: .caseworker], steps: steps)
-    }
-
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.concurrency-test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
-    }
-
-    func headers(_ token: String, key: String? = nil, ifMatch: String? = nil) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(token)"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        if let ifMatch { fields[.ifMatch] = ifMatch }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func object(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-    }
-
-    func etag(_ client: some TestClientProtocol, _ reference: String, _ token: String) async throws -> String {
-        try await client.execute(uri: "/applications/\(reference)", method: .get, headers: headers(token)) { response in
-            #expect(response.status == .ok)
-            return try #require(response.headers[.eTag])
-        }
     }
 
     static let assessments = """

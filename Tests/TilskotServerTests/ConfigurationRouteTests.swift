@@ -14,12 +14,11 @@ import TilskotTestSupport
 /// show`, `notice channels | channel`, `scheme regulation add` and `scheme appeal-body`, the CLI's
 /// JSON keys, and every refusal the database's sentence (what psql reads) with its SQLSTATE.
 @Suite("tilskot serve: issuer, staff details, notice channels, regulations, appeal bodies")
-struct ConfigurationRouteTests {
+struct ConfigurationRouteTests: ServerRouteSuite {
     static let caseworker = "r4b_kari"
     static let manager = "r4b_mona"
     static let finance = "r4b_fia"
     static let admin = "r4b_adm"
-    static let key: [UInt8] = Array("tilskot-configuration-route-tests-key-0123".utf8)
 
     /// JS/2021 with Oslo (JS-2021-0001) granted 1 000 000 kr by mona on 2021-04-15; no issuer, no
     /// staff details, no regulations and no appeal body.
@@ -38,74 +37,13 @@ struct ConfigurationRouteTests {
             ])
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func headers(_ user: String, key: String? = nil, accept: String? = nil) async throws -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        if let accept { fields[.accept] = accept }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func parsed(_ text: String) -> NSObject? {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) as? NSObject
-    }
-
     /// A JSON object without its null values (the API leaves an absent value out; the CLI writes null).
     func withoutNulls(_ object: [String: Any]) -> NSDictionary {
         object.filter { !($0.value is NSNull) } as NSDictionary
     }
 
-    func obj(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-    }
-
-    func arr(_ response: TestResponse) -> [[String: Any]] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [[String: Any]] ?? []
-    }
-
-    /// The CLI's stdout (exit 0 required).
-    func cli(_ arguments: [String], _ db: TestDatabase) throws -> String {
-        let result = try CLIRunner.run(arguments, database: db)
-        #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
-        return result.stdout
-    }
-
     func cliObject(_ arguments: [String], _ db: TestDatabase) throws -> [String: Any] {
         (try JSONSerialization.jsonObject(with: Data(try cli(arguments, db).utf8))) as? [String: Any] ?? [:]
-    }
-
-    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
-    func psql(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.execute("BEGIN")
-            try c.execute(sql)
-            try c.execute("ROLLBACK")
-        } catch {
-            _ = try? c.execute("ROLLBACK")
-            return (error.message, error.sqlState)
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ("", "")
-    }
-
-    func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, _ expected: (sentence: String, sqlstate: String),
-                       sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
-        let problem = obj(response)
-        #expect(problem["detail"] as? String == expected.sentence, sourceLocation: sourceLocation)
-        #expect(problem["sqlstate"] as? String == expected.sqlstate, sourceLocation: sourceLocation)
     }
 
     static let issuer = #"""
@@ -126,21 +64,21 @@ struct ConfigurationRouteTests {
         let unset = try CLIRunner.run(["issuer", "show", "--as", Self.caseworker], database: db)
         #expect(unset.exitCode == 1)
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/issuer", method: .get, headers: try await headers(Self.caseworker)) { response in
+            try await client.execute(uri: "/issuer", method: .get, headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .notFound, "\(String(buffer: response.body))")
                 let detail = try #require(obj(response)["detail"] as? String)
                 #expect(detail == Issuer.missing)
                 #expect(unset.stderr.contains(detail))
             }
-            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: Self.issuer)) { response in
                 expectProblem(response, .forbidden, caseworker)
             }
-            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"email":"post@imdi.no"}"#)) { response in
                 expectProblem(response, .unprocessableContent, partial)
             }
-            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: Self.issuer)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let set = obj(response)
@@ -150,13 +88,13 @@ struct ConfigurationRouteTests {
                 let shown = try cliObject(["issuer", "show", "--format", "json", "--as", Self.caseworker], db)
                 #expect(withoutNulls(set) == withoutNulls(shown))
             }
-            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"phone":"24 16 88 01"}"#)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(obj(response)["phone"] as? String == "24 16 88 01")
                 #expect(obj(response)["postal_address"] as? String == "Postboks 8059 Dep, 0031 Oslo")
             }
-            try await client.execute(uri: "/issuer", method: .get, headers: try await headers(Self.finance)) { response in
+            try await client.execute(uri: "/issuer", method: .get, headers: try await headers(as: Self.finance)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let shown = try cliObject(["issuer", "show", "--format", "json", "--as", Self.finance], db)
                 #expect(withoutNulls(obj(response)) == withoutNulls(shown))
@@ -173,22 +111,22 @@ struct ConfigurationRouteTests {
         let naming = try psql(db, as: kari, "SELECT tilskot.require_letter_role('staff details')")
         #expect(naming.sqlstate == "42T08")
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/users/\(kari)", method: .get, headers: try await headers(kari)) { response in
+            try await client.execute(uri: "/users/\(kari)", method: .get, headers: try await headers(as: kari)) { response in
                 #expect(response.status == .notFound, "\(String(buffer: response.body))")
                 #expect((obj(response)["detail"] as? String)?.hasPrefix("no details are recorded for \(kari)") == true)
             }
-            try await client.execute(uri: "/users/\(kari)", method: .patch, headers: try await headers(kari),
+            try await client.execute(uri: "/users/\(kari)", method: .patch, headers: try await headers(as: kari),
                                      body: ByteBuffer(string: #"{"name":"Kari Nordmann"}"#)) { response in
                 expectProblem(response, .forbidden, naming)
             }
-            try await client.execute(uri: "/users/\(kari)", method: .patch, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/users/\(kari)", method: .patch, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: "{}")) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect((obj(response)["detail"] as? String)?.hasPrefix("give what changes") == true)
             }
             for (login, name) in [(kari, "Kari Nordmann"), (Self.manager, "Mona Leiar")] {
                 let body = #"{"name":"\#(name)","title":"seniorrådgivar","email":"\#(login)@imdi.no","phone":"24 16 88 99"}"#
-                try await client.execute(uri: "/users/\(login)", method: .patch, headers: try await headers(Self.admin),
+                try await client.execute(uri: "/users/\(login)", method: .patch, headers: try await headers(as: Self.admin),
                                          body: ByteBuffer(string: body)) { response in
                     #expect(response.status == .ok, "\(String(buffer: response.body))")
                     #expect(obj(response)["user"] as? String == login)
@@ -197,7 +135,7 @@ struct ConfigurationRouteTests {
                     #expect(withoutNulls(obj(response)) == withoutNulls(shown))
                 }
             }
-            try await client.execute(uri: "/users/\(kari)", method: .patch, headers: try await headers(kari),
+            try await client.execute(uri: "/users/\(kari)", method: .patch, headers: try await headers(as: kari),
                                      body: ByteBuffer(string: #"{"phone":"24 16 88 42"}"#)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(obj(response)["phone"] as? String == "24 16 88 42")
@@ -205,11 +143,11 @@ struct ConfigurationRouteTests {
             }
             let another = try psql(db, as: kari, "UPDATE tilskot.staff SET phone = '24 16 88 42' WHERE login = '\(Self.manager)'")
             #expect(another.sqlstate == "42T08")
-            try await client.execute(uri: "/users/\(Self.manager)", method: .patch, headers: try await headers(kari),
+            try await client.execute(uri: "/users/\(Self.manager)", method: .patch, headers: try await headers(as: kari),
                                      body: ByteBuffer(string: #"{"phone":"24 16 88 42"}"#)) { response in
                 expectProblem(response, .forbidden, another)
             }
-            try await client.execute(uri: "/users/\(Self.manager)", method: .get, headers: try await headers(Self.finance)) { response in
+            try await client.execute(uri: "/users/\(Self.manager)", method: .get, headers: try await headers(as: Self.finance)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(obj(response)["phone"] as? String == "24 16 88 99")
             }
@@ -225,30 +163,30 @@ struct ConfigurationRouteTests {
         let negative = try psql(db, as: Self.admin, "UPDATE tilskot.notice_channel SET presumed_days = -1 WHERE channel = 'post'")
         #expect(negative.sqlstate == "23T40")
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/notice-channels", method: .get, headers: try await headers(Self.caseworker)) { response in
+            try await client.execute(uri: "/notice-channels", method: .get, headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(arr(response).map { $0["channel"] as? String } == ["digital", "email", "post"])
                 let listed = try cli(["notice", "channels", "--format", "json", "--as", Self.caseworker], db)
                 #expect(parsed(String(buffer: response.body)) == parsed(listed))
             }
-            try await client.execute(uri: "/notice-channels/post", method: .put, headers: try await headers(Self.manager),
+            try await client.execute(uri: "/notice-channels/post", method: .put, headers: try await headers(as: Self.manager),
                                      body: ByteBuffer(string: #"{"presumed_days":5}"#)) { response in
                 expectProblem(response, .forbidden, manager)
             }
-            try await client.execute(uri: "/notice-channels/post", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/notice-channels/post", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"presumed_days":-1}"#)) { response in
                 expectProblem(response, .unprocessableContent, negative)
             }
             let pigeon = try CLIRunner.run(["notice", "channel", "pigeon", "--days", "3", "--as", Self.admin], database: db)
             #expect(pigeon.exitCode == 1)
-            try await client.execute(uri: "/notice-channels/pigeon", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/notice-channels/pigeon", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"presumed_days":3}"#)) { response in
                 #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
                 let detail = try #require(obj(response)["detail"] as? String)
                 #expect(detail.hasPrefix("channel refused: \"pigeon\" is not a channel"))
                 #expect(pigeon.stderr.contains(detail))
             }
-            try await client.execute(uri: "/notice-channels/Post", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/notice-channels/Post", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"presumed_days":5}"#)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(obj(response)["channel"] as? String == "post")
@@ -279,68 +217,68 @@ struct ConfigurationRouteTests {
         try await app(db).test(.router) { client in
             // The issuer and the signatures first, through their endpoints; the letter still lacks an
             // appeal body and regulations (the appeal body is asked for first).
-            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/issuer", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: Self.issuer)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
             }
             for (login, name) in [(Self.caseworker, "Kari Nordmann"), (Self.manager, "Mona Leiar")] {
                 let body = #"{"name":"\#(name)","title":"seniorrådgivar","email":"\#(login)@imdi.no","phone":"24 16 88 99"}"#
-                try await client.execute(uri: "/users/\(login)", method: .patch, headers: try await headers(Self.admin),
+                try await client.execute(uri: "/users/\(login)", method: .patch, headers: try await headers(as: Self.admin),
                                          body: ByteBuffer(string: body)) { response in
                     #expect(response.status == .ok, "\(String(buffer: response.body))")
                 }
             }
             try await client.execute(uri: "/applications/JS-2021-0001/letters/decision", method: .get,
-                                     headers: try await headers(Self.caseworker, accept: "text/markdown")) { response in
+                                     headers: try await headers(as: Self.caseworker, accept: "text/markdown")) { response in
                 #expect(response.status.code >= 400)
                 #expect((obj(response)["detail"] as? String)?.contains("no appeal body is recorded for scheme JS") == true, "\(String(buffer: response.body))")
             }
-            try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(Self.finance, key: "reg-0"),
+            try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(as: Self.finance, key: "reg-0"),
                                      body: ByteBuffer(string: regulation)) { response in
                 expectProblem(response, .forbidden, finance)
             }
-            try await client.execute(uri: "/schemes/JS/appeal-bodies", method: .post, headers: try await headers(Self.finance, key: "body-0"),
+            try await client.execute(uri: "/schemes/JS/appeal-bodies", method: .post, headers: try await headers(as: Self.finance, key: "body-0"),
                                      body: ByteBuffer(string: appealBody)) { response in
                 expectProblem(response, .forbidden, financeBody)
             }
-            try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(Self.manager),
+            try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(as: Self.manager),
                                      body: ByteBuffer(string: regulation)) { response in
                 #expect(response.status == .preconditionRequired)
             }
-            try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(Self.manager, key: "reg-1"),
+            try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(as: Self.manager, key: "reg-1"),
                                      body: ByteBuffer(string: #"{"title":" ","adopted":"2019-12-16","in_force_from":"2020-01-01"}"#)) { response in
                 expectProblem(response, .unprocessableContent, untitled)
             }
-            try await client.execute(uri: "/schemes/XX/regulations", method: .get, headers: try await headers(Self.manager)) { response in
+            try await client.execute(uri: "/schemes/XX/regulations", method: .get, headers: try await headers(as: Self.manager)) { response in
                 #expect(response.status == .notFound, "\(String(buffer: response.body))")
             }
             for _ in 0..<2 {
-                try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(Self.manager, key: "reg-2"),
+                try await client.execute(uri: "/schemes/JS/regulations", method: .post, headers: try await headers(as: Self.manager, key: "reg-2"),
                                          body: ByteBuffer(string: regulation)) { response in
                     #expect(response.status == .created, "\(String(buffer: response.body))")
                     #expect(obj(response)["title"] as? String == title)
                     #expect(obj(response)["in_force_from"] as? String == "2020-01-01")
                 }
-                try await client.execute(uri: "/schemes/js/appeal-bodies", method: .post, headers: try await headers(Self.manager, key: "body-1"),
+                try await client.execute(uri: "/schemes/js/appeal-bodies", method: .post, headers: try await headers(as: Self.manager, key: "body-1"),
                                          body: ByteBuffer(string: appealBody)) { response in
                     #expect(response.status == .created, "\(String(buffer: response.body))")
                     #expect(obj(response)["from"] as? String == "2018-01-17")
                 }
             }
             let shown = try cliObject(["scheme", "show", "JS", "--format", "json", "--as", Self.caseworker], db)
-            try await client.execute(uri: "/schemes/JS/regulations", method: .get, headers: try await headers(Self.caseworker)) { response in
+            try await client.execute(uri: "/schemes/JS/regulations", method: .get, headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(arr(response).count == 1, "created once under its key")
                 #expect(arr(response).map(withoutNulls) == ((shown["regulations"] as? [[String: Any]]) ?? []).map(withoutNulls))
             }
-            try await client.execute(uri: "/schemes/JS/appeal-bodies", method: .get, headers: try await headers(Self.finance)) { response in
+            try await client.execute(uri: "/schemes/JS/appeal-bodies", method: .get, headers: try await headers(as: Self.finance)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(arr(response).count == 1, "created once under its key")
                 #expect(arr(response).map(withoutNulls) == ((shown["appeal_bodies"] as? [[String: Any]]) ?? []).map(withoutNulls))
             }
             let letter = try cli(["application", "letter", "JS-2021-0001", "--as", Self.caseworker], db)
             try await client.execute(uri: "/applications/JS-2021-0001/letters/decision", method: .get,
-                                     headers: try await headers(Self.caseworker, accept: "text/markdown")) { response in
+                                     headers: try await headers(as: Self.caseworker, accept: "text/markdown")) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let text = String(buffer: response.body)
                 #expect(text == letter)

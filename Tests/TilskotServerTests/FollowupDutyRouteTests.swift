@@ -14,12 +14,11 @@ import TilskotTestSupport
 /// `--format json` prints for the same step on a twin database; each refusal is the database's
 /// sentence and SQLSTATE, as psql reads them.
 @Suite("tilskot serve: follow-up duties, reports, reminders and closing")
-struct FollowupDutyRouteTests {
+struct FollowupDutyRouteTests: ServerRouteSuite {
     static let caseworker = "r1f_kari"
     static let manager = "r1f_mona"
     static let finance = "r1f_fia"
     static let payer = "r1f_finn"
-    static let key: [UInt8] = Array("tilskot-followup-duty-route-tests-key-0123".utf8)
 
     /// JS/2021 with Oslo (JS-2021-0001) granted 1 000 000 kr in two halves, the first paid and the
     /// second withheld (the money settled); no report yet. Stavanger (JS-2021-0002) granted 300 000 kr.
@@ -49,29 +48,6 @@ struct FollowupDutyRouteTests {
                                       steps: steps)
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
-    }
-
-    func headers(_ token: String, key: String? = nil, ifMatch: String? = nil) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(token)"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        if let ifMatch { fields[.ifMatch] = ifMatch }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
     /// The JSON without its null members: the API's encoder leaves out what the CLI prints as null.
     static func normal(_ value: Any?) -> NSObject {
         switch value {
@@ -93,13 +69,6 @@ struct FollowupDutyRouteTests {
         return Self.parsed(result.stdout)
     }
 
-    func etag(_ client: some TestClientProtocol, _ reference: String, _ token: String) async throws -> String {
-        try await client.execute(uri: "/applications/\(reference)", method: .get, headers: headers(token)) { response in
-            #expect(response.status == .ok)
-            return try #require(response.headers[.eTag])
-        }
-    }
-
     /// POSTs `body` to the case's `path` with its current ETag; the status and the body's JSON.
     func change(_ client: some TestClientProtocol, _ reference: String, _ path: String, _ body: String, as token: String,
                 key: String) async throws -> (status: HTTPResponse.Status, json: NSObject, text: String) {
@@ -114,21 +83,6 @@ struct FollowupDutyRouteTests {
         try await client.execute(uri: uri, method: .get, headers: headers(token)) { response in
             (response.status, Self.parsed(String(buffer: response.body)), String(buffer: response.body))
         }
-    }
-
-    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
-    func psql(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.execute("BEGIN")
-            try c.execute(sql)
-            try c.execute("ROLLBACK")
-        } catch {
-            _ = try? c.execute("ROLLBACK")
-            return (error.message, error.sqlState)
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ("", "")
     }
 
     func problem(_ text: String) -> [String: Any] {

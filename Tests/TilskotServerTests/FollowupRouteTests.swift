@@ -13,13 +13,12 @@ import TilskotTestSupport
 /// `tilskot payment …` / `tilskot clawback …`, the same JSON keys as their `--format json`, and every
 /// refusal the database's sentence (what psql reads) with its SQLSTATE.
 @Suite("tilskot serve: payments and claw-backs")
-struct FollowupRouteTests {
+struct FollowupRouteTests: ServerRouteSuite {
     static let caseworker = "s3f_kari"
     static let manager = "s3f_mona"
     static let finance = "s3f_fia"
     /// Pays what `finance` attested: the payer is not the attester (SQL/schema/09_payments.sql).
     static let payer = "s3f_finn"
-    static let key: [UInt8] = Array("tilskot-followup-route-tests-key-0123456789".utf8)
     static let account = "8601 11 17947"
 
     /// JS/2021 with Oslo (JS-2021-0001) granted 1 000 000 kr by mona on 2021-04-15; nothing planned.
@@ -36,64 +35,6 @@ struct FollowupRouteTests {
                 ["application", "assess", "JS-2021-0001", "--score", "4", "--recommend", "grant", "--as", k],
                 ["application", "decide", "JS-2021-0001", "--grant", "1 000 000", "--date", "2021-04-15", "--as", m],
             ])
-    }
-
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
-    }
-
-    func headers(_ token: String, key: String? = nil) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(token)"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func json(_ response: TestResponse) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(buffer: response.body))
-    }
-
-    func object(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try json(response) as? [String: Any], "\(String(buffer: response.body))")
-    }
-
-    func array(_ response: TestResponse) throws -> [[String: Any]] {
-        try #require(try json(response) as? [[String: Any]], "\(String(buffer: response.body))")
-    }
-
-    /// Non-throwing forms for #expect (empty when the body is not the JSON expected).
-    func arr(_ response: TestResponse) -> [[String: Any]] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [[String: Any]] ?? []
-    }
-
-    func obj(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-    }
-
-    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
-    func psql(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.execute("BEGIN")
-            try c.execute(sql)
-            try c.execute("ROLLBACK")
-        } catch {
-            _ = try? c.execute("ROLLBACK")
-            return (error.message, error.sqlState)
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ("", "")
     }
 
     @Test("plan, attest, pay through the API: the CLI's JSON keys, the four-eyes rules the database's sentences, a repeated key replays")

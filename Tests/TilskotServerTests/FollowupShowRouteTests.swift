@@ -14,12 +14,11 @@ import TilskotTestSupport
 /// `clawback letter` and `org set-language`; letters the CLI's text, refusals the CLI's or psql's
 /// sentence.
 @Suite("tilskot serve: follow-up, claw-back letters, letter language")
-struct FollowupShowRouteTests {
+struct FollowupShowRouteTests: ServerRouteSuite {
     static let caseworker = "r4f_kari"
     static let manager = "r4f_mona"
     static let finance = "r4f_fia"
     static let payer = "r4f_finn"
-    static let key: [UInt8] = Array("tilskot-followup-show-route-tests-key-0123".utf8)
 
     /// JS/2021 with Oslo (JS-2021-0001) granted 1 000 000 kr on 2021-04-15; half planned on 2021-05-01
     /// paid on 2021-05-03, half planned on 2021-09-01; the issuer and staff letters need.
@@ -69,54 +68,8 @@ struct FollowupShowRouteTests {
         return db
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func headers(_ user: String, key: String? = nil, ifMatch: String? = nil, accept: String? = nil) async throws -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        if let ifMatch { fields[.ifMatch] = ifMatch }
-        if let accept { fields[.accept] = accept }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func obj(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-    }
-
-    /// The CLI's stdout (exit 0 required).
-    func cli(_ arguments: [String], _ db: TestDatabase) throws -> String {
-        let result = try CLIRunner.run(arguments, database: db)
-        #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
-        return result.stdout
-    }
-
-    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
-    func psql(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.execute("BEGIN")
-            try c.execute(sql)
-            try c.execute("ROLLBACK")
-        } catch {
-            _ = try? c.execute("ROLLBACK")
-            return (error.message, error.sqlState)
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ("", "")
-    }
-
     func followup(_ client: some TestClientProtocol, as user: String) async throws -> [String: Any] {
-        try await client.execute(uri: "/applications/JS-2021-0001/followup", method: .get, headers: try await headers(user)) { response in
+        try await client.execute(uri: "/applications/JS-2021-0001/followup", method: .get, headers: try await headers(as: user)) { response in
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             return obj(response)
         }
@@ -149,12 +102,12 @@ struct FollowupShowRouteTests {
             #expect((before["payments"] as? NSArray) == cliPayments)
 
             // `clawback forewarn` is POST /applications/{ref}/advance-notices with purpose clawback (fvl. § 16).
-            let tag = try await client.execute(uri: "/applications/JS-2021-0001", method: .get, headers: try await headers(Self.manager)) { response in
+            let tag = try await client.execute(uri: "/applications/JS-2021-0001", method: .get, headers: try await headers(as: Self.manager)) { response in
                 try #require(response.headers[.eTag])
             }
             let forewarn = #"{"purpose":"clawback","proposal":"Krav om tilbakebetaling av 100 000 kr","amount_ore":10000000,"sent":"2022-03-01","channel":"post","answer_by":"2022-03-22"}"#
             let notice = try await client.execute(uri: "/applications/JS-2021-0001/advance-notices", method: .post,
-                                                  headers: try await headers(Self.manager, key: "fw-1", ifMatch: tag),
+                                                  headers: try await headers(as: Self.manager, key: "fw-1", ifMatch: tag),
                                                   body: ByteBuffer(string: forewarn)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(obj(response)["purpose"] as? String == "clawback")
@@ -172,7 +125,7 @@ struct FollowupShowRouteTests {
             #expect(clawbacks.first?["advance_notice_id"] as? Int == notice)
             #expect((after["money"] as? [String: Any])?["clawed_back_ore"] as? Int == 10_000_000)
             // An unknown case: 404 with the lookup's sentence.
-            try await client.execute(uri: "/applications/JS-2021-0099/followup", method: .get, headers: try await headers(Self.caseworker)) { response in
+            try await client.execute(uri: "/applications/JS-2021-0099/followup", method: .get, headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .notFound, "\(String(buffer: response.body))")
                 #expect((obj(response)["detail"] as? String)?.contains("JS-2021-0099") == true)
             }
@@ -210,14 +163,14 @@ struct FollowupShowRouteTests {
             for (uri, accept, expected) in [("/clawbacks/\(id)/letter", "text/markdown", decision),
                                             ("/clawbacks/\(id)/letter?kind=decision&lang=en", "text/html", english),
                                             ("/clawbacks/\(id)/letter?kind=advance-notice", "text/markdown, text/html;q=0.5", advance)] {
-                try await client.execute(uri: uri, method: .get, headers: try await headers(Self.caseworker, accept: accept)) { response in
+                try await client.execute(uri: uri, method: .get, headers: try await headers(as: Self.caseworker, accept: accept)) { response in
                     #expect(response.status == .ok, "\(uri): \(String(buffer: response.body))")
                     #expect(response.headers[.contentType]?.hasPrefix(accept.hasPrefix("text/markdown") ? "text/markdown" : "text/html") == true)
                     #expect(String(buffer: response.body).trimmingCharacters(in: .newlines) == expected.trimmingCharacters(in: .newlines), "\(uri)")
                 }
             }
             try await client.execute(uri: "/clawbacks/\(id)/letter?kind=cancellation", method: .get,
-                                     headers: try await headers(Self.caseworker, accept: "text/html")) { response in
+                                     headers: try await headers(as: Self.caseworker, accept: "text/html")) { response in
                 #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
                 let detail = try #require(obj(response)["detail"] as? String)
                 #expect(detail.contains("is not cancelled as registered in error") && cancellation.stderr.contains(detail), "\(detail)")
@@ -225,7 +178,7 @@ struct FollowupShowRouteTests {
             let missing = try CLIRunner.run(["clawback", "letter", "999", "--kind", "advance-notice", "--as", m], database: db)
             #expect(missing.exitCode == 1)
             try await client.execute(uri: "/clawbacks/999/letter?kind=advance-notice", method: .get,
-                                     headers: try await headers(Self.caseworker)) { response in
+                                     headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .notFound, "\(String(buffer: response.body))")
                 let detail = try #require(obj(response)["detail"] as? String)
                 #expect(detail == "there is no claw-back 999" && missing.stderr.contains(detail), "\(missing.stderr)")
@@ -242,7 +195,7 @@ struct FollowupShowRouteTests {
     /// The heading of claw-back `id`'s decision letter in the organisation's language (no ?lang).
     func letterHeading(_ client: some TestClientProtocol, _ id: Int) async throws -> String {
         try await client.execute(uri: "/clawbacks/\(id)/letter", method: .get,
-                                 headers: try await headers(Self.caseworker, accept: "text/markdown")) { response in
+                                 headers: try await headers(as: Self.caseworker, accept: "text/markdown")) { response in
             String(String(buffer: response.body).split(separator: "\n").first { $0.hasPrefix("# ") } ?? "")
         }
     }
@@ -258,7 +211,7 @@ struct FollowupShowRouteTests {
         #expect(denied.sqlstate == "42501")
         try await app(db).test(.router) { client in
             #expect(try await letterHeading(client, id) == "# Vedtak om tilbakebetaling av tilskot frå Jobbsjansen 2021")
-            try await client.execute(uri: "/organisations/958935420/language", method: .put, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/organisations/958935420/language", method: .put, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: #"{"language":"en"}"#)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(obj(response)["preferred_language"] as? String == "en")
@@ -266,7 +219,7 @@ struct FollowupShowRouteTests {
             }
             #expect(try stored(db) == "en")
             #expect(try await letterHeading(client, id) == "# Decision to claim back a grant from Jobbsjansen 2021")
-            try await client.execute(uri: "/organisations/958935420/language", method: .delete, headers: try await headers(Self.caseworker)) { response in
+            try await client.execute(uri: "/organisations/958935420/language", method: .delete, headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 // No preferred language: absent from the Organisation (as GET /organisations/{orgnr} shows it).
                 #expect((obj(response)["preferred_language"] ?? NSNull()) is NSNull)
@@ -274,20 +227,20 @@ struct FollowupShowRouteTests {
             }
             #expect(try stored(db) == "NULL")
             #expect(try await letterHeading(client, id) == "# Vedtak om tilbakebetaling av tilskot frå Jobbsjansen 2021")
-            try await client.execute(uri: "/organisations/958935420/language", method: .put, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/organisations/958935420/language", method: .put, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: #"{"language":"de"}"#)) { response in
                 #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
                 #expect(obj(response)["detail"] as? String == unknown.sentence)
                 #expect(obj(response)["sqlstate"] as? String == unknown.sqlstate)
             }
-            try await client.execute(uri: "/organisations/958935420/language", method: .delete, headers: try await headers(Self.finance)) { response in
+            try await client.execute(uri: "/organisations/958935420/language", method: .delete, headers: try await headers(as: Self.finance)) { response in
                 #expect(response.status == .forbidden, "\(String(buffer: response.body))")
                 #expect(obj(response)["sqlstate"] as? String == denied.sqlstate)
             }
             // An unregistered organisation: 404 with the CLI's sentence.
             let cliMissing = try CLIRunner.run(["org", "set-language", "964965226", "nb", "--as", Self.caseworker], database: db)
             #expect(cliMissing.exitCode == 1)
-            try await client.execute(uri: "/organisations/964965226/language", method: .put, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/organisations/964965226/language", method: .put, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: #"{"language":"nb"}"#)) { response in
                 #expect(response.status == .notFound, "\(String(buffer: response.body))")
                 let detail = try #require(obj(response)["detail"] as? String)

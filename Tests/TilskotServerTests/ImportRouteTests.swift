@@ -14,11 +14,10 @@ import TilskotTestSupport
 /// bad row refuses the whole upload with the CLI's sentence, a replayed Idempotency-Key registers
 /// nothing again, and who may not import reads psql's sentence.
 @Suite("tilskot serve: the bulk import", .serialized)
-struct ImportRouteTests {
+struct ImportRouteTests: ServerRouteSuite {
     static let caseworker = "r4c_kari"
     static let manager = "r4c_mona"
     static let finance = "r4c_finn"
-    static let key: [UInt8] = Array("tilskot-import-route-tests-key-0123456789".utf8)
 
     func scene() throws -> TestDatabase {
         try TestDatabase.scene(
@@ -30,28 +29,6 @@ struct ImportRouteTests {
             ])
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func headers(_ user: String, key: String? = nil) async throws -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        fields[.contentType] = "text/csv"
-        return fields
-    }
-
-    func obj(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-    }
-
     /// `text` as a file named `name` in a folder of its own, for the CLI.
     func file(_ text: String, named name: String = "applications.csv") throws -> String {
         let folder = FileManager.default.temporaryDirectory.appending(path: "import-route-\(UUID().uuidString)")
@@ -59,10 +36,6 @@ struct ImportRouteTests {
         let url = folder.appending(path: name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
-    }
-
-    func count(_ db: TestDatabase, _ sql: String, _ parameters: [String?] = []) throws -> Int {
-        try db.connect().queryValue(sql, parameters, as: Int.self) ?? -1
     }
 
     func applications(_ db: TestDatabase) throws -> Int {
@@ -75,21 +48,6 @@ struct ImportRouteTests {
             SELECT count(*)::int FROM tilskot.audit_log
              WHERE table_name = 'application' AND action = 'INSERT' AND actor = $1 AND reason = 'imported from applications.csv'
             """, [actor])
-    }
-
-    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
-    func refusal(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.execute("BEGIN")
-            try c.execute(sql)
-            try c.execute("ROLLBACK")
-        } catch {
-            _ = try? c.execute("ROLLBACK")
-            return (error.message, error.sqlState)
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ("", "")
     }
 
     static let threeRows = """
@@ -113,7 +71,7 @@ struct ImportRouteTests {
         defer { db.drop() }
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "imp-1"),
+                                     headers: try await headers(as: Self.caseworker, key: "imp-1", contentType: "text/csv"),
                                      body: ByteBuffer(string: Self.threeRows)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 let summary = obj(response)
@@ -150,7 +108,7 @@ struct ImportRouteTests {
         let eventsBefore = try count(db, "SELECT count(*)::int FROM tilskot.audit_log")
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "imp-bad"),
+                                     headers: try await headers(as: Self.caseworker, key: "imp-bad", contentType: "text/csv"),
                                      body: ByteBuffer(string: Self.badSecondRow)) { response in
                 #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
                 #expect(obj(response)["detail"] as? String == sentence)
@@ -163,7 +121,7 @@ struct ImportRouteTests {
             let cliLatin1 = try CLIRunner.run(["application", "import", cliLatin1Path, "--round", "JS/2021", "--as", Self.caseworker], database: db)
             #expect(cliLatin1.exitCode == 1)
             try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "imp-latin1"),
+                                     headers: try await headers(as: Self.caseworker, key: "imp-latin1", contentType: "text/csv"),
                                      body: ByteBuffer(bytes: latin1)) { response in
                 #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
                 #expect(obj(response)["detail"] as? String == cliLatin1.stderr.trimmingCharacters(in: .newlines))
@@ -182,14 +140,14 @@ struct ImportRouteTests {
         let rows = "orgnr,title,amount,received\n958935420,Jobbsjansen A,100000,2021-02-01\n958935420,Jobbsjansen B,200000,2021-02-01\n"
         try await app(db).test(.router) { client in
             let first = try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
-                                                 headers: try await headers(Self.caseworker, key: "imp-replay"),
+                                                 headers: try await headers(as: Self.caseworker, key: "imp-replay", contentType: "text/csv"),
                                                  body: ByteBuffer(string: rows)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 return String(buffer: response.body)
             }
             #expect(try applications(db) == 2)
             try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "imp-replay"),
+                                     headers: try await headers(as: Self.caseworker, key: "imp-replay", contentType: "text/csv"),
                                      body: ByteBuffer(string: rows)) { response in
                 #expect(response.status == .created)
                 #expect(String(buffer: response.body) == first)
@@ -197,7 +155,7 @@ struct ImportRouteTests {
             #expect(try applications(db) == 2)
             #expect(try importEvents(db, by: Self.caseworker) == 2)
             try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "imp-replay"),
+                                     headers: try await headers(as: Self.caseworker, key: "imp-replay", contentType: "text/csv"),
                                      body: ByteBuffer(string: rows + "958935420,Jobbsjansen C,300000,2021-02-01\n")) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect(obj(response)["sqlstate"] as? String == "23T71")
@@ -205,7 +163,7 @@ struct ImportRouteTests {
             }
             // Without a key: 428, nothing read.
             try await client.execute(uri: "/applications/import?round=JS/2021", method: .post,
-                                     headers: try await headers(Self.caseworker), body: ByteBuffer(string: rows)) { response in
+                                     headers: try await headers(as: Self.caseworker, contentType: "text/csv"), body: ByteBuffer(string: rows)) { response in
                 #expect(response.status == .preconditionRequired)
             }
         }
@@ -216,11 +174,11 @@ struct ImportRouteTests {
     func financeRefused() async throws {
         let db = try scene()
         defer { db.drop() }
-        let psql = try refusal(db, as: Self.finance, "SELECT tilskot.import_begin()")
+        let psql = try self.psql(db, as: Self.finance, "SELECT tilskot.import_begin()")
         #expect(psql.sqlstate == "42T01")
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/applications/import?round=JS/2021&file_name=applications.csv", method: .post,
-                                     headers: try await headers(Self.finance, key: "imp-fin"),
+                                     headers: try await headers(as: Self.finance, key: "imp-fin", contentType: "text/csv"),
                                      body: ByteBuffer(string: Self.threeRows)) { response in
                 #expect(response.status == .forbidden, "\(String(buffer: response.body))")
                 #expect(obj(response)["detail"] as? String == psql.sentence)
@@ -240,14 +198,14 @@ struct ImportRouteTests {
         #expect(upload.utf8.count > 1 << 20)
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/applications/import?round=JS/2021&dry_run=true", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "imp-big-dry"),
+                                     headers: try await headers(as: Self.caseworker, key: "imp-big-dry", contentType: "text/csv"),
                                      body: ByteBuffer(string: upload)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body).prefix(500))")
                 #expect(obj(response)["rows_read"] as? Int == 20_000 && obj(response)["dry_run"] as? Bool == true)
             }
             #expect(try applications(db) == 0)
             try await client.execute(uri: "/applications/import?round=JS/2021", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "imp-big"),
+                                     headers: try await headers(as: Self.caseworker, key: "imp-big", contentType: "text/csv"),
                                      body: ByteBuffer(string: upload)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body).prefix(500))")
                 #expect(obj(response)["imported"] as? Int == 20_000)

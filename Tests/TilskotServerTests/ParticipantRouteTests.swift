@@ -14,12 +14,11 @@ import TilskotTestSupport
 /// `--format json`; every refusal the database's sentence (what psql reads) with its SQLSTATE, and
 /// the purge and the report in the access log.
 @Suite("tilskot serve: participant purge, report and access log")
-struct ParticipantRouteTests {
+struct ParticipantRouteTests: ServerRouteSuite {
     static let caseworker = "r4a_kari"
     static let manager = "r4a_mona"
     static let admin = "r4a_adm"
     static let auditor = "r4a_aud"
-    static let key: [UInt8] = Array("tilskot-participant-route-tests-key-0123456789".utf8)
 
     /// JS/2021 with Oslo (JS-2021-0001) granted by mona; three participants recorded by kari: OSL-0001
     /// ended 2022-06-30 (employment), OSL-0002 ended 2023-03-31 (education), OSL-0003 still taking part.
@@ -45,70 +44,6 @@ struct ParticipantRouteTests {
             ])
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func headers(_ user: String, key: String? = nil) async throws -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func parsed(_ text: String) -> NSObject? {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) as? NSObject
-    }
-
-    func obj(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-    }
-
-    func arr(_ response: TestResponse) -> [[String: Any]] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [[String: Any]] ?? []
-    }
-
-    /// The CLI's stdout (exit 0 required).
-    func cli(_ arguments: [String], _ db: TestDatabase) throws -> String {
-        let result = try CLIRunner.run(arguments, database: db)
-        #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
-        return result.stdout
-    }
-
-    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
-    func psql(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.execute("BEGIN")
-            try c.execute(sql)
-            try c.execute("ROLLBACK")
-        } catch {
-            _ = try? c.execute("ROLLBACK")
-            return (error.message, error.sqlState)
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ("", "")
-    }
-
-    func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, _ expected: (sentence: String, sqlstate: String),
-                       sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
-        let problem = obj(response)
-        #expect(problem["detail"] as? String == expected.sentence, sourceLocation: sourceLocation)
-        #expect(problem["sqlstate"] as? String == expected.sqlstate, sourceLocation: sourceLocation)
-    }
-
-    func count(_ db: TestDatabase, _ sql: String) throws -> Int {
-        try db.connect().queryValue(sql, as: Int.self) ?? -1
-    }
-
     @Test("POST /participants/purge: a caseworker reads psql's 42T03 as a 403, a future day psql's 23T28; an administrator deletes the one ended before the day, once under its key, and the purge is in the log")
     func purge() async throws {
         let db = try scene()
@@ -122,22 +57,22 @@ struct ParticipantRouteTests {
         let cliFuture = try CLIRunner.run(["participant", "purge", "--before", tomorrow, "--as", Self.admin], database: db)
         #expect(cliFuture.exitCode == 1 && cliFuture.stderr.contains(future.sentence), "\(cliFuture.stderr)")
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(Self.caseworker, key: "p-k"),
+            try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(as: Self.caseworker, key: "p-k"),
                                      body: ByteBuffer(string: #"{"before":"2023-01-01"}"#)) { response in
                 expectProblem(response, .forbidden, notAdmin)
             }
-            try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(Self.admin, key: "p-f"),
+            try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(as: Self.admin, key: "p-f"),
                                      body: ByteBuffer(string: #"{"before":"\#(tomorrow)"}"#)) { response in
                 expectProblem(response, .unprocessableContent, future)
             }
             // Without a key nothing is deleted: 428.
-            try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"before":"2023-01-01"}"#)) { response in
                 #expect(response.status == .preconditionRequired, "\(String(buffer: response.body))")
             }
             #expect(try count(db, "SELECT count(*)::int FROM tilskot.participant") == 3)
             for _ in 0..<2 {
-                try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(Self.admin, key: "p-1"),
+                try await client.execute(uri: "/participants/purge", method: .post, headers: try await headers(as: Self.admin, key: "p-1"),
                                          body: ByteBuffer(string: #"{"before":"2023-01-01"}"#)) { response in
                     #expect(response.status == .created, "\(String(buffer: response.body))")
                     #expect(obj(response)["deleted"] as? Int == 1)
@@ -164,7 +99,7 @@ struct ParticipantRouteTests {
         let aggregates = "SELECT count(*)::int FROM tilskot.participant_access_log WHERE action = 'aggregate' AND actor = 'r4a_mona'"
         #expect(try count(db, aggregates) == 2)
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/participants/report?round=JS/2021", method: .get, headers: try await headers(Self.manager)) { response in
+            try await client.execute(uri: "/participants/report?round=JS/2021", method: .get, headers: try await headers(as: Self.manager)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(parsed(String(buffer: response.body)) == parsed(shown))
                 let rows = arr(response)
@@ -172,13 +107,13 @@ struct ParticipantRouteTests {
                 #expect(project["total"] as? String == "<5")
                 #expect(project["employment"] as? String != "1", "a cell of one person is never shown")
             }
-            try await client.execute(uri: "/participants/report?round=JS/2021&at=12m", method: .get, headers: try await headers(Self.manager)) { response in
+            try await client.execute(uri: "/participants/report?round=JS/2021&at=12m", method: .get, headers: try await headers(as: Self.manager)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(parsed(String(buffer: response.body)) == parsed(shown12))
             }
             let unknown = try CLIRunner.run(["participant", "report", "--round", "JS/2019", "--as", Self.manager], database: db)
             #expect(unknown.exitCode == 1)
-            try await client.execute(uri: "/participants/report?round=JS/2019", method: .get, headers: try await headers(Self.manager)) { response in
+            try await client.execute(uri: "/participants/report?round=JS/2019", method: .get, headers: try await headers(as: Self.manager)) { response in
                 #expect(response.status.code >= 400 && response.status.code < 500, "\(String(buffer: response.body))")
                 let detail = try #require(obj(response)["detail"] as? String)
                 #expect(unknown.stderr.contains(detail), "\(unknown.stderr)")
@@ -196,7 +131,7 @@ struct ParticipantRouteTests {
         let shown = try cli(["participant", "log", "--format", "json", "--as", Self.auditor], db)
         let newest = try cli(["participant", "log", "--limit", "1", "--since", "2021-01-01", "--format", "json", "--as", Self.auditor], db)
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/participants/access-log", method: .get, headers: try await headers(Self.auditor)) { response in
+            try await client.execute(uri: "/participants/access-log", method: .get, headers: try await headers(as: Self.auditor)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(parsed(String(buffer: response.body)) == parsed(shown))
                 let entries = arr(response)
@@ -207,16 +142,16 @@ struct ParticipantRouteTests {
                 #expect(ids == ids.sorted(by: >))
             }
             try await client.execute(uri: "/participants/access-log?limit=1&since=2021-01-01", method: .get,
-                                     headers: try await headers(Self.auditor)) { response in
+                                     headers: try await headers(as: Self.auditor)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(parsed(String(buffer: response.body)) == parsed(newest))
                 #expect(arr(response).count == 1)
             }
-            try await client.execute(uri: "/participants/access-log?since=2099-01-01", method: .get, headers: try await headers(Self.auditor)) { response in
+            try await client.execute(uri: "/participants/access-log?since=2099-01-01", method: .get, headers: try await headers(as: Self.auditor)) { response in
                 #expect(response.status == .ok)
                 #expect(arr(response).isEmpty)
             }
-            try await client.execute(uri: "/participants/access-log", method: .get, headers: try await headers(Self.caseworker)) { response in
+            try await client.execute(uri: "/participants/access-log", method: .get, headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .forbidden, "\(String(buffer: response.body))")
                 #expect(obj(response)["sqlstate"] as? String == denied.sqlstate)
                 let detail = try #require(obj(response)["detail"] as? String)

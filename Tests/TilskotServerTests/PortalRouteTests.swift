@@ -16,12 +16,11 @@ import TilskotTestSupport
 /// (the database's grants and row-level security: SQL/schema/21_portal.sql). Maskinporten tokens
 /// name the client's organisation number in `consumer.ID`, not `sub` (--token-subject-claim).
 @Suite("tilskot serve: the portal user")
-struct PortalRouteTests {
+struct PortalRouteTests: ServerRouteSuite {
     static let manager = "prt_mona"
     static let caseworker = "prt_kari"
     static let portalX = "prt_portal_x"
     static let portalY = "prt_portal_y"
-    static let key: [UInt8] = Array("tilskot-portal-tests-key-0123456789abcdef".utf8)
 
     /// JS/2021: JS-2021-0001 a caseworker's; JS-2021-0002 portal Y's (external ref Y-1).
     func scene() throws -> TestDatabase {
@@ -36,32 +35,6 @@ struct PortalRouteTests {
              "--amount", "500 000", "--received", "2021-02-02", "--external-ref", "Y-1", "--as", Self.portalY],
         ]
         return try TestDatabase.scene(users: users, steps: steps)
-    }
-
-    func app(_ db: TestDatabase, tokens: TokenVerifier? = nil) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let verifier: TokenVerifier
-        if let tokens { verifier = tokens } else { verifier = try await TokenVerifier(localKey: Self.key) }
-        return try buildApplication(ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, tokens: verifier, logger: logger))
-    }
-
-    func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
-    }
-
-    func headers(_ token: String, key: String? = nil) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(token)"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func object(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
     }
 
     @Test("a portal registers, reads its status; another's application is 404 with the unknown reference's sentence")
@@ -217,8 +190,8 @@ struct PortalRouteTests {
         let linked = try await token(consumer: orgID)
         let otherOrg = try await token(consumer: "0192:999999999")
         let noConsumer = try await token(consumer: nil, sub: orgID)
-        let byConsumer = try await TokenVerifier(localKey: Self.key, jwks: jwks, issuer: issuer, audience: audience,
-                                                  subjectClaim: try TokenVerifier.parseSubjectClaim("consumer.ID"))
+        let byConsumer = try await ServerHarness.tokens(jwks: jwks, issuer: issuer, audience: audience,
+                                                      subjectClaim: try TokenVerifier.parseSubjectClaim("consumer.ID"))
         try await app(db, tokens: byConsumer).test(.router) { client in
             func status(_ token: String, _ uri: String = "/applications/JS-2021-0002/status") async throws -> HTTPResponse.Status {
                 try await client.execute(uri: uri, method: .get, headers: headers(token)) { $0.status }
@@ -234,7 +207,7 @@ struct PortalRouteTests {
             #expect(bySubInstead == .unauthorized)
         }
         // A provider read by `sub` (the default) finds no subject in a Maskinporten token.
-        let bySub = try await TokenVerifier(localKey: Self.key, jwks: jwks, issuer: issuer, audience: audience)
+        let bySub = try await ServerHarness.tokens(jwks: jwks, issuer: issuer, audience: audience)
         #expect(await bySub.identity(of: linked) == nil)
         #expect(await bySub.identity(of: noConsumer) == TokenIdentity(issuer: issuer, subject: orgID))
         #expect(await byConsumer.identity(of: linked) == TokenIdentity(issuer: issuer, subject: orgID))

@@ -14,7 +14,7 @@ import TilskotTestSupport
 /// (tilskot.user_link). A token the provider signed is refused when it is for another audience,
 /// names an unlinked subject, or claims the local issuer (whose tokens only the local key signs).
 @Suite("tilskot serve: identity-provider tokens (JWKS)")
-struct ProviderTokenTests {
+struct ProviderTokenTests: ServerRouteSuite {
     static let issuer = "https://idp.example.no"
     static let audience = "tilskot"
 
@@ -42,12 +42,8 @@ struct ProviderTokenTests {
         let admin = try db.connectAsAdmin()
         _ = try admin.execute("SELECT tilskot.user_link($1, $2, $3)", [ServerRouteTests.caseworker, Self.issuer, "0f8c-kari"])
         #expect(try db.connect().queryValue("SELECT linked_by FROM tilskot.identity_link WHERE subject = '0f8c-kari'", as: String.self) == TestDatabase.harnessAdmin)
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let app = try buildApplication(ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit), poolSize: 1,
-            tokens: try await TokenVerifier(localKey: ServerRouteTests.key, jwks: jwks, issuer: Self.issuer, audience: Self.audience),
-            logger: logger, debugRoutes: true))
+        let app = try await self.app(db, pool: 1, debugRoutes: true,
+                                     tokens: try await ServerHarness.tokens(jwks: jwks, issuer: Self.issuer, audience: Self.audience))
         let kari = try await token(sub: "0f8c-kari")
         let otherAudience = try await token(sub: "0f8c-kari", aud: "another-service")
         let unlinked = try await token(sub: "9999-nobody")

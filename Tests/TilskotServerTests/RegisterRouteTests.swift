@@ -14,13 +14,12 @@ import TilskotTestSupport
 /// `installation …` and `db resume-numbering`; every refusal the database's sentence (what psql
 /// reads) with its SQLSTATE, and every participant read in the access log.
 @Suite("tilskot serve: participants, organisation update, installation, numbering")
-struct RegisterRouteTests {
+struct RegisterRouteTests: ServerRouteSuite {
     static let caseworker = "r2_kari"
     /// A caseworker who never touched JS-2021-0001: not on the case, so no need to know.
     static let outsider = "r2_ola"
     static let manager = "r2_mona"
     static let admin = "r2_adm"
-    static let key: [UInt8] = Array("tilskot-register-route-tests-key-0123456789".utf8)
 
     /// JS/2021 with Oslo (JS-2021-0001, registered and assessed by kari) granted 1 000 000 kr, and
     /// two participants recorded by kari; Stavanger registered, undecided.
@@ -44,72 +43,12 @@ struct RegisterRouteTests {
             ])
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func headers(_ user: String, key: String? = nil) async throws -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func parsed(_ text: String) -> NSObject? {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) as? NSObject
-    }
-
-    func obj(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-    }
-
-    func arr(_ response: TestResponse) -> [[String: Any]] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [[String: Any]] ?? []
-    }
-
-    /// The CLI's stdout (exit 0 required).
-    func cli(_ arguments: [String], _ db: TestDatabase) throws -> String {
-        let result = try CLIRunner.run(arguments, database: db)
-        #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
-        return result.stdout
-    }
-
-    /// The sentence and SQLSTATE psql shows `login` for `sql` (in a transaction rolled back).
-    func psql(_ db: TestDatabase, as login: String, _ sql: String) throws -> (sentence: String, sqlstate: String) {
-        let c = try db.connect(asLogin: login)
-        do {
-            try c.execute("BEGIN")
-            try c.execute(sql)
-            try c.execute("ROLLBACK")
-        } catch {
-            _ = try? c.execute("ROLLBACK")
-            return (error.message, error.sqlState)
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ("", "")
-    }
-
     /// The participant access log's reads by `actor` of participant_list('JS-2021-0001').
     func reads(_ db: TestDatabase, by actor: String) throws -> Int {
         try db.connect().queryValue("""
             SELECT count(*)::int FROM tilskot.participant_access_log
              WHERE action = 'read' AND actor = $1 AND query = 'participant_list(''JS-2021-0001'')'
             """, [actor], as: Int.self) ?? -1
-    }
-
-    func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, _ expected: (sentence: String, sqlstate: String),
-                       sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
-        let problem = obj(response)
-        #expect(problem["detail"] as? String == expected.sentence, sourceLocation: sourceLocation)
-        #expect(problem["sqlstate"] as? String == expected.sqlstate, sourceLocation: sourceLocation)
     }
 
     @Test("participants: a caseworker not on the case reads psql's sentence as a 403 and leaves no read; the case's caseworker reads the CLI's rows and the read is logged")
@@ -124,12 +63,12 @@ struct RegisterRouteTests {
         #expect(readsBefore == 1, "the CLI's read is logged")
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/applications/JS-2021-0001/participants", method: .get,
-                                     headers: try await headers(Self.outsider)) { response in
+                                     headers: try await headers(as: Self.outsider)) { response in
                 expectProblem(response, .forbidden, refused)
             }
             #expect(try reads(db, by: Self.outsider) == 0)
             try await client.execute(uri: "/applications/JS-2021-0001/participants", method: .get,
-                                     headers: try await headers(Self.caseworker)) { response in
+                                     headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(parsed(String(buffer: response.body)) == parsed(cliRows))
                 #expect(arr(response).map { $0["code"] as? String } == ["OSL-0001", "OSL-0002"])
@@ -139,7 +78,7 @@ struct RegisterRouteTests {
             // A round's participants: what `participant list --round` shows each user (row-level security chooses).
             for user in [Self.caseworker, Self.outsider] {
                 let shown = try cli(["participant", "list", "--round", "JS/2021", "--format", "json", "--as", user], db)
-                try await client.execute(uri: "/rounds/JS/2021/participants", method: .get, headers: try await headers(user)) { response in
+                try await client.execute(uri: "/rounds/JS/2021/participants", method: .get, headers: try await headers(as: user)) { response in
                     #expect(response.status == .ok, "\(String(buffer: response.body))")
                     #expect(parsed(String(buffer: response.body)) == parsed(shown), "\(user)")
                     #expect(arr(response).count == (user == Self.caseworker ? 2 : 0), "\(user)")
@@ -163,7 +102,7 @@ struct RegisterRouteTests {
         #expect(refused.sqlstate == "42T03")
         try await app(db).test(.router) { client in
             let first = try await client.execute(uri: "/applications/JS-2021-0001/participants", method: .post,
-                                                 headers: try await headers(Self.caseworker, key: "p-1"), body: ByteBuffer(string: body)) { response in
+                                                 headers: try await headers(as: Self.caseworker, key: "p-1"), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(obj(response)["reference"] as? String == "JS-2021-0001")
                 #expect(obj(response)["code"] as? String == "OSL-0003")
@@ -171,25 +110,25 @@ struct RegisterRouteTests {
                 return String(buffer: response.body)
             }
             try await client.execute(uri: "/applications/JS-2021-0001/participants", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "p-1"), body: ByteBuffer(string: body)) { response in
+                                     headers: try await headers(as: Self.caseworker, key: "p-1"), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created)
                 #expect(String(buffer: response.body) == first)
             }
             // OSL-0001 through the API; OSL-0002 with the same values through the CLI.
             try await client.execute(uri: "/applications/JS-2021-0001/participants/OSL-0001", method: .patch,
-                                     headers: try await headers(Self.outsider),
+                                     headers: try await headers(as: Self.outsider),
                                      body: ByteBuffer(string: #"{"end":"2022-06-30","outcome":"employment"}"#)) { response in
                 expectProblem(response, .forbidden, refused)
             }
             try await client.execute(uri: "/applications/JS-2021-0001/participants/OSL-0001", method: .patch,
-                                     headers: try await headers(Self.caseworker),
+                                     headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: #"{"end":"2022-06-30","outcome":"employment","outcome_6m":"education","gender":"other_or_unknown"}"#)) { response in
                 #expect(response.status == .noContent, "\(String(buffer: response.body))")
             }
             _ = try cli(["participant", "update", "JS-2021-0001", "--code", "OSL-0002", "--end", "2022-06-30", "--outcome", "employment",
                          "--outcome-6m", "education", "--gender", "other_or_unknown", "--as", Self.caseworker], db)
             try await client.execute(uri: "/applications/JS-2021-0001/participants", method: .get,
-                                     headers: try await headers(Self.caseworker)) { response in
+                                     headers: try await headers(as: Self.caseworker)) { response in
                 let rows = Dictionary(uniqueKeysWithValues: arr(response).map { ($0["code"] as? String ?? "", $0) })
                 #expect(rows.count == 3)
                 let api = try #require(rows["OSL-0001"]), viaCLI = try #require(rows["OSL-0002"])
@@ -213,17 +152,17 @@ struct RegisterRouteTests {
         defer { db.drop() }
         let refused = try psql(db, as: Self.caseworker, "UPDATE tilskot.organisation SET municipality = '0399' WHERE orgnr = '958935420'")
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/organisations/958935420", method: .patch, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/organisations/958935420", method: .patch, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: #"{"municipality":"0399"}"#)) { response in
                 expectProblem(response, .unprocessableContent, refused)
             }
-            try await client.execute(uri: "/organisations/958935420", method: .patch, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/organisations/958935420", method: .patch, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: "{}")) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect((obj(response)["detail"] as? String)?.hasPrefix("give what changes") == true)
             }
             let change = #"{"name":"Oslo kommune, Velferdsetaten","address":"Postboks 30 Sentrum, 0101 Oslo","preferred_language":"nb","contact_name":"Kari Nordmann","contact_email":"kari@oslo.kommune.no","reason":"retta etter brev"}"#
-            try await client.execute(uri: "/organisations/958935420", method: .patch, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/organisations/958935420", method: .patch, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: change)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let api = obj(response)
@@ -239,7 +178,7 @@ struct RegisterRouteTests {
             _ = try cli(["org", "update", "964965226", "--name", "Oslo kommune, Velferdsetaten", "--address", "Postboks 30 Sentrum, 0101 Oslo",
                          "--language", "nb", "--contact-name", "Kari Nordmann", "--contact-email", "kari@oslo.kommune.no",
                          "--reason", "retta etter brev", "--as", Self.caseworker], db)
-            let both = try await client.execute(uri: "/organisations", method: .get, headers: try await headers(Self.caseworker)) { arr($0) }
+            let both = try await client.execute(uri: "/organisations", method: .get, headers: try await headers(as: Self.caseworker)) { arr($0) }
             let fields = ["name", "address", "preferred_language", "contact_name", "contact_email", "contact_phone"]
             let oslo = try #require(both.first { $0["orgnr"] as? String == "958935420" })
             let stavanger = try #require(both.first { $0["orgnr"] as? String == "964965226" })
@@ -262,19 +201,19 @@ struct RegisterRouteTests {
         let unknown = try psql(db, as: Self.admin, "UPDATE tilskot.installation SET time_zone = 'Mars/Olympus'")
         #expect(unknown.sqlstate == "23T61")
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/installation", method: .get, headers: try await headers(Self.caseworker)) { response in
+            try await client.execute(uri: "/installation", method: .get, headers: try await headers(as: Self.caseworker)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(obj(response)["time_zone"] as? String == "Europe/Oslo")
             }
-            try await client.execute(uri: "/installation", method: .put, headers: try await headers(Self.caseworker),
+            try await client.execute(uri: "/installation", method: .put, headers: try await headers(as: Self.caseworker),
                                      body: ByteBuffer(string: #"{"time_zone":"Europe/London"}"#)) { response in
                 expectProblem(response, .forbidden, refused)
             }
-            try await client.execute(uri: "/installation", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/installation", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"time_zone":"Mars/Olympus"}"#)) { response in
                 expectProblem(response, .unprocessableContent, unknown)
             }
-            try await client.execute(uri: "/installation", method: .put, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/installation", method: .put, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: #"{"time_zone":"Europe/London"}"#)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect(obj(response)["time_zone"] as? String == "Europe/London")
@@ -291,21 +230,21 @@ struct RegisterRouteTests {
         defer { db.drop() }
         let body = #"{"skip":0,"reason":"after pg_upgrade"}"#
         try await app(db).test(.router) { client in
-            let first = try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(Self.admin, key: "n-1"),
+            let first = try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(as: Self.admin, key: "n-1"),
                                                  body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(obj(response)["rounds"] as? Int == 0)
                 #expect(obj(response)["skip"] as? Int == 0)
                 return String(buffer: response.body)
             }
-            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(Self.admin, key: "n-1"),
+            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(as: Self.admin, key: "n-1"),
                                      body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created)
                 #expect(String(buffer: response.body) == first)
             }
             let again = try psql(db, as: Self.admin, "SELECT tilskot.numbering_resume(10, 'again')")
             #expect(again.sqlstate == "23T62")
-            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(Self.admin, key: "n-2"),
+            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(as: Self.admin, key: "n-2"),
                                      body: ByteBuffer(string: #"{"skip":10,"reason":"again"}"#)) { response in
                 expectProblem(response, .unprocessableContent, again)
             }
@@ -322,15 +261,15 @@ struct RegisterRouteTests {
         #expect(nothing.sqlstate == "23T62")
         let body = #"{"skip":100,"reason":"restored from the backup of 2021-05-01"}"#
         try await app(db).test(.router) { client in
-            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(Self.admin),
+            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(as: Self.admin),
                                      body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .preconditionRequired)
             }
-            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(Self.caseworker, key: "n-1"),
+            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(as: Self.caseworker, key: "n-1"),
                                      body: ByteBuffer(string: body)) { response in
                 expectProblem(response, .forbidden, refused)
             }
-            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(Self.admin, key: "n-2"),
+            try await client.execute(uri: "/numbering/resumptions", method: .post, headers: try await headers(as: Self.admin, key: "n-2"),
                                      body: ByteBuffer(string: body)) { response in
                 expectProblem(response, .unprocessableContent, nothing)
             }

@@ -13,11 +13,10 @@ import TilskotTestSupport
 /// CLI's `--format json` / `--format csv` print, the export streamed byte for byte as
 /// `export 360giving` writes it, the audit log a page at a time.
 @Suite("tilskot serve: reports, export, audit")
-struct ReportRouteTests {
+struct ReportRouteTests: ServerRouteSuite {
     static let caseworker = "s3r_kari"
     static let manager = "s3r_mona"
     static let auditor = "s3r_aud"
-    static let key: [UInt8] = Array("tilskot-report-route-tests-key-0123456789".utf8)
 
     /// JS/2021: Oslo granted 1 000 000 kr, Stavanger rejected.
     func scene() throws -> TestDatabase {
@@ -40,39 +39,12 @@ struct ReportRouteTests {
             ])
     }
 
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func headers(_ user: String, accept: String? = nil) async throws -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
-        if let accept { fields[.accept] = accept }
-        return fields
-    }
-
-    func parsed(_ text: String) -> NSObject? {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? NSObject
-    }
-
-    func cli(_ arguments: [String], _ db: TestDatabase) throws -> String {
-        let result = try CLIRunner.run(arguments, database: db)
-        #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
-        return result.stdout
-    }
-
     @Test("each report: the rows of the CLI's --format json, and its CSV by Accept; a year out of range is 422")
     func reports() async throws {
         let db = try scene()
         defer { db.drop() }
-        let mona = try await headers(Self.manager)
-        let monaCSV = try await headers(Self.manager, accept: "text/csv")
+        let mona = try await headers(as: Self.manager, contentType: nil)
+        let monaCSV = try await headers(as: Self.manager, accept: "text/csv", contentType: nil)
         let cases: [(uri: String, cli: [String])] = [
             ("/reports/summary?year=2021", ["report", "summary", "--year", "2021"]),
             ("/reports/geography?year=2021&by=municipality", ["report", "geography", "--year", "2021", "--by", "municipality"]),
@@ -106,7 +78,7 @@ struct ReportRouteTests {
     func equality() async throws {
         let db = try scene()
         defer { db.drop() }
-        let mona = try await headers(Self.manager)
+        let mona = try await headers(as: Self.manager, contentType: nil)
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/reports/equality?year=2021&lang=en", method: .get, headers: mona) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
@@ -129,7 +101,7 @@ struct ReportRouteTests {
         let expected = try cli(["export", "360giving", "--year", "2021", "--as", Self.manager], db)
         let empty = try CLIRunner.run(["export", "360giving", "--year", "2020", "--as", Self.manager], database: db)
         #expect(empty.exitCode == 1)
-        let mona = try await headers(Self.manager)
+        let mona = try await headers(as: Self.manager, contentType: nil)
         try await app(db).test(.router) { client in
             try await client.execute(uri: "/exports/360giving?year=2021", method: .get, headers: mona) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
@@ -159,7 +131,7 @@ struct ReportRouteTests {
                                                     "--as", Self.auditor], db)) as? [[String: Any]])
         let expectedIDs = expected.compactMap { $0["id"] as? Int }
         #expect(expectedIDs.count >= 3)
-        let aud = try await headers(Self.auditor)
+        let aud = try await headers(as: Self.auditor, contentType: nil)
         try await app(db).test(.router) { client in
             var ids: [Int] = []
             var cursor: String?
@@ -188,52 +160,17 @@ struct ReportRouteTests {
 /// Users through `tilskot serve` and `tilskot user link` (I19-S3): the admin functions, whose
 /// refusals are the database's sentences, the same in psql, the CLI and the API.
 @Suite("tilskot serve: users and identity links")
-struct UserRouteTests {
+struct UserRouteTests: ServerRouteSuite {
     static let admin = "s3u_adm"
     static let caseworker = "s3u_kari"
     static let newcomer = "s3u_nils"
-    static let key: [UInt8] = Array("tilskot-user-route-tests-key-0123456789ab".utf8)
     static let issuer = "https://idp.example.no"
-
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, acquireTimeout: .seconds(5), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: false)
-        return try buildApplication(configuration)
-    }
-
-    func headers(_ user: String, key: String? = nil) async throws -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key))"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    func obj(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-    }
-
-    /// What psql shows `login` for `sql`.
-    func psql(_ db: TestDatabase, as login: String, _ sql: String) throws -> String {
-        let c = try db.connect(asLogin: login)
-        do {
-            _ = try c.execute(sql)
-        } catch {
-            return error.message
-        }
-        Issue.record("psql was not refused: \(sql)")
-        return ""
-    }
 
     @Test("`tilskot user link` and POST /users/{login}/links: an administrator links; a caseworker reads the database's sentence in psql, the CLI and the API")
     func link() async throws {
         let db = try TestDatabase.scene(users: [Self.admin: .admin, Self.caseworker: .caseworker], steps: [])
         defer { db.drop() }
-        let refused = try psql(db, as: Self.caseworker, "SELECT tilskot.user_link('\(Self.caseworker)', '\(Self.issuer)', 'sub-x')")
+        let refused = try psql(db, as: Self.caseworker, "SELECT tilskot.user_link('\(Self.caseworker)', '\(Self.issuer)', 'sub-x')").sentence
         #expect(refused.contains("is not an administrator"))
         let cliRefused = try CLIRunner.run(["user", "link", Self.caseworker, "--issuer", Self.issuer, "--subject", "sub-x",
                                             "--as", Self.caseworker], database: db)
@@ -248,12 +185,12 @@ struct UserRouteTests {
         try await app(db).test(.router) { client in
             let body = #"{"issuer":"\#(Self.issuer)","subject":"sub-kari-2"}"#
             try await client.execute(uri: "/users/\(Self.caseworker)/links", method: .post,
-                                     headers: try await headers(Self.caseworker, key: "l-0"), body: ByteBuffer(string: body)) { response in
+                                     headers: try await headers(as: Self.caseworker, key: "l-0"), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .forbidden, "\(String(buffer: response.body))")
                 #expect(obj(response)["detail"] as? String == refused.replacingOccurrences(of: "sub-x", with: "sub-kari-2"))
             }
             try await client.execute(uri: "/users/\(Self.caseworker)/links", method: .post,
-                                     headers: try await headers(Self.admin, key: "l-1"), body: ByteBuffer(string: body)) { response in
+                                     headers: try await headers(as: Self.admin, key: "l-1"), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(obj(response)["subject"] as? String == "sub-kari-2")
             }
@@ -266,39 +203,39 @@ struct UserRouteTests {
     func users() async throws {
         let db = try TestDatabase.scene(users: [Self.admin: .admin, Self.caseworker: .caseworker], steps: [])
         defer { db.drop() }
-        let refused = try psql(db, as: Self.caseworker, "SELECT tilskot.user_add('\(Self.newcomer)', 'tilskot_caseworker', NULL)")
+        let refused = try psql(db, as: Self.caseworker, "SELECT tilskot.user_add('\(Self.newcomer)', 'tilskot_caseworker', NULL)").sentence
         try await app(db).test(.router) { client in
             let add = #"{"login":"\#(Self.newcomer)","role":"caseworker","reason":"ny tilsett"}"#
-            try await client.execute(uri: "/users", method: .post, headers: try await headers(Self.caseworker, key: "u-0"),
+            try await client.execute(uri: "/users", method: .post, headers: try await headers(as: Self.caseworker, key: "u-0"),
                                      body: ByteBuffer(string: add)) { response in
                 #expect(response.status == .forbidden, "\(String(buffer: response.body))")
                 #expect(obj(response)["detail"] as? String == refused)
             }
-            try await client.execute(uri: "/users", method: .post, headers: try await headers(Self.admin, key: "u-1"),
+            try await client.execute(uri: "/users", method: .post, headers: try await headers(as: Self.admin, key: "u-1"),
                                      body: ByteBuffer(string: add)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(obj(response)["user"] as? String == Self.newcomer)
                 #expect((obj(response)["roles"] as? String)?.contains("caseworker") == true)
             }
-            try await client.execute(uri: "/users/\(Self.newcomer)/roles", method: .post, headers: try await headers(Self.admin, key: "u-2"),
+            try await client.execute(uri: "/users/\(Self.newcomer)/roles", method: .post, headers: try await headers(as: Self.admin, key: "u-2"),
                                      body: ByteBuffer(string: #"{"role":"finance"}"#)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect((obj(response)["roles"] as? String)?.contains("finance") == true)
                 #expect((obj(response)["warning"] as? String)?.isEmpty == false, "\(String(buffer: response.body))")
             }
             try await client.execute(uri: "/users/\(Self.newcomer)/roles/finance?reason=feil", method: .delete,
-                                     headers: try await headers(Self.admin)) { response in
+                                     headers: try await headers(as: Self.admin)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 #expect((obj(response)["roles"] as? String)?.contains("finance") == false)
             }
-            try await client.execute(uri: "/users/\(Self.newcomer)/disable", method: .post, headers: try await headers(Self.admin, key: "u-3"),
+            try await client.execute(uri: "/users/\(Self.newcomer)/disable", method: .post, headers: try await headers(as: Self.admin, key: "u-3"),
                                      body: ByteBuffer(string: #"{"reason":"slutta"}"#)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(obj(response)["disabled"] as? String == "yes")
             }
             let cli = try CLIRunner.run(["user", "list", "--format", "json", "--as", Self.admin], database: db)
             let expected = (try? JSONSerialization.jsonObject(with: Data(cli.stdout.utf8))) as? NSArray
-            try await client.execute(uri: "/users", method: .get, headers: try await headers(Self.admin)) { response in
+            try await client.execute(uri: "/users", method: .get, headers: try await headers(as: Self.admin)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let seen = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? NSArray
                 #expect(seen != nil && seen == expected)

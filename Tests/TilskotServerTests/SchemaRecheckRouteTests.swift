@@ -13,24 +13,16 @@ import TilskotTestSupport
 /// by a newer release while this server runs is noticed, and from then its changes are refused
 /// (503 with the CLI's sentence) instead of writing with an older binary's idea of the schema.
 @Suite("tilskot serve: the schema level is read again while the server runs")
-struct SchemaRecheckRouteTests {
+struct SchemaRecheckRouteTests: ServerRouteSuite {
     static let caseworker = "srl_kari"
-    static let key: [UInt8] = Array("tilskot-schema-recheck-key-0123456789ab".utf8)
 
     @Test("a change after the database moved to another level is refused; before, it is made")
     func recheck() async throws {
         let db = try TestDatabase.scene(users: [Self.caseworker: .caseworker], steps: [
             ["org", "add", "958935420", "--name", "Oslo kommune", "--kind", "municipality", "--municipality", "0301", "--as", Self.caseworker],
         ])
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        var configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 1, tokens: try await TokenVerifier(localKey: Self.key), logger: logger)
-        configuration.schemaRecheck = .zero
-        let app = try buildApplication(configuration)
-        let token = try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: Self.key)
-        let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        let app = try await self.app(db, pool: 1, schemaRecheck: .zero)
+        let headers = try await self.headers(as: Self.caseworker)
         let rename: @Sendable (String) -> ByteBuffer = { name in ByteBuffer(string: #"{"name":"\#(name)"}"#) }
 
         try await app.test(.router) { client in

@@ -15,11 +15,10 @@ import TilskotTestSupport
 /// so however the requests interleave on the pool, no krone is granted beyond the frame. SIGTERM
 /// during load and schemathesis run against the live binary in Scripts/test-api.
 @Suite("tilskot serve under load: the HTTP race on one frame")
-struct ServerLoadTests {
+struct ServerLoadTests: ServerRouteSuite {
     static let caseworker = "load_kari"
     /// One manager per client: the audit log names each, and the frame is all they share.
     static let managers = (1...8).map { "load_m\($0)" }
-    static let key: [UInt8] = Array("tilskot-server-load-tests-key-0123456789".utf8)
 
     /// 24 applications of 100 000 kr each in RACE/2021, whose frame is 1 050 000 kr: ten grants fit,
     /// the eleventh would put 1 100 000 kr on the frame.
@@ -37,33 +36,6 @@ struct ServerLoadTests {
         ])
     }
 
-    func app(_ db: TestDatabase, pool: Int) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.load-test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: pool, acquireTimeout: .seconds(30), tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger)
-        return try buildApplication(configuration)
-    }
-
-    func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
-    }
-
-    static func headers(_ token: String, key: String? = nil, ifMatch: String? = nil) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.authorization] = "Bearer \(token)"
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        if let ifMatch { fields[.ifMatch] = ifMatch }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    static func object(_ buffer: ByteBuffer) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] ?? [:]
-    }
-
     /// What one decision request came to, after retrying serialization failures and deadlocks.
     enum Outcome: Sendable, Equatable {
         case granted
@@ -78,19 +50,19 @@ struct ServerLoadTests {
         var managerTokens: [String] = []
         for manager in Self.managers { managerTokens.append(try await token(manager)) }
         let tokens = managerTokens
-        try await app(db, pool: 4).test(.router) { client in
+        try await app(db, pool: 4, acquireTimeout: .seconds(30)).test(.router) { client in
             // Registered and assessed through the API too, one after another.
             var references: [String] = []
             for n in 1...Self.applications {
                 let body = #"{"round":"RACE/2021","orgnr":"958935420","title":"Kappløp \#(n)","amount_ore":\#(Self.amountOre),"received":"2021-02-10"}"#
-                let reference = try await client.execute(uri: "/applications", method: .post, headers: Self.headers(kari, key: "reg-\(n)"),
+                let reference = try await client.execute(uri: "/applications", method: .post, headers: ServerHarness.headers(kari, key: "reg-\(n)"),
                                                          body: ByteBuffer(string: body)) { response in
                     #expect(response.status == .created, "\(String(buffer: response.body))")
-                    return Self.object(response.body)["reference"] as? String ?? ""
+                    return ServerHarness.obj(response.body)["reference"] as? String ?? ""
                 }
-                let etag = try await Self.etag(client, reference: reference, token: kari)
+                let etag = try await ServerHarness.etagOrNil(client, reference, kari)
                 try await client.execute(uri: "/applications/\(reference)/assessments", method: .post,
-                                         headers: Self.headers(kari, key: "ass-\(n)", ifMatch: etag),
+                                         headers: ServerHarness.headers(kari, key: "ass-\(n)", ifMatch: etag),
                                          body: ByteBuffer(string: #"{"score":4,"recommendation":"grant"}"#)) { response in
                     #expect(response.status == .created, "\(String(buffer: response.body))")
                 }
@@ -126,8 +98,8 @@ struct ServerLoadTests {
                 #expect(sqlstate == "23T01", "\(detail)")
             }
             // The round as the API shows it.
-            try await client.execute(uri: "/rounds/RACE/2021", method: .get, headers: Self.headers(tokens[0])) { response in
-                let round = Self.object(response.body)
+            try await client.execute(uri: "/rounds/RACE/2021", method: .get, headers: ServerHarness.headers(tokens[0])) { response in
+                let round = ServerHarness.obj(response.body)
                 let frame = (round["frame_ore"] as? NSNumber)?.int64Value ?? -1
                 let grantedOre = (round["granted_ore"] as? NSNumber)?.int64Value ?? -1
                 #expect(frame == Self.frameOre)
@@ -158,25 +130,18 @@ struct ServerLoadTests {
         #expect((Int(row["actors"] ?? "") ?? 0) >= 2, "the grants came from more than one client")
     }
 
-    /// The case's ETag, as a client reads it before a change (If-Match).
-    static func etag(_ client: some TestClientProtocol, reference: String, token: String) async throws -> String? {
-        try await client.execute(uri: "/applications/\(reference)", method: .get, headers: headers(token)) { response in
-            response.headers[.eTag]
-        }
-    }
-
     /// POST /applications/{ref}/decision as a manager granting the applied amount, with the ETag read
     /// just before (If-Match). A serialization failure or deadlock (40001/40P01, 409) is tried again
     /// with the same Idempotency-Key (nothing was stored under it: the transaction rolled back).
     static func decide(_ client: some TestClientProtocol, reference: String, token: String) async throws -> Outcome {
         let body = #"{"outcome":"grant","amount_ore":\#(amountOre),"date":"2021-04-01"}"#
         let key = "decide-\(reference)"
-        var ifMatch = try await etag(client, reference: reference, token: token)
+        var ifMatch = try await ServerHarness.etagOrNil(client, reference, token)
         for _ in 0..<20 {
             let (status, problem) = try await client.execute(uri: "/applications/\(reference)/decision", method: .post,
-                                                             headers: headers(token, key: key, ifMatch: ifMatch),
+                                                             headers: ServerHarness.headers(token, key: key, ifMatch: ifMatch),
                                                              body: ByteBuffer(string: body)) { response in
-                (Int(response.status.code), object(response.body))
+                (Int(response.status.code), ServerHarness.obj(response.body))
             }
             if status == 201 { return .granted }
             let sqlstate = problem["sqlstate"] as? String ?? ""
@@ -185,7 +150,7 @@ struct ServerLoadTests {
             if status == 412 {
                 // The case changed between the read and the change (not by this test's other
                 // clients, which decide other cases): read it again once more.
-                ifMatch = try await etag(client, reference: reference, token: token)
+                ifMatch = try await ServerHarness.etagOrNil(client, reference, token)
                 continue
             }
             return .refused(status: status, sqlstate: sqlstate, detail: detail)

@@ -13,11 +13,10 @@ import TilskotTestSupport
 /// pool logs in as tilskot_authenticator and becomes each request's user; every refusal is a
 /// problem document carrying the database's sentence and SQLSTATE.
 @Suite("tilskot serve: routes, tokens, problems, the pool")
-struct ServerRouteTests {
+struct ServerRouteTests: ServerRouteSuite {
     static let manager = "srv_mona"
     static let caseworker = "srv_kari"
     static let disabled = "srv_gone"
-    static let key: [UInt8] = Array("tilskot-server-tests-key-0123456789abcdef".utf8)
 
     /// Jobbsjansen 2021 with a frame of 4 000 000 kr: JS-2021-0001 (Oslo, 3 400 000 kr, assessed)
     /// undecided; JS-2021-0002 (Stavanger, 2 000 000 kr) granted in full — so granting 0001 in full
@@ -38,43 +37,11 @@ struct ServerRouteTests {
         ])
     }
 
-    func app(_ db: TestDatabase, pool: Int = 2, acquireTimeout: Duration = .seconds(5)) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: pool, acquireTimeout: acquireTimeout, tokens: try await TokenVerifier(localKey: Self.key),
-            logger: logger, debugRoutes: true)
-        return try buildApplication(configuration)
-    }
-
-    func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: Self.key)
-    }
-
-    func headers(_ token: String?, key: String? = nil, ifMatch: String? = nil) -> HTTPFields {
-        var fields = HTTPFields()
-        if let token { fields[.authorization] = "Bearer \(token)" }
-        if let key { fields[HTTPField.Name("Idempotency-Key")!] = key }
-        if let ifMatch { fields[.ifMatch] = ifMatch }
-        fields[.contentType] = "application/json"
-        return fields
-    }
-
-    /// The case's ETag (GET /applications/{reference}), for If-Match on a change to it.
-    func etag(_ client: some TestClientProtocol, _ reference: String, _ token: String) async throws -> String? {
-        try await client.execute(uri: "/applications/\(reference)", method: .get, headers: headers(token)) { $0.headers[.eTag] }
-    }
-
-    func object(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-    }
-
     @Test("health: live, and ready when the database answers at this binary's schema level")
     func health() async throws {
         let db = try scene()
         defer { db.drop() }
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             try await client.execute(uri: "/health/live", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
@@ -94,7 +61,7 @@ struct ServerRouteTests {
     func unauthorized() async throws {
         let db = try scene()
         defer { db.drop() }
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             var fields = headers(nil)
             fields[HTTPField.Name("X-Request-Id")!] = "req-401-test"
             try await client.execute(uri: "/applications/JS-2021-0001", method: .get, headers: fields) { response in
@@ -126,7 +93,7 @@ struct ServerRouteTests {
         defer { db.drop() }
         let kari = try await token(Self.caseworker)
         let body = #"{"round":"JS/2021","orgnr":"958935420","title":"Jobbsjansen Oslo III","amount_ore":50000000,"received":"2021-02-10"}"#
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             let first = try await client.execute(uri: "/applications", method: .post, headers: headers(kari, key: "k-1"), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(response.headers[.location] == "/applications/JS-2021-0003")
@@ -166,9 +133,9 @@ struct ServerRouteTests {
         #expect(expected.contains("is not a manager"))
         let sentence = expected
         let body = #"{"outcome":"grant","amount_ore":340000000}"#
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             try await client.execute(uri: "/applications/JS-2021-0001/decision", method: .post,
-                                     headers: headers(try await token(Self.caseworker), key: "d-1", ifMatch: try await etag(client, "JS-2021-0001", try await token(Self.caseworker))), body: ByteBuffer(string: body)) { response in
+                                     headers: headers(try await token(Self.caseworker), key: "d-1", ifMatch: try await etagOrNil(client, "JS-2021-0001", try await token(Self.caseworker))), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .forbidden, "\(String(buffer: response.body))")
                 let problem = try object(response)
                 #expect(problem["detail"] as? String == sentence)
@@ -194,9 +161,9 @@ struct ServerRouteTests {
         }
         let sentence = expected
         let body = #"{"outcome":"grant","amount_ore":340000000}"#
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             try await client.execute(uri: "/applications/JS-2021-0001/decision", method: .post,
-                                     headers: headers(try await token(Self.manager), key: "d-2", ifMatch: try await etag(client, "JS-2021-0001", try await token(Self.manager))), body: ByteBuffer(string: body)) { response in
+                                     headers: headers(try await token(Self.manager), key: "d-2", ifMatch: try await etagOrNil(client, "JS-2021-0001", try await token(Self.manager))), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .conflict, "\(String(buffer: response.body))")
                 let problem = try object(response)
                 #expect(problem["sqlstate"] as? String == "23T01")
@@ -212,7 +179,7 @@ struct ServerRouteTests {
         defer { db.drop() }
         let mona = try await token(Self.manager)
         let kari = try await token(Self.caseworker)
-        try await app(db, pool: 1).test(.router) { client in
+        try await app(db, pool: 1, debugRoutes: true).test(.router) { client in
             let pid = try await client.execute(uri: "/debug/session", method: .get, headers: headers(mona)) { response in
                 let seen = try object(response)
                 #expect(seen["current_user"] as? String == Self.manager)
@@ -223,7 +190,7 @@ struct ServerRouteTests {
             // A's change: a rejection, whose reasons become the transaction's tilskot.reason.
             let body = #"{"outcome":"reject","reasons":"Svak grunngjeving frå A"}"#
             try await client.execute(uri: "/applications/JS-2021-0001/decision", method: .post,
-                                     headers: headers(mona, key: "leak-1", ifMatch: try await etag(client, "JS-2021-0001", mona)), body: ByteBuffer(string: body)) { response in
+                                     headers: headers(mona, key: "leak-1", ifMatch: try await etagOrNil(client, "JS-2021-0001", mona)), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 let seenObject = try object(response)
                 #expect(seenObject["decided_by"] as? String == Self.manager)
@@ -251,7 +218,7 @@ struct ServerRouteTests {
         let db = try scene()
         defer { db.drop() }
         let gone = try await token(Self.disabled)
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             try await client.execute(uri: "/rounds/JS/2021", method: .get, headers: headers(gone)) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let seenObject = try object(response)
@@ -276,7 +243,7 @@ struct ServerRouteTests {
         let holder = try db.connect()
         try holder.execute("SELECT pg_advisory_lock(hashtext('tilskot.idempotency'), hashtext($1))", ["\(Self.caseworker) k-run"])
         let body = #"{"round":"JS/2021","orgnr":"958935420","title":"Jobbsjansen Oslo V","amount_ore":100000,"received":"2021-02-10"}"#
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             try await client.execute(uri: "/applications", method: .post, headers: headers(kari, key: "k-run"), body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .conflict, "\(String(buffer: response.body))")
                 let problem = try object(response)
@@ -296,7 +263,7 @@ struct ServerRouteTests {
         // pool's only connection.
         let blocker = UncheckedBox(try db.connect())
         try blocker.value.executeScript("BEGIN; LOCK TABLE tilskot.round IN ACCESS EXCLUSIVE MODE")
-        try await app(db, pool: 1, acquireTimeout: .milliseconds(300)).test(.router) { client in
+        try await app(db, pool: 1, acquireTimeout: .milliseconds(300), debugRoutes: true).test(.router) { client in
             let held = Task {
                 try await client.execute(uri: "/rounds/JS/2021", method: .get, headers: headers(kari)) { $0.status }
             }
@@ -316,7 +283,7 @@ struct ServerRouteTests {
         let db = try scene()
         defer { db.drop() }
         let kari = try await token(Self.caseworker)
-        try await app(db, pool: 1).test(.router) { client in
+        try await app(db, pool: 1, debugRoutes: true).test(.router) { client in
             let first = try await client.execute(uri: "/debug/session", method: .get, headers: headers(kari)) { response in
                 try object(response)["pid"] as? String ?? ""
             }
@@ -336,7 +303,7 @@ struct ServerRouteTests {
         let db = try scene()
         defer { db.drop() }
         let kari = try await token(Self.caseworker)
-        try await app(db).test(.router) { client in
+        try await app(db, debugRoutes: true).test(.router) { client in
             let cursor = try await client.execute(uri: "/applications?round=JS/2021&limit=1", method: .get, headers: headers(kari)) { response in
                 let page = try object(response)
                 let items = page["items"] as? [[String: Any]] ?? []
@@ -361,10 +328,4 @@ struct ServerRouteTests {
             }
         }
     }
-}
-
-/// A connection handed to the test's request closures; used by one of them at a time.
-final class UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -38,7 +38,7 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Pages that need no session.
     static func isOpen(_ path: String) -> Bool {
-        path == "/web/login" || path == "/web/language"
+        path == "/web/login" || path == "/web/language" || path == "/web/oidc/start" || path == "/web/oidc/callback"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -65,7 +65,7 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
             var info = RequestInfo.current ?? RequestInfo(id: UUID().uuidString.lowercased(), identity: nil, method: request.method.rawValue,
                                                           path: request.uri.description, body: [])
             if let session {
-                info.identity = TokenIdentity(issuer: TokenVerifier.localIssuer, subject: session.login)
+                info.identity = session.identity
             }
             var response: Response
             do {
@@ -85,7 +85,7 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
             // The idle expiry moves on while the user works.
             if let session, Date().timeIntervalSince(session.issuedAt) > WebSessions.renewAfter,
                response.headers[.setCookie] == nil,
-               let renewed = try? await sessions.token(login: session.login, sid: session.sid, max: session.max) {
+               let renewed = try? await sessions.token(renewing: session) {
                 response.headers.append(HTTPField(name: .setCookie, value: sessions.setCookie(
                     WebSessions.cookieName, renewed, maxAge: Int(session.max.timeIntervalSinceNow), request: request)))
             }

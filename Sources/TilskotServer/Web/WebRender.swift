@@ -88,7 +88,11 @@ enum WebHeaders {
     static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
     static func apply(_ response: inout Response) {
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = contentSecurityPolicy
+        // A document that sets a policy of its own keeps it (the printable equality section's, which
+        // allows its one inline style sheet by hash: ReportsPage.documentPolicy).
+        if response.headers[HTTPField.Name("Content-Security-Policy")!] == nil {
+            response.headers[HTTPField.Name("Content-Security-Policy")!] = contentSecurityPolicy
+        }
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"

@@ -10,7 +10,9 @@ import TilskotStore
 /// (DatabasePool.request), calling the same services as the CLI commands named beside each page.
 enum WebRoutes {
     static func register<Context: RequestContext>(on router: Router<Context>, pool: DatabasePool, configuration: ServerConfiguration) {
-        let sessions = WebSessions(keys: configuration.tokens.local, behindTLS: configuration.behindTLS)
+        let sessions = WebSessions(keys: configuration.tokens.local, behindTLS: configuration.behindTLS,
+                                   providerIssuer: configuration.oidc?.issuer)
+        let oidc = configuration.oidc
         let serverConninfo = configuration.database.conninfo
 
         router.get("/") { _, _ in WebRender.redirect("/web/work") }
@@ -45,7 +47,7 @@ enum WebRoutes {
             }
             let notice: String? = request.uri.queryParameters["out"] != nil ? WebText.string("logged_out", page.language) : nil
             return WebPageContext.$current.withValue(page) {
-                loginPage(user: "", next: next, notice: notice, error: nil, status: .ok, headers: extra)
+                loginPage(user: "", next: next, notice: notice, error: nil, status: .ok, headers: extra, oidc: oidc)
             }
         }
 
@@ -55,6 +57,10 @@ enum WebRoutes {
             let user = form["user"] ?? ""
             let password = form.fields["password"] ?? ""
             let next = WebMiddleware<Context>.safePath(form["next"])
+            if let oidc, !oidc.passwordLogin {
+                return loginPage(user: "", next: next, notice: nil, error: WebText.string("password_login_off", language),
+                                 status: .forbidden, oidc: oidc)
+            }
             var outcome = await WebPasswordCheck.check(serverConninfo: serverConninfo, user: user, password: password)
             if outcome == .accepted {
                 // The password is right; the user must also be a tilskot user the database maps the
@@ -77,10 +83,15 @@ enum WebRoutes {
                     (.setCookie, sessions.setCookie(WebSessions.preCookieName, "", maxAge: 0, request: request)),
                 ])
             case .refused:
-                return loginPage(user: user, next: next, notice: nil, error: WebText.string("login_failed", language), status: .unauthorized)
+                return loginPage(user: user, next: next, notice: nil, error: WebText.string("login_failed", language), status: .unauthorized, oidc: oidc)
             case .unreachable:
-                return loginPage(user: user, next: next, notice: nil, error: WebText.string("login_unreachable", language), status: .serviceUnavailable)
+                return loginPage(user: user, next: next, notice: nil, error: WebText.string("login_unreachable", language), status: .serviceUnavailable, oidc: oidc)
             }
+        }
+
+        // Log in through the organisation's OpenID Connect provider (OidcRoutes, W5).
+        if let oidc {
+            OidcRoutes.register(on: web, pool: pool, sessions: sessions, settings: oidc, logger: configuration.logger)
         }
 
         web.post("logout") { request, _ -> Response in
@@ -99,12 +110,23 @@ enum WebRoutes {
 
         web.get("work") { _, _ -> Response in try await WebPages.work(pool: pool) }
         web.get("search") { request, _ -> Response in try await WebPages.search(pool: pool, query: request.uri.query ?? "") }
+        // The case on one page, its forms and letters, and registering an application (CaseActions, W3).
+        CaseActions.register(on: web, pool: pool)
+        // Rounds, reports and finance (MoneyPageRoutes, W4).
+        MoneyPageRoutes.register(on: web, pool: pool)
     }
 
     static func loginPage(user: String, next: String?, notice: String?, error: String?, status: HTTPResponse.Status,
-                          headers: [(HTTPField.Name, String)] = []) -> Response {
+                          headers: [(HTTPField.Name, String)] = [], oidc: OidcSettings? = nil,
+                          oidcError: String? = nil) -> Response {
         let language = WebPageContext.current?.language ?? .nn
         var values: [String: Any] = ["user": user, "next": next ?? ""]
+        values["password"] = oidc?.passwordLogin ?? true
+        if let oidcError { values["oidc_error"] = oidcError }
+        if let oidc {
+            values["oidc"] = ["name": oidc.displayName,
+                              "href": "/web/oidc/start" + (next.map { "?next=" + OidcClient.formEncoded($0) } ?? "")]
+        }
         if let notice { values["notice"] = notice }
         if let error { values["error"] = error }
         return WebRender.page("login", title: WebText.string("login_title", language), values, status: status, headers: headers)

@@ -15,6 +15,12 @@ struct WebSessionClaims: JWTPayload {
     var iat: IssuedAtClaim
     var sid: String
     var max: Date
+    /// A session begun through the organisation's OpenID Connect provider (Web/OidcRoutes.swift):
+    /// the provider's issuer (`sub` is then the provider's subject, mapped by tilskot.token_login on
+    /// every request as a provider token is), and the login it mapped to at log-in, for the header.
+    /// Both absent in a password log-in's session.
+    var idp: String? = nil
+    var name: String? = nil
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
@@ -50,12 +56,26 @@ struct WebSessions: Sendable {
     /// Cookies get `Secure` always (the server is configured as behind TLS), or when the proxy says
     /// the request came over https (X-Forwarded-Proto).
     let behindTLS: Bool
+    /// The configured OpenID Connect provider's issuer: a session naming another provider is none.
+    var providerIssuer: String? = nil
 
     struct Current: Sendable {
+        /// The login shown in the header (a provider session: the login it mapped to at log-in).
         var login: String
         var sid: String
         var issuedAt: Date
         var max: Date
+        /// Whom each request acts as: (tilskot-local, login) after a password log-in, the
+        /// provider's (issuer, subject) after an OpenID Connect log-in.
+        var identity: TokenIdentity
+
+        init(login: String, sid: String, issuedAt: Date, max: Date, identity: TokenIdentity? = nil) {
+            self.login = login
+            self.sid = sid
+            self.issuedAt = issuedAt
+            self.max = max
+            self.identity = identity ?? TokenIdentity(issuer: TokenVerifier.localIssuer, subject: login)
+        }
     }
 
     /// The session a request's cookie carries, or nil (no cookie, a forged or expired one, or a
@@ -64,7 +84,33 @@ struct WebSessions: Sendable {
         guard let keys, let token = Self.cookie(Self.cookieName, in: request),
               let claims = try? await keys.verify(token, as: WebSessionClaims.self),
               claims.iss.value == TokenVerifier.localIssuer, !claims.sid.isEmpty else { return nil }
+        if let idp = claims.idp {
+            // Signed with the local key at the provider log-in's end; the provider must still be
+            // the one configured.
+            guard idp == providerIssuer, idp != TokenVerifier.localIssuer else { return nil }
+            return Current(login: claims.name ?? claims.sub.value, sid: claims.sid, issuedAt: claims.iat.value, max: claims.max,
+                           identity: TokenIdentity(issuer: idp, subject: claims.sub.value))
+        }
         return Current(login: claims.sub.value, sid: claims.sid, issuedAt: claims.iat.value, max: claims.max)
+    }
+
+    /// A session's cookie value issued again (its idle expiry moved on), keeping whom it names.
+    func token(renewing session: Current) async throws -> String {
+        if session.identity.issuer == TokenVerifier.localIssuer {
+            return try await token(login: session.identity.subject, sid: session.sid, max: session.max)
+        }
+        return try await token(identity: session.identity, login: session.login, sid: session.sid, max: session.max)
+    }
+
+    /// A new session's cookie value after an OpenID Connect log-in: the provider's identity, and
+    /// the login tilskot.token_login mapped it to (shown in the header only).
+    func token(identity: TokenIdentity, login: String, sid: String, max: Date) async throws -> String {
+        guard let keys else { throw Problem(.internalServerError, "no local key") }
+        let now = Date()
+        let claims = WebSessionClaims(iss: IssuerClaim(value: TokenVerifier.localIssuer), sub: SubjectClaim(value: identity.subject),
+                                      exp: ExpirationClaim(value: min(max, now.addingTimeInterval(Self.idle))),
+                                      iat: IssuedAtClaim(value: now), sid: sid, max: max, idp: identity.issuer, name: login)
+        return try await keys.sign(claims)
     }
 
     /// A new session's cookie value for `login`, or an existing session's renewed.

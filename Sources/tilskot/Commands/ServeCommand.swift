@@ -27,6 +27,24 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .customLong("behind-tls"),
           help: "The server is reached through a TLS proxy (deploy/nginx-tilskot.conf): web session cookies are Secure (else TILSKOT_BEHIND_TLS=1; a proxy's X-Forwarded-Proto: https does it per request).")
     var behindTLS = false
+    // Web log-in through the organisation's OpenID Connect provider (docs/web.md); the client
+    // secret only from the environment (TILSKOT_OIDC_CLIENT_SECRET_FILE or TILSKOT_OIDC_CLIENT_SECRET),
+    // never the command line.
+    @Option(name: .customLong("oidc-issuer"),
+            help: ArgumentHelp("The OpenID Connect provider's issuer for web log-in (else TILSKOT_OIDC_ISSUER); https.", valueName: "url"))
+    var oidcIssuer: String?
+    @Option(name: .customLong("oidc-client-id"),
+            help: ArgumentHelp("tilskot's client id at the provider (else TILSKOT_OIDC_CLIENT_ID).", valueName: "id"))
+    var oidcClientID: String?
+    @Option(name: .customLong("oidc-redirect-uri"),
+            help: ArgumentHelp("The redirect URI registered at the provider (else TILSKOT_OIDC_REDIRECT_URI, else http(s)://HOST/web/oidc/callback).", valueName: "url"))
+    var oidcRedirectURI: String?
+    @Option(name: .customLong("oidc-name"),
+            help: ArgumentHelp("The provider's name on the log-in page's button (else TILSKOT_OIDC_NAME, else the issuer's host).", valueName: "name"))
+    var oidcName: String?
+    @Flag(name: .customLong("no-password-login"),
+          help: "With --oidc-issuer: the log-in page offers the provider only, and password log-in is refused (else TILSKOT_WEB_PASSWORD_LOGIN=off).")
+    var noPasswordLogin = false
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -60,14 +78,42 @@ struct ServeCommand: ParsableCommand {
         let poolSize = pool
         let secureCookies = behindTLS || ["1", "true", "yes", "on"].contains(environment["TILSKOT_BEHIND_TLS"]?.lowercased() ?? "")
         let provider = jwks
+        let oidc = try oidcSettings(environment)
         try runBlocking {
             let tokens = try await TokenVerifier(localKey: key, jwks: provider, issuer: issuer, audience: audience,
                                              subjectClaim: subjectClaim)
             var configuration = ServerConfiguration(host: host, port: port, database: target, poolSize: poolSize,
                                                     tokens: tokens, logger: logger)
             configuration.behindTLS = secureCookies
+            configuration.oidc = oidc
             let app = try buildApplication(configuration)
             try await app.runService()
         }
+    }
+
+    /// The web log-in's provider from the options and environment; nil when no issuer is given.
+    func oidcSettings(_ environment: [String: String]) throws -> OidcSettings? {
+        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let issuerText = oidcIssuer ?? env("TILSKOT_OIDC_ISSUER") else {
+            if oidcClientID != nil || noPasswordLogin {
+                throw TilskotError.usage("--oidc-client-id and --no-password-login need --oidc-issuer (or TILSKOT_OIDC_ISSUER)")
+            }
+            return nil
+        }
+        let issuer = try OidcSettings.parseIssuer(issuerText)
+        guard let clientID = oidcClientID ?? env("TILSKOT_OIDC_CLIENT_ID") else {
+            throw TilskotError.usage("--oidc-issuer needs --oidc-client-id (or TILSKOT_OIDC_CLIENT_ID): tilskot's client id at the provider")
+        }
+        var secret = env("TILSKOT_OIDC_CLIENT_SECRET")
+        if let path = env("TILSKOT_OIDC_CLIENT_SECRET_FILE") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw TilskotError.usage("TILSKOT_OIDC_CLIENT_SECRET_FILE \(path) cannot be read")
+            }
+            secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let redirect = try (oidcRedirectURI ?? env("TILSKOT_OIDC_REDIRECT_URI")).map { try OidcSettings.parseRedirectURI($0) }
+        let passwordOff = noPasswordLogin || ["0", "off", "false", "no"].contains(env("TILSKOT_WEB_PASSWORD_LOGIN")?.lowercased() ?? "")
+        return OidcSettings(issuer: issuer, clientID: clientID, clientSecret: secret?.isEmpty == false ? secret : nil,
+                            redirectURI: redirect, displayName: oidcName ?? env("TILSKOT_OIDC_NAME"), passwordLogin: !passwordOff)
     }
 }
