@@ -106,6 +106,24 @@ public final class TestDatabase: @unchecked Sendable {
     /// "user role" for every user made in a role by this process.
     private static let madeUsers = Mutex<Set<String>>([])
 
+    /// Gives logins a password (ALTER ROLE … PASSWORD, as the superuser). Roles belong to the
+    /// cluster: two tests setting one role's password at once meet in pg_authid ("tuple
+    /// concurrently updated", XX000), so the process's tests take turns here, and a password this
+    /// process already set is not set again.
+    public func setPasswords(_ users: [String], to password: String) throws {
+        try Self.passwordsSet.withLock { done in
+            let wanted = users.filter { !done.contains("\($0) \(password)") }
+            guard !wanted.isEmpty else { return }
+            let admin = try connect()
+            defer { admin.close() }
+            try admin.executeScript(wanted.map { "ALTER ROLE \($0) PASSWORD '\(password)';" }.joined(separator: " "))
+            for user in wanted { done.insert("\(user) \(password)") }
+        }
+    }
+
+    /// "user password" for every password set by setPasswords in this process.
+    private static let passwordsSet = Mutex<Set<String>>([])
+
     /// Rows in every table of the tilskot schema, to assert that a refused command wrote nothing.
     public func rowCounts() throws -> [String: Int] {
         let c = try connect()

@@ -47,9 +47,7 @@ struct WebCaseRouteTests {
             ["application", "assess", "JS-2021-0001", "--score", "3", "--recommend", "grant", "--notes", "first look", "--as", Self.caseworker],
             ["application", "assess", "JS-2021-0001", "--score", "5", "--recommend", "grant", "--notes", "second look", "--as", Self.caseworker],
         ])
-        let admin = try db.connect()
-        let users = [Self.caseworker, Self.other, Self.manager, Self.auditor, Self.finance]
-        try admin.executeScript(users.map { "ALTER ROLE \($0) PASSWORD '\(Self.password)';" }.joined(separator: " "))
+        try db.setPasswords([Self.caseworker, Self.other, Self.manager, Self.auditor, Self.finance], to: Self.password)
         return db
     }
 

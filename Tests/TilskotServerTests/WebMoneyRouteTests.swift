@@ -51,10 +51,7 @@ struct WebMoneyRouteTests {
                 ["payment", "attest", "1", "--as", Self.finance],
                 ["payment", "pay", "1", "--voucher", "B-2021-17", "--date", "2021-05-02", "--as", Self.payer],
             ])
-        let admin = try db.connect()
-        for user in [k, m, Self.finance, Self.auditor] {
-            try admin.executeScript("ALTER ROLE \(user) PASSWORD '\(Self.password)'")
-        }
+        try db.setPasswords([k, m, Self.finance, Self.auditor], to: Self.password)
         return db
     }
 

@@ -46,8 +46,7 @@ struct WebRouteTests {
             ["application", "assess", "JS-2021-0001", "--score", "4", "--recommend", "grant", "--as", Self.caseworker],
             ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "grant", "--as", Self.manager],
         ])
-        let admin = try db.connect()
-        try admin.executeScript("ALTER ROLE \(Self.caseworker) PASSWORD '\(Self.password)'; ALTER ROLE \(Self.manager) PASSWORD '\(Self.password)'")
+        try db.setPasswords([Self.caseworker, Self.manager], to: Self.password)
         return db
     }
 
@@ -192,6 +191,47 @@ struct WebRouteTests {
                 #expect(cleared.contains("Max-Age=0"))
             }
         }
+    }
+
+    @Test("five wrong passwords close log-in for that user name (429, even with the right password); another user still logs in")
+    func passwordGuessing() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            for attempt in 1...LoginThrottle.maxFailures {
+                let status = try await logIn(client, user: Self.caseworker, password: "gjetting-\(attempt)").status
+                #expect(status == .unauthorized)
+            }
+            let locked = try await logIn(client, user: Self.caseworker, password: Self.password)
+            #expect(locked.status == .tooManyRequests)
+            #expect(String(buffer: locked.body).contains("15"))
+            #expect(setCookies(locked)["tilskot_session"] == nil)
+            // The name in other letters is the same name.
+            let upper = try await logIn(client, user: Self.caseworker.uppercased(), password: Self.password)
+            #expect(upper.status == .tooManyRequests)
+            let other = try await logIn(client, user: Self.manager, password: Self.password)
+            #expect(other.status == .seeOther)
+        }
+    }
+
+    @Test("the throttle: failures older than the window no longer count; a right password clears them; checks at once are bounded")
+    func throttleWindow() {
+        let throttle = LoginThrottle()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for i in 0..<LoginThrottle.maxFailures {
+            #expect(throttle.admit("kari", now: start.addingTimeInterval(Double(i))) == .admitted)
+            throttle.finish("kari", refused: true, accepted: false, now: start.addingTimeInterval(Double(i)))
+        }
+        #expect(throttle.admit("kari", now: start.addingTimeInterval(60)) == .locked(until: start.addingTimeInterval(LoginThrottle.window)))
+        #expect(throttle.admit("kari", now: start.addingTimeInterval(LoginThrottle.window + 1)) == .admitted)
+        throttle.finish("kari", refused: false, accepted: true, now: start.addingTimeInterval(LoginThrottle.window + 1))
+        #expect(throttle.admit("kari", now: start.addingTimeInterval(LoginThrottle.window + 2)) == .admitted)
+        // That check still runs: with it, maxChecks - 1 more are let in, then the next is told to wait.
+        for _ in 1..<LoginThrottle.maxChecks { #expect(throttle.admit("ola", now: start) == .admitted) }
+        #expect(throttle.admit("per", now: start) == .busy)
+        // A check the database could not answer counts neither way.
+        throttle.finish("ola", refused: false, accepted: false, now: start)
+        #expect(throttle.admit("per", now: start) == .admitted)
     }
 
     @Test("a web session's cookie is no bearer token: the API answers it 401; a bearer token of the same user is answered")

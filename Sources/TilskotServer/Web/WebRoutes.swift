@@ -51,6 +51,7 @@ enum WebRoutes {
             }
         }
 
+        let throttle = LoginThrottle()
         web.post("login") { request, _ -> Response in
             let form = WebForm(body: RequestInfo.current?.body ?? [])
             let language = WebPageContext.current?.language ?? .nn
@@ -61,7 +62,19 @@ enum WebRoutes {
                 return loginPage(user: "", next: next, notice: nil, error: WebText.string("password_login_off", language),
                                  status: .forbidden, oidc: oidc)
             }
+            switch throttle.admit(user) {
+            case .admitted: break
+            case .locked(let until):
+                let minutes = max(1, Int((until.timeIntervalSinceNow / 60).rounded(.up)))
+                return loginPage(user: user, next: next, notice: nil,
+                                 error: WebText.string("login_locked", language).replacingOccurrences(of: "{minutes}", with: String(minutes)),
+                                 status: .tooManyRequests, oidc: oidc)
+            case .busy:
+                return loginPage(user: user, next: next, notice: nil, error: WebText.string("login_unreachable", language),
+                                 status: .serviceUnavailable, oidc: oidc)
+            }
             var outcome = await WebPasswordCheck.check(serverConninfo: serverConninfo, user: user, password: password)
+            defer { throttle.finish(user, refused: outcome == .refused, accepted: outcome == .accepted) }
             if outcome == .accepted {
                 // The password is right; the user must also be a tilskot user the database maps the
                 // session to (tilskot.token_login), or the first page would refuse them.
