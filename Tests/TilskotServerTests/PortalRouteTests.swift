@@ -180,7 +180,7 @@ struct PortalRouteTests: ServerRouteSuite {
         let signer = await JWTKeyCollection().add(rsa: key, digestAlgorithm: .sha256, kid: "mp-1")
         func token(consumer: String?, sub: String? = nil) async throws -> String {
             try await signer.sign(MaskinportenClaims(
-                iss: .init(value: issuer), aud: .init(value: [audience]), exp: .init(value: Date().addingTimeInterval(120)),
+                iss: .init(value: issuer), aud: .init(value: [audience]), exp: .init(value: Date().addingTimeInterval(3600)),  // an hour: a loaded CI may take minutes between signing and use
                 scope: "tilskot:applications", consumer: consumer.map { .init(authority: "iso6523-actorid-upis", ID: $0) },
                 sub: sub.map { .init(value: $0) }), kid: "mp-1")
         }

@@ -35,7 +35,7 @@ struct ProviderTokenTests: ServerRouteSuite {
         let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","x":"\#(x)","y":"\#(y)","kid":"idp-1","alg":"ES256","use":"sig"}]}"#
         let signer = await JWTKeyCollection().add(ecdsa: key, kid: "idp-1")
         func token(iss: String = Self.issuer, sub: String, aud: String = Self.audience) async throws -> String {
-            try await signer.sign(Claims(iss: .init(value: iss), sub: .init(value: sub), exp: .init(value: Date().addingTimeInterval(600)),
+            try await signer.sign(Claims(iss: .init(value: iss), sub: .init(value: sub), exp: .init(value: Date().addingTimeInterval(3600)),
                                          aud: .init(value: [aud])), kid: "idp-1")
         }
         // An administrator links the identity (tilskot.user_link), recorded with who linked it.

@@ -47,7 +47,7 @@ enum ServerHarness {
 
     /// A local token for `user`, valid ten minutes.
     static func token(_ user: String) async throws -> String {
-        try await TokenVerifier.issueLocal(login: user, ttl: 600, key: key)
+        try await TokenVerifier.issueLocal(login: user, ttl: 3600, key: key)
     }
 
     /// Bearer `token` (none when nil), an Idempotency-Key, If-Match and Accept when given, and the

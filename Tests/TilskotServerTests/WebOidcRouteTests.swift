@@ -66,7 +66,7 @@ struct WebOidcRouteTests {
         let keys = await JWTKeyCollection().add(hmac: HMACKey(from: WebRouteTests.key), digestAlgorithm: .sha256)
         let now = Date()
         let token = try await keys.sign(SessionClaims(iss: .init(value: TokenVerifier.localIssuer), sub: .init(value: subject),
-                                                      exp: .init(value: now.addingTimeInterval(600)), iat: .init(value: now),
+                                                      exp: .init(value: now.addingTimeInterval(3600)), iat: .init(value: now),
                                                       sid: "sid-\(UUID().uuidString)", max: now.addingTimeInterval(3600), idp: idp, name: name))
         return "tilskot_session=\(token)"
     }
