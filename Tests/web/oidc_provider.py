@@ -16,7 +16,7 @@ the web log-in (Scripts/test-web, Tests/web/flow_15_oidc.py). Python's standard 
 
 The subject of the ID token is the user typed (or login_hint) as it is.
 
-Usage: oidc_provider.py --port PORT [--host localhost] --client-id ID [--client-secret S]
+Usage: oidc_provider.py --port PORT [--host localhost] --client-id ID [--client-secret S (default: $TILSKOT_OIDC_CLIENT_SECRET)]
                         --redirect-uri URI
 """
 
@@ -259,7 +259,10 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="localhost", help="the host name in the issuer (it listens on 127.0.0.1)")
     parser.add_argument("--client-id", required=True)
-    parser.add_argument("--client-secret")
+    # The secret comes from the environment by default: kept out of `ps`, and a secret that starts
+    # with "-" (token_urlsafe makes those) cannot be mistaken for an option.
+    parser.add_argument("--client-secret", default=os.environ.get("TILSKOT_OIDC_CLIENT_SECRET"),
+                        help="default: $TILSKOT_OIDC_CLIENT_SECRET")
     parser.add_argument("--redirect-uri", required=True)
     args = parser.parse_args()
     issuer = f"http://{args.host}:{args.port}"
