@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "TilskotServerTests",
             dependencies: [
-                "TilskotServer", "TilskotTestSupport", "PGClient", "TilskotStore", "TilskotLocalCluster",
+                "TilskotServer", "TilskotTestSupport", "PGClient", "TilskotCore", "TilskotStore", "TilskotLocalCluster",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]

@@ -220,6 +220,76 @@ public final class Connection {
         }
     }
 
+    /// Runs `body` in a transaction whose first statement (`sql`) is sent together with its BEGIN,
+    /// in one round trip (libpq's pipeline mode): the server of `tilskot serve` opens each request's
+    /// transaction this way with the statement that makes the token's user the role. `body` gets the
+    /// statement's rows; COMMIT when it returns, ROLLBACK when it (or the statement) throws.
+    @discardableResult
+    public func transaction<T>(isolation: IsolationLevel = .readCommitted, opening sql: String, _ parameters: [any SQLParameter],
+                               _ body: ([Row]) throws -> T) throws -> T {
+        precondition(transactionDepth == 0, "a transaction opened with its first statement cannot be nested")
+        let rows: [Row]
+        do {
+            rows = try beginPipelined(isolation: isolation, sql, parameters)
+        } catch {
+            if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? executeScript("ROLLBACK") }
+            throw error
+        }
+        transactionDepth = 1
+        defer { transactionDepth = 0 }
+        do {
+            let value = try body(rows)
+            try executeScript("COMMIT")
+            return value
+        } catch {
+            try? executeScript("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// BEGIN and `sql` in one pipeline, then their answers: the statement's rows, or the first
+    /// error. Every answer up to the pipeline's sync point is read before pipeline mode ends, so the
+    /// connection is left as after two ordinary statements.
+    func beginPipelined(isolation: IsolationLevel, _ sql: String, _ parameters: [any SQLParameter]) throws(PGError) -> [Row] {
+        let handle = try liveHandle()
+        let done = statementWatch?()
+        defer { done?() }
+        guard PQenterPipelineMode(handle) == 1 else { throw PGError.from(result: nil, connection: handle) }
+        defer { PQexitPipelineMode(handle) }
+        let texts: [String?] = parameters.map { $0.sqlText }
+        let sent = PQsendQueryParams(handle, "BEGIN ISOLATION LEVEL \(isolation.rawValue)", 0, nil, nil, nil, nil, 0) == 1
+            && withCStrings(texts) { pointers in
+                PQsendQueryParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            } == 1
+            && PQpipelineSync(handle) == 1
+        guard sent else { throw PGError.from(result: nil, connection: handle) }
+        // Answers: BEGIN's, the statement's (each followed by a NULL), then the sync point's.
+        var failure: PGError?
+        var rows: [Row] = []
+        var answered = 0
+        while true {
+            guard let result = PQgetResult(handle) else {
+                // The end of one statement's answer; the end of everything when the connection broke.
+                if PQstatus(handle) != CONNECTION_OK {
+                    throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())
+                }
+                continue
+            }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_SYNC { PQclear(result); break }
+            if status == PGRES_PIPELINE_ABORTED { PQclear(result); answered += 1; continue }
+            do {
+                let answer = try QueryResult(consuming: result, connection: handle)
+                if answered == 1 { rows = answer.rows }
+            } catch {
+                if failure == nil { failure = error }
+            }
+            answered += 1
+        }
+        if let failure { throw failure }
+        return rows
+    }
+
     /// Runs `body` in its own transaction and runs it again when PostgreSQL reports a serialization
     /// failure or a deadlock (40001, 40P01), up to `attempts` times.
     @discardableResult

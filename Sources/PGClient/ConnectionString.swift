@@ -28,6 +28,43 @@ public enum ConnectionString {
         return options
     }
 
+    /// A connection string libpq could not read: `sentence` says so in one sentence, with libpq's
+    /// reason and nothing of a password in the string (`scrubbed`).
+    public struct Invalid: Error, Sendable, Equatable {
+        public let sentence: String
+    }
+
+    /// The options as libpq reads them (`PQconninfoParse`, the parser `PQconnectdb` uses): the URI
+    /// form (`postgresql://user@host:port/db?k=v`, percent-decoded) and the keyword/value form
+    /// (quoted values, backslash escapes) alike, as `(keyword, value)` in libpq's order; only the
+    /// options the string gives (no defaults, no environment).
+    public static func parse(_ conninfo: String) throws(Invalid) -> [(keyword: String, value: String)] {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(conninfo, &error) else {
+            var reason = "libpq cannot read it"
+            if let error {
+                reason = String(cString: error).trimmingCharacters(in: .whitespacesAndNewlines)
+                PQfreemem(error)
+            }
+            let scrubbedReason = scrubbed(reason, conninfo: conninfo)
+            throw Invalid(sentence: "The connection string cannot be read (\(scrubbedReason)); write it as postgresql://user@host:port/database or as host=… dbname=… pairs.")
+        }
+        defer { PQconninfoFree(parsed) }
+        var options: [(keyword: String, value: String)] = []
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { options.append((String(cString: keyword), String(cString: value))) }
+            option += 1
+        }
+        return options
+    }
+
+    /// Options written as libpq's keyword/value string (`host=db dbname='a b'`), in the order given;
+    /// `parse` reads it back to the same options.
+    public static func keywordString(_ options: [(keyword: String, value: String)]) -> String {
+        options.map { "\($0.keyword)=\(quoted($0.value))" }.joined(separator: " ")
+    }
+
     /// The keywords libpq knows (`host`, `dbname`, `sslmode`, …): names, never secrets.
     static let keywords: Set<String> = {
         guard let defaults = PQconndefaults() else { return [] }

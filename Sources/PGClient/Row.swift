@@ -3,6 +3,13 @@ public struct Row: Sendable {
     public let columns: [String]
     public let values: [String?]
 
+    /// A row read another way than one statement's result (e.g. several queries' rows sent back
+    /// in one statement), with each value in the text form the server prints.
+    public init(columns: [String], values: [String?]) {
+        self.columns = columns
+        self.values = values
+    }
+
     /// The raw text of a column, nil for SQL NULL. Traps on an unknown column name: that is a bug in
     /// the query beside it, not bad input.
     public subscript(_ name: String) -> String? {

@@ -17,7 +17,8 @@ extension TilskotAPI {
     /// changes it; so does any change to the application's row (status, round, amounts). The hash is
     /// SHA-256 of those bytes (Encoding.etag), computed by the server. Returns the detail too.
     static func caseVersion(_ reference: ApplicationReference, session: Session) throws -> (etag: String, detail: Data) {
-        let detail = try Encoding.detail(try Applications.show(reference, session: session))
+        // The database's bytes, not decoded: the read and its hash are all a GET or an If-Match needs.
+        let detail = try Applications.caseDocument(reference, session: session)
         return (Encoding.etag(detail), detail)
     }
 

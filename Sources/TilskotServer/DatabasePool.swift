@@ -9,7 +9,8 @@ import TilskotStore
 /// waits at most `acquireTimeout` for a free one (then 503, Retry-After: 1). A connection that was
 /// lost is dropped and made again on its next use.
 ///
-/// Per request: BEGIN, then ONE statement that finds the token's user (tilskot.token_login, as
+/// Per request: BEGIN and, in the same round trip (libpq's pipeline mode), ONE statement that finds
+/// the token's user (tilskot.token_login, as
 /// the authenticator, before any role) and sets the role, the search path, the timeouts, the
 /// application name and, for reads, READ ONLY — all with set_config(…, true), so all of it ends
 /// with the transaction and nothing reaches the next request on that connection (PostgREST's
@@ -41,6 +42,11 @@ public final class DatabasePool: Sendable {
     /// (a newer binary's) is noticed within that time, and from then its changes are refused.
     let schema = Mutex<(comparison: SchemaLevel.Comparison, readAt: ContinuousClock.Instant)?>(nil)
     let schemaRecheck: Duration
+    /// The installation's time zone (tilskot.installation_time_zone()), in which the web pages show
+    /// times: read with the schema level, so at most every `schemaRecheck` and never on a request's
+    /// own round trips (a changed zone shows within that time). Europe/Oslo until read, and where
+    /// the database has no such function (a schema older than issue 18).
+    let installationTimeZone = Mutex<String>("Europe/Oslo")
 
     init(target: DatabaseTarget, size: Int, acquireTimeout: Duration, statementTimeout: String, lockTimeout: String,
          metrics: PrometheusCollectorRegistry, schemaRecheck: Duration = .seconds(10)) {
@@ -177,20 +183,21 @@ public final class DatabasePool: Sendable {
         }
         let statementTimeout = self.statementTimeout
         let lockTimeout = self.lockTimeout
+        let zone = WebPageContext.current?.timeZone
         return try await withConnection { [self] connection in
             // The schema level, read at most every schemaRecheck (before any transaction): a change on a
             // database older or newer than this binary is refused as the CLI refuses it
             // (Session.requireCurrentSchema).
             var comparison = known
-            if comparison == nil, let read = try? SchemaLevel.compare(connection) {
+            if comparison == nil, let read = try? self.recheck(connection) {
                 comparison = read
-                self.schema.withLock { $0 = (read, ContinuousClock.now) }
             }
+            zone?.set(self.installationTimeZone.withLock { $0 })
             var session: Session?
             var started = false
             do {
-                return try connection.transaction {
-                    let row = try connection.queryRow("""
+                // BEGIN and the identity statement go in one round trip (Connection.transaction(opening:)).
+                return try connection.transaction(opening: """
                         SELECT t.login::text AS login,
                                set_config('role', t.login, true) AS role,
                                set_config('search_path', 'tilskot, public', true) AS search_path,
@@ -201,9 +208,9 @@ public final class DatabasePool: Sendable {
                           FROM (SELECT tilskot.token_login($1, $2) AS login OFFSET 0) t
                          WHERE t.login IS NOT NULL
                         """, [settings.identity.issuer, settings.identity.subject, statementTimeout, lockTimeout,
-                              String(settings.applicationName.prefix(63)), settings.readOnly ? "on" : "off"])
+                              String(settings.applicationName.prefix(63)), settings.readOnly ? "on" : "off"]) { rows in
                     started = true
-                    guard let login = row?["login"] else {
+                    guard let login = rows.first?["login"] else {
                         throw Problem.unauthorized("the token names no tilskot user, or one who is disabled; ask an administrator to link your identity (`tilskot user link`) or to add you again")
                     }
                     let s = Session.forRequest(connection: connection, target: target, actingAs: login, schemaComparison: comparison)
@@ -229,8 +236,22 @@ public final class DatabasePool: Sendable {
     /// Whether the database answers, and its schema level against this binary's (kept for the
     /// sessions' change check). Runs as the authenticator, outside any request.
     func readiness() async throws -> SchemaLevel.Comparison {
-        let comparison = try await withConnection { connection in
-            try SchemaLevel.compare(connection)
+        try await withConnection { [self] connection in
+            try recheck(connection)
+        }
+    }
+
+    /// Reads the schema level and the installation's time zone (as the authenticator, outside any
+    /// transaction) and keeps both until `schemaRecheck` has passed.
+    private func recheck(_ connection: Connection) throws -> SchemaLevel.Comparison {
+        let comparison = try SchemaLevel.compare(connection)
+        // query_to_xml calls the function only where it exists (as Session.open does).
+        if let row = try? connection.queryRow("""
+            SELECT CASE WHEN to_regprocedure('tilskot.installation_time_zone()') IS NOT NULL
+                        THEN substring(query_to_xml('SELECT tilskot.installation_time_zone() AS z', false, true, '')::text
+                                       FROM '<z>([^<]*)</z>') END AS time_zone
+            """), let zone = row["time_zone"], !zone.isEmpty, TimeZone(identifier: zone) != nil {
+            installationTimeZone.withLock { $0 = zone }
         }
         schema.withLock { $0 = (comparison, ContinuousClock.now) }
         return comparison

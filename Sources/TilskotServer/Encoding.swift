@@ -49,52 +49,7 @@ enum Encoding {
         return "\"\(hex)\""
     }
 
-    /// `application show --format json`'s object (ApplicationDetailJSON in the CLI), as JSON data.
-    static func detail(_ d: ApplicationDetail) throws -> Data {
-        func null(_ value: Any?) -> Any { value ?? NSNull() }
-        let a = d.summary
-        let n = d.currentNotice
-        let object: [String: Any] = [
-            "reference": a.reference, "round": a.round, "scheme": d.schemeName, "orgnr": a.organisationNumber,
-            "organisation": a.organisationName, "municipality": null(a.municipality), "title": a.title,
-            "amount_applied_ore": a.amountApplied.ore, "received": a.received.description, "status": a.status.rawValue,
-            "granted_ore": null(a.granted?.ore), "external_ref": null(a.externalRef), "late": a.late,
-            "late_reason": null(d.lateReason), "registered_by": d.registeredBy, "registered_at": time(d.registeredAt),
-            "caseworkers": d.assignedTo, "withdrawal_reason": null(d.withdrawalReason),
-            "notice_sent": null(n?.sentOn.description), "notice_channel": null(n?.channel),
-            "notice_received": null(n?.receivedOn?.description), "notice_presumed_received": null(n?.presumedReceived.description),
-            "appeal_deadline": null(n?.appealDeadline.description),
-            "disqualifications": d.disqualifications.map {
-                ["person": $0.person, "reason": $0.reason, "declared_by": $0.declaredBy, "at": time($0.at)] as [String: Any]
-            },
-            "assessments": d.assessments.map {
-                ["assessor": $0.assessor, "score": $0.score, "recommendation": $0.recommendation.rawValue,
-                 "recommended_amount_ore": null($0.recommendedAmount?.ore), "notes": null($0.notes), "at": time($0.at),
-                 "is_current": $0.isCurrent] as [String: Any]
-            },
-            "decisions": d.decisions.map {
-                ["id": $0.id, "outcome": $0.outcome.rawValue, "amount_ore": $0.amount.ore, "reasons": null($0.reasons),
-                 "conditions": null($0.conditions), "decided_by": $0.decidedBy, "decision_date": $0.decisionDate.description,
-                 "is_current": $0.isCurrent, "supersedes": null($0.supersedes), "appeal_id": null($0.appealID),
-                 "instance": $0.instance.rawValue, "body_reference": null($0.bodyReference),
-                 "disadvantage_basis": null($0.disadvantageBasis), "advance_notice_id": null($0.advanceNoticeID)] as [String: Any]
-            },
-            "appeals": d.appeals.map {
-                ["id": $0.id, "decision_id": $0.decisionID, "received": $0.received.description, "registered_at": time($0.registeredAt),
-                 "registered_by": $0.registeredBy, "late": $0.late, "late_reason": null($0.lateReason), "grounds": $0.grounds,
-                 "outcome": null($0.outcome), "resolved_by_decision_id": null($0.resolvedByDecisionID)] as [String: Any]
-            },
-            "advance_notices": d.advanceNotices.map {
-                ["id": $0.id, "purpose": $0.purpose, "proposal": $0.proposal, "amount_ore": null($0.amount?.ore),
-                 "sent": $0.sentOn.description, "channel": $0.channel, "answer_by": $0.answerBy.description,
-                 "registered_by": $0.registeredBy, "answer_received": null($0.answer?.receivedOn.description),
-                 "answer_summary": null($0.answer?.summary)] as [String: Any]
-            },
-            "history": d.history.map {
-                ["id": $0.id, "at": time($0.at), "actor": $0.actor, "login": $0.login, "table": $0.table,
-                 "action": $0.action, "what": $0.summary, "reason": null($0.reason)] as [String: Any]
-            },
-        ]
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-    }
+    /// `application show --format json`'s object: the database's case document (tilskot.application_case)
+    /// as it wrote it. Its hash is the case's ETag, the same for the API and the web pages.
+    static func detail(_ d: ApplicationDetail) throws -> Data { d.document }
 }

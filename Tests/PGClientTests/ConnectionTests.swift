@@ -79,6 +79,41 @@ struct ConnectionTests {
         }
     }
 
+    @Test("a transaction opened with its first statement (one pipeline): its rows, its settings kept to the transaction, its error rolled back")
+    func openingStatement() throws {
+        struct Boom: Error {}
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.t (v int)")
+            // The opening statement's rows reach the body, inside the same transaction as the body.
+            let seen = try conn.transaction(opening: "SELECT set_config('application_name', $1, true) AS name, txid_current() AS tx",
+                                            ["opened"]) { rows -> (String?, String?, String?) in
+                try conn.execute("INSERT INTO public.t VALUES (1)")
+                return (rows.first?["name"], rows.first?["tx"],
+                        try conn.queryValue("SELECT txid_current()::text || current_setting('application_name')"))
+            }
+            #expect(seen.0 == "opened")
+            #expect(seen.2 == (seen.1 ?? "") + "opened")
+            // Committed, and the setting ended with the transaction; the connection is out of pipeline mode.
+            #expect(try conn.queryValue("SELECT count(*) FROM public.t", as: Int.self) == 1)
+            #expect(try conn.queryValue("SELECT current_setting('application_name')", as: String.self) != "opened")
+            // An opening statement that fails throws its error and leaves no transaction open.
+            #expect(throws: PGError.self) {
+                try conn.transaction(opening: "SELECT 1 / $1::int", ["0"]) { _ in try conn.execute("INSERT INTO public.t VALUES (2)") }
+            }
+            #expect(!conn.isInTransaction)
+            #expect(try conn.queryValue("SELECT count(*) FROM public.t", as: Int.self) == 1)
+            // A body that throws rolls back what it and the opening statement did.
+            #expect(throws: Boom.self) {
+                try conn.transaction(opening: "INSERT INTO public.t VALUES (3)", []) { _ in
+                    try conn.execute("INSERT INTO public.t VALUES (4)")
+                    throw Boom()
+                }
+            }
+            #expect(try conn.query("SELECT v FROM public.t ORDER BY v").map { try $0.int("v") } == [1])
+        }
+    }
+
     @Test("a nested transaction is a savepoint: the inner failure undoes only the inner work")
     func nestedSavepoint() throws {
         struct Boom: Error {}

@@ -92,16 +92,16 @@ struct PortalRouteTests: ServerRouteSuite {
         let db = try scene()
         defer { db.drop() }
         let y = try await token(Self.portalY)
-        // What psql's portal login reads for the first thing the case read asks beyond the status:
-        // the application's late reason, a column it has no grant on.
+        // What psql's portal login reads for the case read: the case document's function is for
+        // staff only (SQL/schema/22_case_read.sql), a portal has only the status.
         var refusal = ""
         do {
-            _ = try db.connect(asLogin: Self.portalY).execute("SELECT late_reason FROM tilskot.application")
+            _ = try db.connect(asLogin: Self.portalY).execute("SELECT tilskot.application_case('JS-2021-0002')")
         } catch let error as PGError {
             refusal = error.message
         }
         let psql = refusal
-        #expect(psql == "permission denied for table application")
+        #expect(psql == "permission denied for function application_case")
         try await app(db).test(.router) { client in
             let forbidden: [(String, HTTPRequest.Method, String?)] = [
                 ("/applications/JS-2021-0002", .get, nil),

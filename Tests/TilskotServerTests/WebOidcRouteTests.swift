@@ -18,22 +18,20 @@ import TilskotTestSupport
 /// another provider's is no session). The whole flow against a stand-in provider is the browser's
 /// (Tests/web/flow_15_oidc.py).
 @Suite("web: log in through the OpenID Connect provider")
-struct WebOidcRouteTests {
+struct WebOidcRouteTests: WebRouteSuite {
     static let issuer = "https://idp.example.no/realms/staff"
     static let clientID = "tilskot-web"
     /// The authorization endpoint already has a query: the start appends with "&".
     static let metadata = OidcMetadata(issuer: issuer, authorizationEndpoint: "https://idp.example.no/auth?ui=nn",
                                        tokenEndpoint: "https://idp.example.no/token", jwksURI: "https://idp.example.no/jwks")
 
-    func app(_ db: TestDatabase, passwordLogin: Bool = true) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        var configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, tokens: try await TokenVerifier(localKey: WebRouteTests.key), logger: logger)
-        configuration.oidc = OidcSettings(issuer: Self.issuer, clientID: Self.clientID, displayName: "Testkommune ID",
-                                          passwordLogin: passwordLogin, metadata: Self.metadata)
-        return try buildApplication(configuration)
+    /// The users and password of WebRouteTests' scene, which these tests share.
+    static let password = WebRouteTests.password
+
+    /// The server with the provider of `metadata` configured; `passwordLogin` false turns the password form off.
+    func providerApp(_ db: TestDatabase, passwordLogin: Bool = true) async throws -> some ApplicationProtocol {
+        try await app(db, oidc: OidcSettings(issuer: Self.issuer, clientID: Self.clientID, displayName: "Testkommune ID",
+                                             passwordLogin: passwordLogin, metadata: Self.metadata))
     }
 
     /// A JWT's payload as JSON (no verification: what the server put in its own cookie).
@@ -63,7 +61,7 @@ struct WebOidcRouteTests {
     }
 
     func providerSession(idp: String, subject: String, name: String) async throws -> String {
-        let keys = await JWTKeyCollection().add(hmac: HMACKey(from: WebRouteTests.key), digestAlgorithm: .sha256)
+        let keys = await JWTKeyCollection().add(hmac: HMACKey(from: WebHarness.key), digestAlgorithm: .sha256)
         let now = Date()
         let token = try await keys.sign(SessionClaims(iss: .init(value: TokenVerifier.localIssuer), sub: .init(value: subject),
                                                       exp: .init(value: now.addingTimeInterval(3600)), iat: .init(value: now),
@@ -75,7 +73,7 @@ struct WebOidcRouteTests {
     func startRedirect() async throws {
         let db = try WebRouteTests().scene()
         defer { db.drop() }
-        try await app(db).test(.router) { client in
+        try await providerApp(db).test(.router) { client in
             try await client.execute(uri: "/web/oidc/start?next=/web/search", method: .get) { response in
                 #expect(response.status == .found)
                 let location = try #require(response.headers[.location])
@@ -93,13 +91,13 @@ struct WebOidcRouteTests {
                 #expect(state.count >= 32 && nonce.count >= 32 && state != nonce)
                 // The log-in's cookie: HttpOnly, SameSite=Lax (the provider's redirect back is a
                 // cross-site top-level GET), only for /web/oidc; no session yet.
-                let setCookies = WebRouteTests().setCookies(response)
+                let setCookies = setCookies(response)
                 #expect(setCookies["tilskot_session"] == nil)
                 let cookie = try #require(setCookies["tilskot_oidc"])
                 for flag in ["HttpOnly", "SameSite=Lax", "Path=/web/oidc", "Max-Age=600"] { #expect(cookie.contains(flag)) }
                 #expect(!cookie.contains("Secure"))
                 // The cookie keeps the same state and nonce and the verifier whose S256 is the challenge.
-                let kept = try payload(WebRouteTests().cookieValue(cookie))
+                let kept = try payload(cookieValue(cookie))
                 #expect(kept["state"] as? String == state)
                 #expect(kept["nonce"] as? String == nonce)
                 #expect(kept["next"] as? String == "/web/search")
@@ -120,7 +118,7 @@ struct WebOidcRouteTests {
             try await client.execute(uri: "/web/oidc/start", method: .get, headers: proxied) { response in
                 let redirect = try query(try #require(response.headers[.location]))["redirect_uri"]
                 #expect(redirect == "https://tilskot.example.no/web/oidc/callback")
-                let cookie = try #require(WebRouteTests().setCookies(response)["tilskot_oidc"])
+                let cookie = try #require(setCookies(response)["tilskot_oidc"])
                 #expect(cookie.contains("Secure"))
             }
         }
@@ -130,9 +128,9 @@ struct WebOidcRouteTests {
     func callbackWrongState() async throws {
         let db = try WebRouteTests().scene()
         defer { db.drop() }
-        try await app(db).test(.router) { client in
+        try await providerApp(db).test(.router) { client in
             let cookie = try await client.execute(uri: "/web/oidc/start", method: .get) { response in
-                WebRouteTests().cookieValue(try #require(WebRouteTests().setCookies(response)["tilskot_oidc"]))
+                cookieValue(try #require(setCookies(response)["tilskot_oidc"]))
             }
             let state = try payload(cookie)["state"] as? String
             var headers = HTTPFields()
@@ -143,7 +141,7 @@ struct WebOidcRouteTests {
                         "/web/oidc/callback?code=abc&state=\(state ?? "")x"] {
                 try await client.execute(uri: uri, method: .get, headers: headers) { response in
                     #expect(response.status == .badRequest)
-                    let set = WebRouteTests().setCookies(response)
+                    let set = setCookies(response)
                     #expect(set["tilskot_session"] == nil)
                     let cleared = try #require(set["tilskot_oidc"])
                     #expect(cleared.contains("Max-Age=0"))
@@ -155,7 +153,7 @@ struct WebOidcRouteTests {
             // The right state without the log-in's cookie (another browser's log-in): refused too.
             try await client.execute(uri: "/web/oidc/callback?code=abc&state=\(state ?? "")", method: .get) { response in
                 #expect(response.status == .badRequest)
-                #expect(WebRouteTests().setCookies(response)["tilskot_session"] == nil)
+                #expect(setCookies(response)["tilskot_session"] == nil)
             }
             // A forged log-in cookie (signed with another key) with its own state: refused.
             let otherKeys = await JWTKeyCollection().add(hmac: HMACKey(from: Array("another-key-another-key-another-key!".utf8)), digestAlgorithm: .sha256)
@@ -169,7 +167,7 @@ struct WebOidcRouteTests {
             forgedHeaders[.cookie] = "tilskot_oidc=\(forged)"
             try await client.execute(uri: "/web/oidc/callback?code=abc&state=s1", method: .get, headers: forgedHeaders) { response in
                 #expect(response.status == .badRequest)
-                #expect(WebRouteTests().setCookies(response)["tilskot_session"] == nil)
+                #expect(setCookies(response)["tilskot_session"] == nil)
             }
         }
     }
@@ -178,7 +176,7 @@ struct WebOidcRouteTests {
     func loginPage() async throws {
         let db = try WebRouteTests().scene()
         defer { db.drop() }
-        try await app(db).test(.router) { client in
+        try await providerApp(db).test(.router) { client in
             try await client.execute(uri: "/web/login?next=/web/search", method: .get) { response in
                 let html = String(buffer: response.body)
                 #expect(html.contains("href=\"/web/oidc/start?next=%2Fweb%2Fsearch\""))
@@ -186,14 +184,14 @@ struct WebOidcRouteTests {
                 #expect(html.contains("<form class=\"login\""))
             }
         }
-        try await app(db, passwordLogin: false).test(.router) { client in
+        try await providerApp(db, passwordLogin: false).test(.router) { client in
             let (html, status) = try await client.execute(uri: "/web/login", method: .get) { (String(buffer: $0.body), $0.status) }
             #expect(status == .ok)
             #expect(html.contains("Logg inn med Testkommune ID"))
             #expect(!html.contains("<form class=\"login\""))
-            let response = try await WebRouteTests().logIn(client, user: WebRouteTests.caseworker, password: WebRouteTests.password)
+            let response = try await logIn(client, user: WebRouteTests.caseworker, password: WebRouteTests.password)
             #expect(response.status == .forbidden)
-            #expect(WebRouteTests().setCookies(response)["tilskot_session"] == nil)
+            #expect(setCookies(response)["tilskot_session"] == nil)
         }
     }
 
@@ -204,7 +202,7 @@ struct WebOidcRouteTests {
         let admin = try db.connectAsAdmin()
         _ = try admin.execute("SELECT tilskot.user_link($1, $2, $3)", [WebRouteTests.caseworker, Self.issuer, "0f8c-kari"])
         _ = try admin.execute("SELECT tilskot.user_link($1, $2, $3)", [WebRouteTests.manager, "https://other-idp.example.no", "0f8c-mona"])
-        try await app(db).test(.router) { client in
+        try await providerApp(db).test(.router) { client in
             var headers = HTTPFields()
             headers[.cookie] = try await providerSession(idp: Self.issuer, subject: "0f8c-kari", name: WebRouteTests.caseworker)
             try await client.execute(uri: "/web/work", method: .get, headers: headers) { response in
@@ -286,18 +284,13 @@ struct WebOidcRouteTests {
             let issuer = "http://127.0.0.1:\(try #require(live.port))"
             let admin = try db.connectAsAdmin()
             _ = try admin.execute("SELECT tilskot.user_link($1, $2, $3)", [WebRouteTests.caseworker, issuer, "0f8c-kari"])
-            var logger = Logger(label: "tilskot.serve.test")
-            logger.logLevel = .critical
-            var configuration = ServerConfiguration(
-                database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-                poolSize: 2, tokens: try await TokenVerifier(localKey: WebRouteTests.key), logger: logger)
-            configuration.oidc = OidcSettings(issuer: issuer, clientID: Self.clientID, metadata: OidcMetadata(
+            let oidc = OidcSettings(issuer: issuer, clientID: Self.clientID, metadata: OidcMetadata(
                 issuer: issuer, authorizationEndpoint: issuer + "/authorize", tokenEndpoint: issuer + "/token", jwksURI: issuer + "/jwks"))
-            try await buildApplication(configuration).test(.router) { client in
+            try await app(db, oidc: oidc, quiet: true).test(.router) { client in
                 /// One log-in: start, the provider answers `token(nonce)`, the callback's response.
                 func logIn(_ token: (String) async throws -> String) async throws -> (TestResponse, [String: String]) {
                     let (cookie, q) = try await client.execute(uri: "/web/oidc/start", method: .get) { r in
-                        (WebRouteTests().cookieValue(try #require(WebRouteTests().setCookies(r)["tilskot_oidc"])),
+                        (cookieValue(try #require(setCookies(r)["tilskot_oidc"])),
                          try query(try #require(r.headers[.location])))
                     }
                     await state.set(try await token(try #require(q["nonce"])))
@@ -323,20 +316,20 @@ struct WebOidcRouteTests {
                 for (what, token) in refusals {
                     let (response, _) = try await logIn(token)
                     #expect(response.status == .unauthorized, "\(what)")
-                    #expect(WebRouteTests().setCookies(response)["tilskot_session"] == nil, "\(what)")
+                    #expect(setCookies(response)["tilskot_session"] == nil, "\(what)")
                     #expect(String(buffer: response.body).contains("ID-tokenet frå identitetstilbydaren held ikkje"), "\(what)")
                 }
                 // An unlinked subject: 403, the sentence names the subject, the issuer and the command.
                 let (unlinked, _) = try await logIn { try await signer.sign(claims(sub: "9999-nobody", nonce: $0), kid: "k1") }
                 #expect(unlinked.status == .forbidden)
-                #expect(WebRouteTests().setCookies(unlinked)["tilskot_session"] == nil)
+                #expect(setCookies(unlinked)["tilskot_session"] == nil)
                 let sentence = String(buffer: unlinked.body)
                 #expect(sentence.contains("9999-nobody") && sentence.contains(issuer) && sentence.contains("tilskot user link"))
                 // The linked subject: the session, and a page of this site that moves on to My work.
                 let (response, q) = try await logIn { try await signer.sign(claims(nonce: $0), kid: "k1") }
                 #expect(response.status == .ok)
                 #expect(response.headers[HTTPField.Name("Refresh")!] == "0; url=/web/work")
-                let set = WebRouteTests().setCookies(response)
+                let set = setCookies(response)
                 let session = try #require(set["tilskot_session"])
                 #expect(session.contains("SameSite=Strict") && session.contains("HttpOnly"))
                 #expect(try #require(set["tilskot_oidc"]).contains("Max-Age=0"))
@@ -349,7 +342,7 @@ struct WebOidcRouteTests {
                     .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
                 #expect(s256 == q["code_challenge"])
                 var headers = HTTPFields()
-                headers[.cookie] = "tilskot_session=" + WebRouteTests().cookieValue(session)
+                headers[.cookie] = "tilskot_session=" + cookieValue(session)
                 try await client.execute(uri: "/web/work", method: .get, headers: headers) { r in
                     #expect(r.status == .ok)
                     #expect(String(buffer: r.body).contains("JS-2021-0001"))

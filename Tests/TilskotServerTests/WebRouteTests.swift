@@ -13,7 +13,7 @@ import TilskotTestSupport
 /// by PostgreSQL itself, the session cookie's flags, the redirect without one, CSRF and Origin on
 /// every POST, the security headers, and My work / Search as the session's user.
 @Suite("web: log in, sessions, CSRF, My work, Search")
-struct WebRouteTests {
+struct WebRouteTests: WebRouteSuite {
     static let manager = "web_mona"
     static let caseworker = "web_kari"
     static let other = "web_ola"
@@ -22,14 +22,12 @@ struct WebRouteTests {
     /// (roles belong to the cluster, which the tests share).
     static let fourth = "web_per"
     static let password = "korrekt-hest-batteri-9"
-    static let key: [UInt8] = Array("tilskot-web-tests-key-0123456789abcdef!".utf8)
-    static let origin = "http://localhost"  // the test client's authority
 
     /// JS/2021: 0001 (Oslo) assigned to kari and assessed by her; 0002 (Stavanger) assigned to ola;
     /// 0003 (Bergen) assessed by the manager mona. kari and mona have a password.
     func scene() throws -> TestDatabase {
-        let db = try TestDatabase.scene(users: [Self.manager: .manager, Self.caseworker: .caseworker, Self.other: .caseworker,
-                                                   Self.admin: .admin, Self.fourth: .caseworker], steps: [
+        try webScene(users: [Self.manager: .manager, Self.caseworker: .caseworker, Self.other: .caseworker,
+                             Self.admin: .admin, Self.fourth: .caseworker], steps: [
             ["scheme", "create", "JS", "--name", "Jobbsjansen", "--applicant-kinds", "municipality", "--as", Self.manager],
             ["round", "open", "JS/2021", "--frame", "4 000 000", "--opens", "2021-01-04", "--closes", "2021-03-01", "--as", Self.manager],
             ["org", "add", "958935420", "--name", "Oslo kommune", "--kind", "municipality", "--municipality", "0301", "--as", Self.caseworker],
@@ -45,80 +43,7 @@ struct WebRouteTests {
             ["application", "assign", "JS-2021-0002", "--as", Self.other],
             ["application", "assess", "JS-2021-0001", "--score", "4", "--recommend", "grant", "--as", Self.caseworker],
             ["application", "assess", "JS-2021-0003", "--score", "3", "--recommend", "grant", "--as", Self.manager],
-        ])
-        try db.setPasswords([Self.caseworker, Self.manager], to: Self.password)
-        return db
-    }
-
-    func app(_ db: TestDatabase) async throws -> some ApplicationProtocol {
-        var logger = Logger(label: "tilskot.serve.test")
-        logger.logLevel = .warning
-        let configuration = ServerConfiguration(
-            database: DatabaseTarget(conninfo: db.url(asLogin: "tilskot_authenticator"), source: .explicit),
-            poolSize: 2, tokens: try await TokenVerifier(localKey: Self.key), logger: logger)
-        return try buildApplication(configuration)
-    }
-
-    // MARK: - Helpers
-
-    /// Set-Cookie values of a response, by cookie name.
-    func setCookies(_ response: TestResponse) -> [String: String] {
-        var out: [String: String] = [:]
-        for value in response.headers[values: .setCookie] {
-            if let eq = value.firstIndex(of: "=") { out[String(value[..<eq])] = value }
-        }
-        return out
-    }
-
-    func cookieValue(_ setCookie: String) -> String {
-        let first = setCookie.split(separator: ";")[0]
-        return String(first[first.index(after: first.firstIndex(of: "=")!)...])
-    }
-
-    /// The first hidden csrf field's value in a page.
-    func csrf(_ html: String) -> String? {
-        guard let range = html.range(of: "name=\"csrf\" value=\"") else { return nil }
-        let rest = html[range.upperBound...]
-        return String(rest[..<rest.firstIndex(of: "\"")!])
-    }
-
-    func form(_ fields: [(String, String)]) -> ByteBuffer {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return ByteBuffer(string: fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
-    }
-
-    func postHeaders(cookie: String?, origin: String? = WebRouteTests.origin) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.contentType] = "application/x-www-form-urlencoded"
-        if let cookie { fields[.cookie] = cookie }
-        if let origin { fields[.origin] = origin }
-        return fields
-    }
-
-    func cookieHeader(_ cookie: String) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.cookie] = cookie
-        return fields
-    }
-
-    /// GET /web/login, then POST it: the pre-session cookie and the response.
-    func logIn(_ client: some TestClientProtocol, user: String, password: String) async throws -> TestResponse {
-        let (pre, token) = try await client.execute(uri: "/web/login", method: .get) { response in
-            (cookieValue(try #require(setCookies(response)["tilskot_presession"])), try #require(csrf(String(buffer: response.body))))
-        }
-        return try await client.execute(uri: "/web/login", method: .post, headers: postHeaders(cookie: "tilskot_presession=\(pre)"),
-                                        body: form([("csrf", token), ("user", user), ("password", password), ("next", "/web/search")]))
-    }
-
-    /// A logged-in session's Cookie header.
-    func session(_ client: some TestClientProtocol, _ user: String) async throws -> String {
-        let response = try await logIn(client, user: user, password: Self.password)
-        #expect(response.status == .seeOther)
-        return "tilskot_session=" + cookieValue(try #require(setCookies(response)["tilskot_session"]))
-    }
-
-    func auditCount(_ db: TestDatabase) throws -> Int64 {
-        try db.connect().queryValue("SELECT count(*) FROM tilskot.audit_log", as: Int64.self) ?? -1
+        ], passwords: [Self.caseworker, Self.manager])
     }
 
     // MARK: - Tests
@@ -234,6 +159,50 @@ struct WebRouteTests {
         #expect(throttle.admit("per", now: start) == .admitted)
     }
 
+    // MARK: - The password check's connection string
+
+    /// The options libpq reads from the check's connection string, by keyword.
+    func checkOptions(_ server: String, user: String = "kari", password: String = "pass word") throws -> [String: String] {
+        let info = try WebPasswordCheck.conninfo(serverConninfo: server, user: user, password: password)
+        return Dictionary(try ConnectionString.parse(info).map { ($0.keyword, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    @Test("the password check's connection string: the server's URI or keyword string as libpq reads it, the user and password replaced, a socket host as 127.0.0.1, no password file")
+    func passwordCheckConninfo() throws {
+        // URI form: host, port, database and query options kept; the server's user and password gone.
+        let uri = try checkOptions("postgresql://tilskot_authenticator:s3cret@db.example:5433/tilskot?sslmode=verify-full&connect_timeout=7")
+        #expect(uri == ["host": "db.example", "port": "5433", "dbname": "tilskot", "sslmode": "verify-full", "connect_timeout": "7",
+                        "user": "kari", "password": "pass word", "passfile": "/dev/null"])
+        // Percent-encoded socket directory in a URI, and a database name with a space.
+        let socket = try checkOptions("postgresql://%2Fvar%2Frun%2Fpostgresql/my%20db?user=tilskot_authenticator")
+        #expect(socket == ["host": "127.0.0.1", "dbname": "my db", "user": "kari", "password": "pass word", "passfile": "/dev/null"])
+        // Keyword form with quoted values and a backslash escape; hostaddr and passfile dropped.
+        let keywords = try checkOptions(#"host='/tmp' dbname='it\'s tilskot' port = 5444 hostaddr=10.0.0.9 passfile=/root/.pgpass password='a b'"#)
+        #expect(keywords == ["host": "127.0.0.1", "dbname": "it's tilskot", "port": "5444", "user": "kari", "password": "pass word",
+                             "passfile": "/dev/null"])
+        // No host at all: 127.0.0.1 (TCP, so the password is asked for).
+        #expect(try checkOptions("dbname=tilskot")["host"] == "127.0.0.1")
+        // What a person types reaches libpq as typed: quotes, backslashes, spaces, = and non-ASCII.
+        let typed = try checkOptions("dbname=tilskot host=db", user: "o'brien", password: #"æ\ 'x'=y \\"#)
+        #expect(typed["user"] == "o'brien" && typed["password"] == #"æ\ 'x'=y \\"#)
+    }
+
+    @Test("a server connection string libpq cannot read: one sentence saying so, with libpq's reason and no password")
+    func passwordCheckInvalidConninfo() throws {
+        for (bad, reason) in [("host=db dbname", #"missing "=" after "dbname""#), ("postgresql://u:s3cr%zzet@h/x", "invalid percent-encoded token"),
+                              ("host='db dbname=x password=s3cret", "unterminated quoted string")] {
+            do {
+                _ = try WebPasswordCheck.conninfo(serverConninfo: bad, user: "kari", password: "pw")
+                Issue.record("libpq read \(bad)")
+            } catch {
+                #expect(error.sentence.hasPrefix("The connection string cannot be read ("), "\(error.sentence)")
+                #expect(error.sentence.contains(reason), "\(error.sentence)")
+                #expect(!error.sentence.contains("s3cr"), "\(error.sentence)")
+                #expect(!error.sentence.contains("\n") && error.sentence.hasSuffix("."))
+            }
+        }
+    }
+
     @Test("a web session's cookie is no bearer token: the API answers it 401; a bearer token of the same user is answered")
     func sessionIsNoBearer() async throws {
         let db = try scene()
@@ -246,7 +215,7 @@ struct WebRouteTests {
             try await client.execute(uri: "/applications", method: .get, headers: fields) { r in
                 #expect(r.status == .unauthorized)
             }
-            fields[.authorization] = "Bearer " + (try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: Self.key))
+            fields[.authorization] = "Bearer " + (try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: WebHarness.key))
             try await client.execute(uri: "/applications", method: .get, headers: fields) { r in
                 #expect(r.status == .ok)
             }
@@ -267,7 +236,7 @@ struct WebRouteTests {
                 #expect(r.status == .seeOther)
             }
             // A bearer token of the right key has no session id: not a session.
-            let bearer = try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: Self.key)
+            let bearer = try await TokenVerifier.issueLocal(login: Self.caseworker, ttl: 600, key: WebHarness.key)
             try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader("tilskot_session=\(bearer)")) { r in
                 #expect(r.status == .seeOther)
             }

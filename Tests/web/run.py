@@ -62,6 +62,9 @@ def main():
     users = webtest.load_users(args.users)
     with open(webtest.axe_script_path(), encoding="utf-8") as f:
         axe_source = f.read()
+    if webtest.axe_version(axe_source) < webtest.AXE_MINIMUM:
+        sys.exit(f"test-web: {webtest.axe_script_path()} is axe-core {webtest.axe_version(axe_source) or '?'}; "
+                 f"want {'.'.join(map(str, webtest.AXE_MINIMUM))} or newer (python3 -m pip install --no-deps axe-playwright-python)")
 
     started = time.monotonic()
     driver = webtest.make_driver()
@@ -75,7 +78,8 @@ def main():
     driver.execute_script(axe_source)
     seen = driver.execute_async_script(
         "var done = arguments[arguments.length - 1];"
-        "axe.run(document).then(function (r) { done(r.violations.map(function (v) { return v.id + ':' + v.impact; })); });")
+        "axe.run(document, arguments[0]).then(function (r) { done(r.violations.map(function (v) { return v.id + ':' + v.impact; })); });",
+        webtest.AXE_OPTIONS)
     if not {"image-alt:critical", "label:critical"} <= set(seen):
         sys.exit(f"test-web: axe's self-check did not find the faults it should (found {seen})")
     failures, knowns, findings, pages, axe_seconds, count = [], [], [], 0, 0.0, 0

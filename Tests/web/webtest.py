@@ -3,10 +3,12 @@ Selenium, offline; logging in through the page as a demo user; axe-core run on e
 reaches; screenshots at a desk's and a phone's size.
 
 Offline: the driver is Debian's /usr/bin/chromedriver given through Service, so selenium-manager
-never runs (it would download a driver), and SE_OFFLINE is set for good measure. axe-core is the copy
-axe_selenium_python carries (node_modules/axe-core/axe.min.js), injected with execute_script: the
-pages' Content-Security-Policy (script-src 'self', no inline script) does not apply to scripts the
-driver evaluates through the DevTools protocol, which `csp_holds` checks on each run.
+never runs (it would download a driver), and SE_OFFLINE is set for good measure. axe-core is the 4.x
+copy the PyPI package axe-playwright-python carries (axe_playwright_python/axe.min.js; installed with
+--no-deps: only the script is used, never Playwright), or the file TILSKOT_AXE_JS names. It is
+injected with execute_script: the pages' Content-Security-Policy (script-src 'self', no inline
+script) does not apply to scripts the driver evaluates through the DevTools protocol, which
+`csp_holds` checks on each run. axe runs the rules of WCAG 2.1 A and AA (AXE_OPTIONS).
 """
 
 import json
@@ -34,9 +36,32 @@ PHONE = (390, 844)
 FAILING_IMPACTS = ("serious", "critical")
 
 
+# The rules axe runs: those of WCAG 2.0 and 2.1, levels A and AA (the level the Norwegian regulation
+# on universal design of ICT solutions asks of public bodies' web pages).
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+# The oldest axe-core accepted: 3.x (axe-selenium-python's 2018 copy) lacks many WCAG 2.1 rules.
+AXE_MINIMUM = (4, 0)
+
+
 def axe_script_path():
-    import axe_selenium_python
-    return os.path.join(os.path.dirname(axe_selenium_python.__file__), "node_modules", "axe-core", "axe.min.js")
+    """axe.min.js: TILSKOT_AXE_JS, else the copy axe-playwright-python carries."""
+    given = os.environ.get("TILSKOT_AXE_JS")
+    if given:
+        return given
+    import importlib.util
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("test-web: axe-core is missing; python3 -m pip install --no-deps axe-playwright-python "
+                         "(or set TILSKOT_AXE_JS to an axe.min.js 4.x)")
+    return os.path.join(list(spec.submodule_search_locations)[0], "axe.min.js")
+
+
+def axe_version(source):
+    """The version in axe.min.js's banner ("/*! axe v4.12.1"), as a tuple; () when there is none."""
+    import re
+    found = re.search(r"axe v(\d+)\.(\d+)\.(\d+)", source[:200])
+    return tuple(int(part) for part in found.groups()) if found else ()
 
 
 class Failure(AssertionError):
@@ -193,9 +218,9 @@ class Web:
             driver.execute_script(self.axe_source)
         results = driver.execute_async_script(
             "var done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']})"
+            "axe.run(document, arguments[0])"
             ".then(function (r) { done({violations: r.violations, version: axe.version}); },"
-            "      function (e) { done({error: String(e)}); });")
+            "      function (e) { done({error: String(e)}); });", AXE_OPTIONS)
         seconds = time.monotonic() - started
         self.axe_seconds += seconds
         self.pages.append((driver.current_url, driver.title, seconds))

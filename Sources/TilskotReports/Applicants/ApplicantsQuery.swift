@@ -63,7 +63,7 @@ public enum ApplicantsQuery {
     }
 
     public static func fetch(year: Int, session: Session) throws(TilskotError) -> (rows: [Row], basis: ReportBasis) {
-        try ReportReader.read(session) { c in
+        try ReportReader.readRows(session) { c in
             let rows = try c.query(sql, [year]).map { row in
                 Row(scheme: try row.string("scheme"), kind: try row.string("kind"), governance: try row.string("governance"),
                     organisations: try row.int("organisations"), applications: try row.int("applications"),

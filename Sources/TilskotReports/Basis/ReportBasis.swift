@@ -82,14 +82,14 @@ enum BasisQuery {
           FROM (\(ReplicaFreshness.sql)) f
         """
 
-    static func fetch(_ selection: RoundSelection, division: CountyDivision?, _ c: Connection) throws -> ReportBasis {
+    static func fetch(_ selection: RoundSelection, division: CountyDivision?, _ c: any ReportRows) throws -> ReportBasis {
         let parameters: [any SQLParameter]
         switch selection {
         case .year(let year): parameters = [year, String?.none, Int?.none, Int?.none]
         case .scheme(let code, let from, let to): parameters = [Int?.none, code, from, to]
         case .all: parameters = [Int?.none, String?.none, Int?.none, Int?.none]
         }
-        guard let row = try c.queryRow(sql, parameters) else {
+        guard let row = try c.query(sql, parameters).first else {
             throw TilskotError.refused("the report's basis could not be read")
         }
         let rounds = try row.string("rounds")
@@ -103,9 +103,124 @@ enum BasisQuery {
     }
 }
 
+/// Where a report's row and basis queries are answered: the connection (a statement each), or
+/// ReportBatch's rows, read for several reports in one statement.
+public protocol ReportRows {
+    func query(_ sql: String, _ parameters: [any SQLParameter]) throws -> [PGClient.Row]
+}
+
+extension Connection: ReportRows {}
+
+/// Several reports' queries in one statement (the web reports page, issue 20): `run` calls `body`
+/// (the reports' fetches, e.g. SummaryQuery.fetch) first to learn their queries — answered with
+/// no rows, their refusals ignored —, sends every distinct query as one statement (each query's
+/// rows as JSON, back in the server's text form: PGClient.Row), then calls `body` again with
+/// those rows. The same SQL and the same decoding as each fetch alone; a query the first pass did
+/// not see goes to the connection. Inside the caller's transaction (one snapshot).
+public enum ReportBatch {
+    final class Source: ReportRows, @unchecked Sendable {
+        var asked: [(sql: String, parameters: [String?])] = []
+        var answers: [String: [PGClient.Row]]?
+        let connection: Connection
+
+        init(connection: Connection) { self.connection = connection }
+
+        static func key(_ sql: String, _ parameters: [String?]) -> String {
+            sql + "\u{0}" + parameters.map { $0 ?? "\u{1}" }.joined(separator: "\u{0}")
+        }
+
+        func query(_ sql: String, _ parameters: [any SQLParameter]) throws -> [PGClient.Row] {
+            let texts = parameters.map(\.sqlText)
+            guard let answers else {
+                if !asked.contains(where: { $0.sql == sql && $0.parameters == texts }) { asked.append((sql, texts)) }
+                return []
+            }
+            if let rows = answers[Self.key(sql, texts)] { return rows }
+            return try connection.query(sql, parameters)
+        }
+    }
+
+    @TaskLocal static var current: Source?
+
+    public static func run<T>(_ session: Session, _ body: () throws -> T) throws(TilskotError) -> T {
+        let source = Source(connection: session.connection)
+        // First pass: the queries the reports ask.
+        _ = try? $current.withValue(source) { try body() }
+        guard !source.asked.isEmpty else { return try session.run { try body() } }
+        // One statement: per query its rows as JSON objects, each value as text.
+        var parts: [String] = []
+        var parameters: [String?] = []
+        for (index, query) in source.asked.enumerated() {
+            let offset = parameters.count
+            let sql = renumbered(query.sql, by: offset)
+            parameters += query.parameters
+            parts.append("""
+                SELECT \(index) AS query, x.n, e.k, e.key, e.value
+                  FROM json_array_elements(coalesce((SELECT json_agg(q) FROM (\(sql)) q), '[]'::json)) WITH ORDINALITY AS x(j, n)
+                  CROSS JOIN LATERAL json_each_text(x.j) WITH ORDINALITY AS e(key, value, k)
+                """)
+        }
+        let statement = parts.joined(separator: "\nUNION ALL\n") + "\nORDER BY 1, 2, 3"
+        return try session.run {
+            let lines = try session.connection.query(statement, parameters)
+            var rows: [[PGClient.Row]] = Array(repeating: [], count: source.asked.count)
+            var columns: [String] = [], values: [String?] = []
+            var at: (Int, String)?
+            func flush() {
+                if let (index, _) = at { rows[index].append(PGClient.Row(columns: columns, values: values)) }
+                columns = []; values = []
+            }
+            for line in lines {
+                let index = try line.int("query"), n = try line.string("n")
+                if at == nil || at! != (index, n) { flush(); at = (index, n) }
+                columns.append(try line.string("key"))
+                values.append(line["value"])
+            }
+            flush()
+            var answers: [String: [PGClient.Row]] = [:]
+            for (index, query) in source.asked.enumerated() { answers[Source.key(query.sql, query.parameters)] = rows[index] }
+            source.answers = answers
+            return try $current.withValue(source) { try body() }
+        }
+    }
+
+    /// The SQL with its parameters $1, $2, … numbered from offset + 1.
+    static func renumbered(_ sql: String, by offset: Int) -> String {
+        guard offset > 0 else { return sql }
+        var out = ""
+        var rest = Substring(sql)
+        while let dollar = rest.firstIndex(of: "$") {
+            out += rest[..<dollar]
+            let digits = rest[rest.index(after: dollar)...].prefix { $0.isASCII && $0.isNumber }
+            if let n = Int(digits) {
+                out += "$\(n + offset)"
+                rest = rest[digits.endIndex...]
+            } else {
+                out += "$"
+                rest = rest[rest.index(after: dollar)...]
+            }
+        }
+        return out + rest
+    }
+}
+
 /// Runs a report's queries in one read-only snapshot, so its rows and its basis agree even while
 /// caseworkers keep working: the row query (one, never one per row) and the basis query.
 enum ReportReader {
+    /// A report's fetch: its queries go to ReportBatch when one runs, else to the connection (read).
+    static func readRows<T>(_ session: Session, _ body: (any ReportRows) throws -> T) throws(TilskotError) -> T {
+        if let batch = ReportBatch.current {
+            return try session.run {
+                do {
+                    return try body(batch)
+                } catch let error as PGError where error.isTilskotRule {
+                    throw TilskotError.refused(error.message)
+                }
+            }
+        }
+        return try read(session) { c in try body(c) }
+    }
+
     static func read<T>(_ session: Session, _ body: (Connection) throws -> T) throws(TilskotError) -> T {
         try session.run {
             let c = session.connection

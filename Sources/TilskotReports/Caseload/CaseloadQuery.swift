@@ -77,7 +77,7 @@ public enum CaseloadQuery {
     }
 
     public static func fetch(year: Int?, session: Session) throws(TilskotError) -> (rows: [Row], basis: ReportBasis) {
-        try ReportReader.read(session) { c in
+        try ReportReader.readRows(session) { c in
             let rows = try c.query(sql, [year]).map { row in
                 Row(caseworker: try row.string("caseworker"), status: try row.string("status"),
                     applications: try row.int("applications"),

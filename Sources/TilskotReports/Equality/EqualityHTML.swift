@@ -56,7 +56,9 @@ extension HTML {
             // data-label carries the column name for the phone layout, where each row becomes a card.
             "<\(tag)\(numeric ? " class=\"num\"" : "")\(label.map { " data-label=\"\(escape($0))\"" } ?? "")>\(escape(text))</\(tag)>"
         }
-        var out = "<div class=\"table-wrap\"><table>\n<caption>\(escape(table.caption))</caption>\n<thead><tr>"
+        // The wrapper scrolls a table wider than the page: focusable, so the keyboard can scroll it
+        // (WCAG 2.1.1), and named by the table's caption for a screen reader.
+        var out = "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"\(escape(table.caption))\"><table>\n<caption>\(escape(table.caption))</caption>\n<thead><tr>"
         out += zip(table.columns, table.numeric).map { cell("th", $0, $1) }.joined() + "</tr></thead>\n<tbody>\n"
         for row in table.rows {
             out += "<tr>" + row.indices.map { cell("td", row[$0], table.numeric[$0], label: table.columns[$0]) }.joined() + "</tr>\n"

@@ -71,7 +71,7 @@ public enum FollowupQuery {
     public static let missingModule = "the follow-up report needs the follow-up module (payments, recipient reports, claw-backs: migrations 0010–0015 with the view tilskot.grant_money), which this database does not have; run `tilskot migrate` with a tilskot that includes it"
 
     public static func fetch(year: Int, session: Session) throws(TilskotError) -> (rows: [Row], basis: ReportBasis) {
-        try ReportReader.read(session) { c in
+        try ReportReader.readRows(session) { c in
             let result: [PGClient.Row]
             do {
                 result = try c.query(sql, [year])

@@ -58,7 +58,7 @@ public enum GeographyQuery {
                              session: Session) throws(TilskotError) -> (rows: [Row], basis: ReportBasis) {
         // The division in force in the data's year unless the reader asks for another.
         let division = division ?? CountyDivision.inForce(year: year) ?? .division2020
-        return try ReportReader.read(session) { c in
+        return try ReportReader.readRows(session) { c in
             let rows = try c.query(sql, [year, level.rawValue, division.rawValue, scheme]).map { row in
                 Row(areaCode: try row.string("area_code"), areaName: try row.string("area_name"),
                     applications: try row.int("applications"), grants: try row.int("grants"),

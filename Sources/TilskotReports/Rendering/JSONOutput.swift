@@ -34,6 +34,14 @@ public enum JSONOutput {
         return text.replacing(emptyContainer) { $0.output.1 + $0.output.2 }
     }
 
+    /// A JSON document written elsewhere (the database's case document, tilskot.application_case) in
+    /// the same form as every other JSON output: keys sorted, pretty printed. Nil when `data` is not
+    /// JSON.
+    public static func text(document data: Data) -> String? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        return text(value)
+    }
+
     /// `[`, a blank line, `]` (or the same for `{ }`), with the indentation between.
     nonisolated(unsafe) static let emptyContainer = /([\[{])\n *\n *([\]}])/
 }
@@ -51,5 +59,35 @@ public struct NullWhenAbsent<Value: Encodable & Sendable>: Encodable, Sendable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+/// Any JSON value, to read a document and write it again as tilskot writes JSON. Integers stay
+/// integers (øre, ids); a number with a fraction is a Double.
+public indirect enum JSONValue: Codable, Sendable, Equatable {
+    case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
     }
 }

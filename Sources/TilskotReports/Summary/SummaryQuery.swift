@@ -73,7 +73,7 @@ public enum SummaryQuery {
     }
 
     public static func fetch(year: Int, session: Session) throws(TilskotError) -> (rows: [Row], basis: ReportBasis) {
-        try ReportReader.read(session) { c in
+        try ReportReader.readRows(session) { c in
             let rows = try c.query(sql, [year]).map(decode)
             return (rows, try BasisQuery.fetch(.year(year), division: nil, c))
         }

@@ -59,8 +59,10 @@ public enum TrendQuery {
         guard to - from < longestSpan else {
             throw .refused("the trend from \(from) to \(to) spans more than \(longestSpan) years; give a shorter span")
         }
-        return try ReportReader.read(session) { c in
+        return try ReportReader.readRows(session) { c in
             let result = try c.query(sql, [scheme.value, from, to])
+            // The basis before the scheme's check, so ReportBatch learns both queries from a first pass without rows.
+            let basis = try BasisQuery.fetch(.scheme(scheme.value, from: from, to: to), division: nil, c)
             guard let name = result.first?["scheme_name"] else {
                 throw TilskotError.refused("scheme \(scheme) does not exist; see `tilskot scheme list`")
             }
@@ -72,7 +74,7 @@ public enum TrendQuery {
                     grantedChangePercent: try row.decodeIfPresent("granted_change_pct", as: Double.self),
                     frameChangePercent: try row.decodeIfPresent("frame_change_pct", as: Double.self))
             }
-            return (name, rows, try BasisQuery.fetch(.scheme(scheme.value, from: from, to: to), division: nil, c))
+            return (name, rows, basis)
         }
     }
 }

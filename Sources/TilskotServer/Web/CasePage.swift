@@ -10,9 +10,9 @@ import TilskotStore
 /// the session's user, calling the services the CLI commands call: `application show`
 /// (Applications.show — the application, organisation, assessments with the superseded ones,
 /// decisions, appeals, notices and advance notices, and the audit history, which is the same query
-/// as `audit list --application`: Audit.history), and the rest of `followup show`
-/// (RecipientReports.duty / reports, Payments.list, ClawBacks.list — `clawback list --application` —,
-/// GrantMoney.grant / settlement). The case's version is the API's ETag (TilskotAPI.caseVersion's
+/// as `audit list --application`: Audit.history), and the rest of `followup show` in one statement
+/// (tilskot.case_followup: the reporting duty and reports, the payments, the claw-backs — the rows
+/// of `clawback list --application` —, the grant's money of tilskot.grant_money and its settlement). The case's version is the API's ETag (TilskotAPI.caseVersion's
 /// hash of `application show --format json`), carried by every form as a hidden field.
 ///
 /// The forms are shown when they fit the case's status; whether the user may is never judged here:
@@ -22,12 +22,10 @@ enum CasePage {
     struct Data: Sendable {
         var detail: ApplicationDetail
         var etag: String
-        var duty: ReportDutyRecord?
-        var reports: [RecipientReportRecord]
-        var payments: [PaymentRecord]
-        var clawBacks: [ClawBackRecord]
-        var money: GrantMoneyRecord?
-        var settlement: GrantSettlementRecord?
+        /// The follow-up part (`followup show`'s reporting duty and reports, payments, claw-backs,
+        /// the grant's money and settlement) as one JSON document: tilskot.case_followup
+        /// (SQL/schema/23_page_reads.sql), one round trip.
+        var followUp: String?
         /// The database round trips of the read: the statements the services sent (WebRoundTrips),
         /// not counting the request transaction's own three (BEGIN, the identity row, COMMIT).
         var roundTrips: Int
@@ -47,12 +45,7 @@ enum CasePage {
             let etag = Encoding.etag(try Encoding.detail(detail))
             return Data(
                 detail: detail, etag: etag,
-                duty: try RecipientReports.duty(reference, session: session),
-                reports: try RecipientReports.reports(reference, session: session),
-                payments: try Payments.list(.init(reference: reference), session: session),
-                clawBacks: try ClawBacks.list(reference, session: session),
-                money: try GrantMoney.grant(reference, session: session),
-                settlement: try GrantMoney.settlement(reference, session: session),
+                followUp: try WebJSON.text(session, "SELECT tilskot.case_followup($1)", [reference.description]),
                 roundTrips: 0)
         }
         var out = data
@@ -91,15 +84,8 @@ enum CasePage {
 
     // MARK: - The page's values
 
-    static let timeFormat: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "Europe/Oslo")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f
-    }()
-
-    static func time(_ date: Date) -> String { timeFormat.string(from: date) }
+    /// "2021-03-01 13:00" in the installation's time zone.
+    static func time(_ date: Date) -> String { WebTime.minute(date) }
 
     static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
 
@@ -171,34 +157,44 @@ enum CasePage {
             return row
         }
         values["has_appeals"] = !d.appeals.isEmpty
-        // Follow-up: money, duty, payments, reports, claw-backs.
-        if let m = data.money {
-            values["money"] = ["granted": m.granted.description, "planned": m.planned.description, "paid": m.paid.description,
-                               "clawed_back": m.clawedBack.description, "repaid": m.repaid.description, "net": m.net.description]
+        // Follow-up: money, duty, payments, reports, claw-backs (tilskot.case_followup).
+        let f = WebJSON.object(WebJSON.parse(data.followUp))
+        if let m = f["money"] as? [String: Any] {
+            func kr(_ key: String) -> String { WebJSON.money(m[key]).description }
+            values["money"] = ["granted": kr("granted_ore"), "planned": kr("planned_ore"), "paid": kr("paid_ore"),
+                               "clawed_back": kr("clawed_back_ore"), "repaid": kr("repaid_ore"), "net": kr("net_ore")]
         }
-        if let st = data.settlement {
-            values["settlement"] = ["by": st.settledBy, "paid": st.paid.description, "withheld": st.withheld.description,
-                                    "net_used": st.netUsed.description, "unused": st.unused.description]
+        if let st = f["settlement"] as? [String: Any] {
+            func kr(_ key: String) -> String { WebJSON.money(st[key]).description }
+            values["settlement"] = ["by": WebJSON.string(st["settled_by"]), "paid": kr("paid_ore"), "withheld": kr("withheld_ore"),
+                                    "net_used": kr("net_used_ore"), "unused": kr("unused_ore")]
         }
-        if let duty = data.duty {
-            values["duty"] = ["due": duty.dueDate.description, "project_end": duty.projectEnd.description,
-                              "account": t(duty.accountRequired ? "yes" : "no")]
+        if let duty = f["duty"] as? [String: Any] {
+            values["duty"] = ["due": WebJSON.string(duty["due_date"]), "project_end": WebJSON.string(duty["project_end"]),
+                              "account": t(WebJSON.bool(duty["account_required"]) ? "yes" : "no")]
         }
-        values["payments"] = data.payments.map { p -> [String: Any] in
-            ["ref": p.paymentReference, "amount": p.amount.description, "due": p.dueDate.description,
-             "status": p.status.rawValue, "attested_by": p.attestedBy ?? "", "paid_on": p.paidOn?.description ?? ""]
+        let payments = WebJSON.objects(f["payments"])
+        values["payments"] = payments.map { p -> [String: Any] in
+            ["ref": "\(WebJSON.string(p["reference"]))/\(WebJSON.int(p["instalment"]))", "amount": WebJSON.money(p["amount_ore"]).description,
+             "due": WebJSON.string(p["due_date"]), "status": WebJSON.string(p["status"]),
+             "attested_by": WebJSON.string(p["attested_by"]), "paid_on": WebJSON.string(p["paid_on"])]
         }
-        values["has_payments"] = !data.payments.isEmpty
-        values["reports"] = data.reports.map { r -> [String: Any] in
-            ["date": r.reportDate.description, "status": r.status.rawValue, "account": t(r.accountApproved ? "yes" : "no"),
-             "reviewed_by": r.reviewedBy ?? "", "reasons": r.reviewReasons ?? ""]
+        values["has_payments"] = !payments.isEmpty
+        let reports = WebJSON.objects(f["reports"])
+        values["reports"] = reports.map { r -> [String: Any] in
+            ["date": WebJSON.string(r["report_date"]), "status": WebJSON.string(r["status"]),
+             "account": t(WebJSON.bool(r["account_approved"]) ? "yes" : "no"),
+             "reviewed_by": WebJSON.string(r["reviewed_by"]), "reasons": WebJSON.string(r["review_reasons"])]
         }
-        values["has_reports"] = !data.reports.isEmpty
-        values["clawbacks"] = data.clawBacks.map { c -> [String: Any] in
-            ["id": c.id, "amount": c.amount.description, "decided": c.decisionDate.description, "due": c.dueDate.description,
-             "repaid": c.repaid.description, "cancelled": c.cancelled, "reasons": c.reasons]
+        values["has_reports"] = !reports.isEmpty
+        let clawBacks = WebJSON.objects(f["clawbacks"])
+        values["clawbacks"] = clawBacks.map { c -> [String: Any] in
+            ["id": WebJSON.int(c["id"]), "amount": WebJSON.money(c["amount_ore"]).description,
+             "decided": WebJSON.string(c["decision_date"]), "due": WebJSON.string(c["due_date"]),
+             "repaid": WebJSON.money(c["repaid_ore"]).description, "cancelled": WebJSON.bool(c["cancelled"]),
+             "reasons": WebJSON.string(c["reasons"])]
         }
-        values["has_clawbacks"] = !data.clawBacks.isEmpty
+        values["has_clawbacks"] = !clawBacks.isEmpty
         values["history"] = d.history.map { e -> [String: Any] in
             ["at": time(e.at), "actor": e.actor, "what": e.summary, "reason": e.reason ?? ""]
         }
@@ -208,6 +204,8 @@ enum CasePage {
             values["has_letters"] = true
         }
         values["forms"] = forms(data, refusal: refusal)
+        // The steps on appeals, advance notices and disqualification (CaseStepActions).
+        values["step_forms"] = CaseStepActions.forms(data, refusal: refusal)
         return values
     }
 
@@ -254,7 +252,9 @@ enum CasePage {
             }
             out["assess"] = assess
         }
-        if status == .assessed || status == .appealed {
+        // A decision on an appeal has its own form (CaseStepActions' appeal-decide: the instance, the
+        // appeal body's reference, a change to the appellant's disadvantage).
+        if status == .assessed {
             var decide = form("decide")
             let typed = decide["v"] as? [String: String] ?? [:]
             decide["outcomes"] = ["grant", "reject", "dismiss"].map {
@@ -263,7 +263,7 @@ enum CasePage {
             out["decide"] = decide
         }
         if d.currentDecision != nil && d.currentNotice == nil {
-            var notice = form("notice", defaults: ["sent": CalendarDate.today().description])
+            var notice = form("notice", defaults: ["sent": WebTime.today.description])
             let typed = notice["v"] as? [String: String] ?? [:]
             notice["channels"] = ["digital", "post", "email"].map {
                 ["value": $0, "name": t("channel_\($0)"), "selected": (typed["channel"] ?? "digital") == $0]
@@ -272,7 +272,7 @@ enum CasePage {
         }
         let decided: Set<ApplicationStatus> = [.granted, .partiallyGranted, .rejected, .dismissed, .inFollowUp]
         if decided.contains(status) && d.currentNotice != nil && !d.appeals.contains(where: \.isPending) {
-            var appeal = form("appeal", defaults: ["received": CalendarDate.today().description])
+            var appeal = form("appeal", defaults: ["received": WebTime.today.description])
             let typed = appeal["v"] as? [String: String] ?? [:]
             appeal["late_checked"] = typed["late"] != nil
             out["appeal"] = appeal

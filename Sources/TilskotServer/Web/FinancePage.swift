@@ -17,19 +17,18 @@ enum FinancePage {
     /// The most payments a list shows; more are said to exist (narrow with `payment list`).
     static let cap = 500
 
+    /// What the page shows: tilskot.finance_page's JSON document (SQL/schema/23_page_reads.sql) —
+    /// planned and attested payments (`payment list --status planned|attested`, at most cap + 1 of
+    /// each, to say that there are more) and every claw-back (`clawback list`: tilskot.clawback_row,
+    /// the row ClawBacks reads).
     struct Data: Sendable {
-        var planned: [PaymentRecord]
-        var attested: [PaymentRecord]
-        var clawBacks: [ClawBackRecord]
+        var json: String?
     }
 
-    /// One READ ONLY transaction: planned payments (1 round trip), attested ones (1), claw-backs
-    /// (ClawBacks.list: 1 for their ids, then per claw-back its record and its appeals).
+    /// One READ ONLY transaction, one round trip, whatever the number of claw-backs.
     static func load(_ pool: DatabasePool) async throws -> (Data, Int) {
         try await WebRoundTrips.read(pool, "GET /web/finance") { session in
-            Data(planned: try Payments.list(.init(status: .planned, limit: cap + 1), session: session),
-                 attested: try Payments.list(.init(status: .attested, limit: cap + 1), session: session),
-                 clawBacks: try ClawBacks.list(session: session))
+            Data(json: try WebJSON.text(session, "SELECT tilskot.finance_page($1)", [cap + 1]))
         }
     }
 
@@ -74,33 +73,43 @@ enum FinancePage {
     }
 
     static func render(_ data: Data, chosen: Set<Int64>, error: String?, notice: String?, status: HTTPResponse.Status) -> Response {
-        func row(_ p: PaymentRecord) -> [String: Any] {
-            [
-                "id": p.id, "reference": p.reference, "payment_reference": p.paymentReference, "round": p.round,
-                "organisation": p.organisationName, "orgnr": p.organisationNumber, "amount": WebMoney.text(p.amount),
-                "due": p.dueDate.description, "account": p.account, "planned_by": p.plannedBy,
-                "attested_by": p.attestedBy ?? "", "checked": chosen.contains(p.id),
+        let document = WebJSON.object(WebJSON.parse(data.json))
+        func row(_ p: [String: Any]) -> [String: Any] {
+            let id = Int64(WebJSON.int(p["id"]))
+            return [
+                "id": id, "reference": WebJSON.string(p["reference"]),
+                "payment_reference": "\(WebJSON.string(p["reference"]))/\(WebJSON.int(p["instalment"]))",
+                "round": WebJSON.string(p["round"]), "organisation": WebJSON.string(p["organisation"]),
+                "orgnr": WebJSON.string(p["orgnr"]), "amount": WebMoney.text(WebJSON.money(p["amount_ore"])),
+                "due": WebJSON.string(p["due_date"]), "account": WebJSON.string(p["account_number"]),
+                "planned_by": WebJSON.string(p["planned_by"]), "attested_by": WebJSON.string(p["attested_by"]),
+                "checked": chosen.contains(id),
             ]
         }
         let lang = language
-        let clawBacks: [[String: Any]] = data.clawBacks.map { c in
-            let state: String = c.cancelled ? "clawback_cancelled"
-                : c.appealPending ? "clawback_appealed"
-                : c.outstanding.isZero || c.outstanding.isNegative ? "clawback_repaid" : "clawback_open"
+        let clawBacks: [[String: Any]] = WebJSON.objects(document["clawbacks"]).map { c in
+            let outstanding = WebJSON.money(c["outstanding_ore"])
+            let state: String = WebJSON.bool(c["cancelled"]) ? "clawback_cancelled"
+                : WebJSON.bool(c["appeal_pending"]) ? "clawback_appealed"
+                : outstanding.isZero || outstanding.isNegative ? "clawback_repaid" : "clawback_open"
             return [
-                "id": c.id, "reference": c.reference, "amount": WebMoney.text(c.amount), "repaid": WebMoney.text(c.repaid),
-                "outstanding": WebMoney.text(c.outstanding), "decided": c.decisionDate.description, "due": c.dueDate.description,
-                "kid": c.kid ?? "", "state": WebText.string(state, lang), "state_code": state,
+                "id": WebJSON.int(c["id"]), "reference": WebJSON.string(c["reference"]),
+                "amount": WebMoney.text(WebJSON.money(c["amount_ore"])), "repaid": WebMoney.text(WebJSON.money(c["repaid_ore"])),
+                "outstanding": WebMoney.text(outstanding), "decided": WebJSON.string(c["decision_date"]),
+                "due": WebJSON.string(c["due_date"]), "kid": WebJSON.string(c["kid"]),
+                "state": WebText.string(state, lang), "state_code": state,
             ]
         }
-        let planned = Array(data.planned.prefix(cap)), attested = Array(data.attested.prefix(cap))
+        let allPlanned = WebJSON.objects(document["planned"]), allAttested = WebJSON.objects(document["attested"])
+        let planned = Array(allPlanned.prefix(cap)), attested = Array(allAttested.prefix(cap))
+        func total(_ rows: [[String: Any]]) -> Money { rows.map { WebJSON.money($0["amount_ore"]) }.reduce(.zero, +) }
         var values: [String: Any] = [
-            "planned": planned.map(row), "has_planned": !planned.isEmpty, "planned_capped": data.planned.count > cap,
-            "attested": attested.map(row), "has_attested": !attested.isEmpty, "attested_capped": data.attested.count > cap,
-            "planned_total": WebMoney.text(planned.map(\.amount).reduce(.zero, +)),
-            "attested_total": WebMoney.text(attested.map(\.amount).reduce(.zero, +)),
+            "planned": planned.map(row), "has_planned": !planned.isEmpty, "planned_capped": allPlanned.count > cap,
+            "attested": attested.map(row), "has_attested": !attested.isEmpty, "attested_capped": allAttested.count > cap,
+            "planned_total": WebMoney.text(total(planned)),
+            "attested_total": WebMoney.text(total(attested)),
             "clawbacks": clawBacks, "has_clawbacks": !clawBacks.isEmpty,
-            "run_date": (attested.map(\.dueDate).max() ?? CalendarDate.today()).description,
+            "run_date": attested.map { WebJSON.string($0["due_date"]) }.max() ?? WebTime.today.description,
         ]
         if let error { values["error"] = error }
         if let notice { values["notice"] = notice }

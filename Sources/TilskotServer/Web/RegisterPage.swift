@@ -14,7 +14,7 @@ import TilskotStore
 enum RegisterPage {
     static func register<Context: RequestContext>(on web: RouterGroup<Context>, pool: DatabasePool) {
         web.get("applications/new") { _, _ -> Response in
-            page(typed: ["received": CalendarDate.today().description], error: nil, status: .ok)
+            page(typed: ["received": WebTime.today.description], error: nil, status: .ok)
         }
         web.post("applications/new") { _, _ -> Response in
             try await submit(pool: pool, form: WebForm(body: RequestInfo.current?.body ?? []), problem: RequestMiddleware<Context>.problem)

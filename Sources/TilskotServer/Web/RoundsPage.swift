@@ -13,32 +13,34 @@ import TilskotStore
 enum RoundsPage {
     static var language: WebLanguage { WebPageContext.current?.language ?? .nn }
 
-    /// GET /web/rounds: `round list` and `followup summary`. Round trips in the transaction:
-    /// Rounds.list reads the round keys, then 3 per round (its lookup, its sums, its adjustments);
-    /// GrantMoney.rounds 1 — 2 + 3 × rounds (reported in X-Tilskot-Round-Trips).
+    /// GET /web/rounds: `round list` and `followup summary`, as one JSON document
+    /// (tilskot.rounds_page, SQL/schema/23_page_reads.sql: per round the functions `round show` and
+    /// `followup summary` read) — 1 round trip, whatever the number of rounds (X-Tilskot-Round-Trips).
     static func list(pool: DatabasePool) async throws -> Response {
-        let ((rounds, money), trips) = try await WebRoundTrips.read(pool, "GET /web/rounds") { session in
-            (try Rounds.list(session: session), try GrantMoney.rounds(session: session))
+        let (text, trips) = try await WebRoundTrips.read(pool, "GET /web/rounds") { session in
+            try WebJSON.text(session, "SELECT tilskot.rounds_page()")
         }
-        let paid = Dictionary(money.map { ($0.key, $0.paid) }, uniquingKeysWith: { a, _ in a })
-        let rows: [[String: Any]] = rounds.map { r in
-            let key = "\(r.key.scheme.value)/\(r.key.year)"
-            let p = paid[key] ?? .zero
+        let rows: [[String: Any]] = WebJSON.objects(WebJSON.parse(text)).map { r in
+            let f = WebJSON.object(r["figures"]), m = WebJSON.object(r["money"])
+            let scheme = WebJSON.string(r["scheme"]), year = WebJSON.int(r["year"])
+            let frame = WebJSON.money(f["frame_ore"]), granted = WebJSON.money(f["granted_ore"]), paid = WebJSON.money(m["paid_ore"])
             return [
-                "key": key, "href": "/web/rounds/\(r.key.scheme.value)/\(r.key.year)", "label": r.label,
-                "opens": r.opens.description, "closes": r.closes.description,
-                "frame": WebMoney.text(r.frame), "granted": WebMoney.text(r.granted), "paid": WebMoney.text(p),
-                "remaining": WebMoney.text(r.remaining), "applications": r.applications,
-                "bar": WebMoney.bar(frame: r.frame, granted: r.granted, paid: p, id: "bar-\(r.key.scheme.value)-\(r.key.year)", width: "160"),
+                "key": "\(scheme)/\(year)", "href": "/web/rounds/\(scheme)/\(year)",
+                "label": "\(WebJSON.string(r["scheme_name"])) \(year)",
+                "opens": WebJSON.string(r["opens"]), "closes": WebJSON.string(r["closes"]),
+                "frame": WebMoney.text(frame), "granted": WebMoney.text(granted), "paid": WebMoney.text(paid),
+                "remaining": WebMoney.text(WebJSON.money(f["remaining_ore"])), "applications": counts(f).values.reduce(0, +),
+                "bar": WebMoney.bar(frame: frame, granted: granted, paid: paid, id: "bar-\(scheme)-\(year)", width: "160"),
             ]
         }
         let values: [String: Any] = ["rounds": rows, "has_rounds": !rows.isEmpty]
         return WebRoundTrips.stamp(WebRender.page("rounds", title: WebText.string("rounds_title", language), values), trips)
     }
 
-    /// GET /web/rounds/{scheme}/{year}: `round show` (Rounds.show: 3 round trips — the round's
-    /// lookup, its sums and counts, its adjustments) and the round's line of `followup summary
-    /// --round` (GrantMoney.rounds: 2 — the lookup, the sums): 5 round trips in one transaction.
+    /// GET /web/rounds/{scheme}/{year}: `round show` and the round's line of `followup summary
+    /// --round`, as one JSON document (tilskot.round_page: the functions Rounds.show and
+    /// GrantMoney.rounds read) — 1 round trip. A round that does not exist: `round show`'s refusal
+    /// (a second round trip, only then).
     static func show(pool: DatabasePool, scheme: String, year: String) async throws -> Response {
         let key: RoundKey
         do throws(ValidationError) {
@@ -47,50 +49,121 @@ enum RoundsPage {
         } catch {
             return WebRender.message(titleKey: "not_found_title", sentence: error.message, status: .notFound)
         }
-        let result: ((RoundSummary, GrantMoneyRecord?), Int)
+        let result: (String?, Int)
         do {
             result = try await WebRoundTrips.read(pool, "GET /web/rounds/\(key)") { session in
-                (try Rounds.show(key, session: session), try GrantMoney.rounds(key, session: session).first)
+                let text = try WebJSON.text(session, "SELECT tilskot.round_page($1, $2)", [key.scheme.value, key.year])
+                // None: the database's sentence of `round show` (an unknown scheme or round).
+                if text == nil { _ = try Rounds.show(key, session: session) }
+                return text
             }
         } catch let failure as DatabasePool.RequestFailure {
             // The database's sentence: a round that does not exist.
             return WebRender.message(titleKey: "not_found_title", sentence: failure.error.description, status: .notFound)
         }
-        let ((r, money), trips) = result
-        return WebRoundTrips.stamp(WebRender.page("rounds_round", title: r.label, values(r, money)), trips)
+        let (text, trips) = result
+        let round = WebJSON.object(WebJSON.parse(text))
+        let label = "\(WebJSON.string(round["scheme_name"])) \(key.year)"
+        return WebRoundTrips.stamp(WebRender.page("rounds_round", title: label, values(round)), trips)
     }
 
-    static func values(_ r: RoundSummary, _ money: GrantMoneyRecord?) -> [String: Any] {
-        let paid = money?.paid ?? .zero
+    /// The counts by status of tilskot.round_figures ("status=n,…", as Rounds.summary reads them).
+    static func counts(_ figures: [String: Any]) -> [ApplicationStatus: Int] {
+        var counts: [ApplicationStatus: Int] = [:]
+        for pair in WebJSON.string(figures["counts"]).split(separator: ",") {
+            let parts = pair.split(separator: "=")
+            if parts.count == 2, let status = ApplicationStatus(rawValue: String(parts[0])), let n = Int(parts[1]) {
+                counts[status] = n
+            }
+        }
+        return counts
+    }
+
+    /// The round page's values from tilskot.round_json.
+    static func values(_ round: [String: Any]) -> [String: Any] {
+        let f = WebJSON.object(round["figures"]), m = WebJSON.object(round["money"])
+        let paid = WebJSON.money(m["paid_ore"])
         let lang = language
-        let adjustments: [[String: Any]] = r.adjustments.map { a in
-            [
-                "id": a.id, "kind": WebText.string("adjustment_\(a.kind.rawValue)", lang), "kind_code": a.kind.rawValue,
-                // A budget change's date is its budget decision's; else the day it was registered (Oslo).
-                "date": a.decided?.description ?? String(Presentation().time(a.at).prefix(10)),
-                "amount": WebMoney.text(a.amount, signed: true), "reason": a.reason, "actor": a.actor,
-                "corrects": a.corrects.map { "[\($0)]" } ?? "",
-                "net": a.net.flatMap { $0 == a.amount ? nil : WebMoney.text($0, signed: true) } ?? "",
+        let adjustments: [[String: Any]] = WebJSON.objects(round["adjustments"]).map { a in
+            let kind = WebJSON.string(a["kind"]), amount = WebJSON.money(a["amount_ore"]), net = WebJSON.money(a["net_ore"])
+            return [
+                "id": WebJSON.int(a["id"]), "kind": WebText.string("adjustment_\(kind)", lang), "kind_code": kind,
+                // A budget change's date is its budget decision's; else the day it was registered
+                // (in the installation's time zone).
+                "date": WebJSON.optionalString(a["decided"]) ?? WebJSON.string(a["registered"]),
+                "amount": WebMoney.text(amount, signed: true), "reason": WebJSON.string(a["reason"]), "actor": WebJSON.string(a["actor"]),
+                "corrects": WebJSON.optionalString(a["corrects_id"]).map { "[\($0)]" } ?? "",
+                "net": kind != "budget" || net == amount ? "" : WebMoney.text(net, signed: true),
             ]
         }
+        let frame = WebJSON.money(f["frame_ore"]), granted = WebJSON.money(f["granted_ore"])
         let figures: [[String: Any]] = [
-            ("fig_initial_frame", r.initialFrame), ("fig_frame", r.frame), ("fig_granted", r.granted), ("fig_paid", paid),
-            ("fig_remaining", r.remaining), ("fig_clawed_back", r.clawedBack), ("fig_used", r.used), ("fig_unused", r.unused),
-            ("fig_requested", r.requested),
-        ].map { key, amount in ["name": WebText.string(key, lang), "code": key, "amount": WebMoney.text(amount), "ore": amount.ore] }
-        let counts: [[String: Any]] = ApplicationStatus.allCases.filter { r.count($0) > 0 }.map {
-            ["status": WebText.string("status_\($0.rawValue)", lang), "code": $0.rawValue, "count": r.count($0)]
+            ("fig_initial_frame", "initial_frame_ore"), ("fig_frame", "frame_ore"), ("fig_granted", "granted_ore"), ("fig_paid", nil),
+            ("fig_remaining", "remaining_ore"), ("fig_clawed_back", "clawed_back_ore"), ("fig_used", "used_ore"),
+            ("fig_unused", "unused_ore"), ("fig_requested", "requested_ore"),
+        ].map { (key: String, column: String?) -> [String: Any] in
+            let amount = column.map { WebJSON.money(f[$0]) } ?? paid
+            return ["name": WebText.string(key, lang), "code": key, "amount": WebMoney.text(amount), "ore": amount.ore]
+        }
+        let byStatus = counts(f)
+        let counts: [[String: Any]] = ApplicationStatus.allCases.filter { (byStatus[$0] ?? 0) > 0 }.map {
+            ["status": WebText.string("status_\($0.rawValue)", lang), "code": $0.rawValue, "count": byStatus[$0] ?? 0]
         }
         return [
-            "key": "\(r.key.scheme.value)/\(r.key.year)", "label": r.label, "opens": r.opens.description, "closes": r.closes.description,
-            "opened_by": r.openedBy,
-            "adjustments": adjustments, "has_adjustments": !adjustments.isEmpty, "initial_frame": WebMoney.text(r.initialFrame),
+            "key": "\(WebJSON.string(round["scheme"]))/\(WebJSON.int(round["year"]))",
+            "label": "\(WebJSON.string(round["scheme_name"])) \(WebJSON.int(round["year"]))",
+            "opens": WebJSON.string(round["opens"]), "closes": WebJSON.string(round["closes"]),
+            "opened_by": WebJSON.string(f["opened_by"]),
+            "adjustments": adjustments, "has_adjustments": !adjustments.isEmpty,
+            "initial_frame": WebMoney.text(WebJSON.money(f["initial_frame_ore"])),
             "figures": figures,
-            "frame": WebMoney.text(r.frame), "granted": WebMoney.text(r.granted), "paid": WebMoney.text(paid),
-            "remaining": WebMoney.text(r.remaining),
-            "bar": WebMoney.bar(frame: r.frame, granted: r.granted, paid: paid, id: "bar-round"),
-            "counts": counts, "has_counts": !counts.isEmpty, "applications": r.applications,
+            "frame": WebMoney.text(frame), "granted": WebMoney.text(granted), "paid": WebMoney.text(paid),
+            "remaining": WebMoney.text(WebJSON.money(f["remaining_ore"])),
+            "bar": WebMoney.bar(frame: frame, granted: granted, paid: paid, id: "bar-round"),
+            "counts": counts, "has_counts": !counts.isEmpty, "applications": byStatus.values.reduce(0, +),
         ]
+    }
+}
+
+/// The pages' JSON documents (the functions of SQL/schema/23_page_reads.sql: money in øre, dates
+/// YYYY-MM-DD): read as one statement's text inside the request transaction, parsed after it.
+enum WebJSON {
+    /// The one value of one statement, as text (nil for SQL NULL).
+    static func text(_ session: Session, _ sql: String, _ parameters: [any SQLParameter] = []) throws -> String? {
+        try session.connection.queryValue(sql, parameters, as: String.self)
+    }
+
+    static func parse(_ text: String?) -> Any? {
+        guard let text else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    }
+
+    static func object(_ value: Any?) -> [String: Any] { value as? [String: Any] ?? [:] }
+    static func objects(_ value: Any?) -> [[String: Any]] { value as? [[String: Any]] ?? [] }
+    static func money(_ value: Any?) -> Money { Money(ore: int64(value) ?? 0) }
+    static func optionalMoney(_ value: Any?) -> Money? { int64(value).map { Money(ore: $0) } }
+    static func int(_ value: Any?) -> Int { int64(value).map { Int($0) } ?? 0 }
+    static func int64(_ value: Any?) -> Int64? {
+        switch value {
+        case let n as Int: Int64(n)
+        case let n as Int64: n
+        case let n as Double: Int64(n)
+        case let n as NSNumber: n.int64Value
+        default: nil
+        }
+    }
+    static func bool(_ value: Any?) -> Bool {
+        switch value {
+        case let b as Bool: b
+        case let n as NSNumber: n.boolValue
+        default: false
+        }
+    }
+    static func string(_ value: Any?) -> String { optionalString(value) ?? "" }
+    /// A string, or a number as text; nil for null and absent.
+    static func optionalString(_ value: Any?) -> String? {
+        if let text = value as? String { return text }
+        return int64(value).map { String($0) }
     }
 }
 

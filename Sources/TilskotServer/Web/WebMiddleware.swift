@@ -35,6 +35,10 @@ struct WebForm: Sendable {
 struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
     let sessions: WebSessions
     let logger: Logger
+    /// The installation's time zone as the pool last read it (DatabasePool.installationTimeZone): the
+    /// page's zone until its own read refreshes it, so a page without a read (the register form's
+    /// default date) shows the installation's day too.
+    var timeZone: @Sendable () -> String = { "Europe/Oslo" }
 
     /// Pages that need no session.
     static func isOpen(_ path: String) -> Bool {
@@ -49,6 +53,7 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
         let sid = session?.sid ?? presession
         let csrf = await sessions.csrfToken(sid: sid ?? "")
         let page = WebPageContext(language: language, login: session?.login, csrf: csrf, path: Self.safePath(request.uri.description) ?? "/web/work")
+        page.timeZone.set(timeZone())
         return try await WebPageContext.$current.withValue(page) {
             if session == nil && !Self.isOpen(path) {
                 let next = request.method == .get ? Self.safePath(request.uri.description) : nil

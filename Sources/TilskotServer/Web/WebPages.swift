@@ -21,35 +21,25 @@ enum WebPages {
     struct Work: Sendable {
         var cases: [ApplicationSummary]
         var reports: [ReportDueItem]
-        var isManager: Bool
-        var readyForDecision: [ApplicationSummary]
+        /// tilskot.ready_for_decision's JSON: null for a user who is not a manager.
+        var readyForDecision: String?
     }
 
     /// My work: `application list --mine` (by status and age), `followup due --mine --include-overdue`
-    /// (30 days ahead), and for a manager `application list --status assessed` without the cases
-    /// whose current assessment is their own (the assessor cannot decide: 06_assessment.sql).
+    /// (30 days ahead), and for a manager the assessed cases without those whose current assessment
+    /// is their own (the assessor cannot decide: 06_assessment.sql), filtered and limited in SQL
+    /// (tilskot.ready_for_decision, SQL/schema/23_page_reads.sql), so the 500 are 500 shown.
     static func work(pool: DatabasePool) async throws -> Response {
-        let today = CalendarDate.today()
         let work = try await read(pool, "GET /web/work") { session in
             var mine = Applications.Filter(limit: 500)
             mine.mine = true
             let cases = try Applications.list(mine, session: session)
-            let reports = try RecipientReports.due(withinDays: 30, asOf: today, includeOverdue: true, mine: true, session: session)
-            let row = try session.connection.queryRow("""
-                SELECT pg_has_role(current_user, 'tilskot_manager', 'MEMBER') AS manager,
-                       coalesce((SELECT string_agg(a.reference, ' ')
-                                   FROM tilskot.assessment s JOIN tilskot.application a ON a.id = s.application_id
-                                  WHERE s.is_current AND s.assessor = tilskot.acting_user() AND a.status = 'assessed'), '') AS own
-                """)
-            let isManager = row?["manager"] == "t"
-            var ready: [ApplicationSummary] = []
-            if isManager {
-                let own = Set((row?["own"] ?? "").split(separator: " ").map(String.init))
-                ready = try Applications.list(Applications.Filter(status: .assessed, limit: 500), session: session)
-                    .filter { !own.contains($0.reference) }
-            }
-            return Work(cases: cases, reports: reports, isManager: isManager, readyForDecision: ready)
+            let reports = try RecipientReports.due(withinDays: 30, asOf: WebTime.today, includeOverdue: true, mine: true, session: session)
+            let ready = try WebJSON.text(session, "SELECT tilskot.ready_for_decision(500)")
+            return Work(cases: cases, reports: reports, readyForDecision: ready)
         }
+        let today = WebTime.today
+        let ready = WebJSON.objects(WebJSON.parse(work.readyForDecision))
         let statusOrder = ApplicationStatus.allCases
         let cases = work.cases.sorted {
             let a = statusOrder.firstIndex(of: $0.status) ?? 0, b = statusOrder.firstIndex(of: $1.status) ?? 0
@@ -60,9 +50,9 @@ enum WebPages {
             "has_cases": !cases.isEmpty,
             "reports": work.reports.map(reportRow),
             "has_reports": !work.reports.isEmpty,
-            "manager": work.isManager,
-            "ready": work.readyForDecision.sorted { $0.received < $1.received }.map { caseRow($0, today: today) },
-            "has_ready": !work.readyForDecision.isEmpty,
+            "manager": work.readyForDecision != nil,
+            "ready": ready.map { readyRow($0, today: today) },
+            "has_ready": !ready.isEmpty,
         ]
         return WebRender.page("work", title: WebText.string("work_title", language), values)
     }
@@ -73,6 +63,20 @@ enum WebPages {
             "title": a.title, "status": WebText.string("status_\(a.status.rawValue)", language), "status_code": a.status.rawValue,
             "received": a.received.description, "age": max(0, a.received.days(until: today)), "amount": a.amountApplied.description,
             "granted": a.granted?.description ?? "",
+        ]
+    }
+
+    /// A case of tilskot.ready_for_decision, as caseRow shows a case.
+    static func readyRow(_ a: [String: Any], today: CalendarDate) -> [String: Any] {
+        let status = WebJSON.string(a["status"])
+        let received = WebJSON.string(a["received"])
+        let age = (try? CalendarDate(received, field: "received")).map { max(0, $0.days(until: today)) } ?? 0
+        return [
+            "reference": WebJSON.string(a["reference"]), "round": WebJSON.string(a["round"]),
+            "organisation": WebJSON.string(a["organisation"]), "orgnr": WebJSON.string(a["orgnr"]),
+            "title": WebJSON.string(a["title"]), "status": WebText.string("status_\(status)", language), "status_code": status,
+            "received": received, "age": age, "amount": WebJSON.money(a["amount_applied_ore"]).description,
+            "granted": WebJSON.optionalMoney(a["granted_ore"])?.description ?? "",
         ]
     }
 
@@ -148,7 +152,7 @@ enum WebPages {
             values["error"] = failure.error.description
             return WebRender.page("search", title: title, values, status: .unprocessableContent)
         }
-        let today = CalendarDate.today()
+        let today = WebTime.today
         values["searched"] = true
         values["results"] = rows.prefix(200).map { caseRow($0, today: today) }
         values["has_results"] = !rows.isEmpty

@@ -1,7 +1,9 @@
 import Foundation
+import Synchronization
 import HTTPTypes
 import Hummingbird
 import Mustache
+import TilskotCore
 
 /// The web pages' files: templates (Web/templates/*.mustache) and static files (Web/static/*),
 /// embedded into the binary at build time (Plugins/EmbedFiles). The one place that reads them.
@@ -33,8 +35,42 @@ struct WebPageContext: Sendable {
     var login: String?
     var csrf: String
     var path: String
+    /// The installation's time zone, set by the request's read (DatabasePool.request) from the pool's
+    /// cached copy; the page's times are shown in it (WebTime).
+    var timeZone = WebTimeZone()
 
     @TaskLocal static var current: WebPageContext?
+}
+
+/// The installation's time zone for one page: DatabasePool.request sets it (on the connection's
+/// queue), the page's rendering reads it afterwards.
+final class WebTimeZone: Sendable {
+    private let zone = Mutex<TimeZone>(TimeZone(identifier: "Europe/Oslo")!)
+
+    func set(_ identifier: String) {
+        if let zone = TimeZone(identifier: identifier) { self.zone.withLock { $0 = zone } }
+    }
+
+    var value: TimeZone { zone.withLock { $0 } }
+}
+
+/// Times on the pages: the wall clock in the installation's time zone (`tilskot installation`).
+enum WebTime {
+    static var zone: TimeZone { WebPageContext.current?.timeZone.value ?? TimeZone(identifier: "Europe/Oslo")! }
+
+    /// "2021-03-01 13:00" in the installation's zone.
+    static func minute(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
+    /// "2021-03-01": the day in the installation's zone.
+    static func day(_ date: Date) -> String { String(minute(date).prefix(10)) }
+
+    /// Today in the installation's zone (a case's age on My work and Search).
+    static var today: CalendarDate { (try? CalendarDate(day(Date()), field: "today")) ?? CalendarDate.today() }
 }
 
 /// Renders a page: the page's template into the layout, with the chosen language's strings as

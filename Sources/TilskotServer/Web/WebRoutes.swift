@@ -29,7 +29,8 @@ enum WebRoutes {
             return response
         }
 
-        let web = router.group("web").add(middleware: WebMiddleware<Context>(sessions: sessions, logger: configuration.logger))
+        let web = router.group("web").add(middleware: WebMiddleware<Context>(sessions: sessions, logger: configuration.logger,
+                                                                             timeZone: { pool.installationTimeZone.withLock { $0 } }))
         web.get("") { _, _ in WebRender.redirect("/web/work") }
 
         // MARK: Log in and out
@@ -125,6 +126,8 @@ enum WebRoutes {
         web.get("search") { request, _ -> Response in try await WebPages.search(pool: pool, query: request.uri.query ?? "") }
         // The case on one page, its forms and letters, and registering an application (CaseActions, W3).
         CaseActions.register(on: web, pool: pool)
+        // The case page's steps on appeals, advance notices and disqualification (CaseStepActions).
+        CaseStepActions.register(on: web, pool: pool)
         // Rounds, reports and finance (MoneyPageRoutes, W4).
         MoneyPageRoutes.register(on: web, pool: pool)
     }

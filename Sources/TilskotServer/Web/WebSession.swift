@@ -196,95 +196,36 @@ struct WebSessions: Sendable {
 /// The password check of the web log-in: PostgreSQL itself checks it. A libpq connection to the
 /// server's database as the user, with the password, over TCP (the embedded cluster's
 /// `--auth-host=scram-sha-256`), closed at once. No second password store.
-enum WebPasswordCheck {
+public enum WebPasswordCheck {
     enum Outcome: Sendable, Equatable { case accepted, refused, unreachable }
 
     /// The connection string for `user` with `password`: the server's database settings (host, port,
-    /// database name, TLS options) with the user and password replaced; a unix-socket host becomes
-    /// 127.0.0.1, so the password is asked for (the socket trusts the server's OS user).
-    static func conninfo(serverConninfo: String, user: String, password: String) -> String {
-        var options = parse(serverConninfo)
-        options["user"] = user
-        options["password"] = password
-        if let host = options["host"], host.hasPrefix("/") || host.isEmpty {
-            options["host"] = "127.0.0.1"
-        } else if options["host"] == nil {
-            options["host"] = "127.0.0.1"
-        }
-        options.removeValue(forKey: "hostaddr")
-        options.removeValue(forKey: "passfile")
-        options["passfile"] = "/dev/null"  // never a password from the server's ~/.pgpass
-        return options.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoted($0.value))" }.joined(separator: " ")
-    }
-
-    /// A URL (`postgresql://user@host:port/db?k=v`) or a keyword string (`host=… dbname=…`) as keywords.
-    static func parse(_ conninfo: String) -> [String: String] {
-        var out: [String: String] = [:]
-        let trimmed = conninfo.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("postgresql://") || trimmed.hasPrefix("postgres://") {
-            var rest = Substring(trimmed[trimmed.range(of: "://")!.upperBound...])
-            if let q = rest.firstIndex(of: "?") {
-                for pair in rest[rest.index(after: q)...].split(separator: "&") {
-                    let kv = pair.split(separator: "=", maxSplits: 1)
-                    if kv.count == 2 { out[String(kv[0])] = String(kv[1]).removingPercentEncoding ?? String(kv[1]) }
-                }
-                rest = rest[..<q]
-            }
-            var authority = rest
-            if let slash = rest.firstIndex(of: "/") {
-                let db = rest[rest.index(after: slash)...]
-                if !db.isEmpty { out["dbname"] = String(db).removingPercentEncoding ?? String(db) }
-                authority = rest[..<slash]
-            }
-            if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-            // host:port, [v6]:port, or %2Fsocket%2Fdir:port
-            var hostPart = authority
-            if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
-                out["port"] = String(authority[authority.index(after: colon)...])
-                hostPart = authority[..<colon]
-            }
-            let host = (String(hostPart).removingPercentEncoding ?? String(hostPart)).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            if !host.isEmpty && out["host"] == nil { out["host"] = host }
-            return out
-        }
-        // keyword=value pairs, values bare or in single quotes with \ escapes.
-        var index = trimmed.startIndex
-        func skipSpaces() { while index < trimmed.endIndex, trimmed[index].isWhitespace { index = trimmed.index(after: index) } }
-        while true {
-            skipSpaces()
-            guard index < trimmed.endIndex, let eq = trimmed[index...].firstIndex(of: "=") else { break }
-            let key = trimmed[index..<eq].trimmingCharacters(in: .whitespaces)
-            index = trimmed.index(after: eq)
-            skipSpaces()
-            var value = ""
-            if index < trimmed.endIndex, trimmed[index] == "'" {
-                index = trimmed.index(after: index)
-                while index < trimmed.endIndex, trimmed[index] != "'" {
-                    if trimmed[index] == "\\", trimmed.index(after: index) < trimmed.endIndex { index = trimmed.index(after: index) }
-                    value.append(trimmed[index])
-                    index = trimmed.index(after: index)
-                }
-                if index < trimmed.endIndex { index = trimmed.index(after: index) }
-            } else {
-                while index < trimmed.endIndex, !trimmed[index].isWhitespace {
-                    value.append(trimmed[index])
-                    index = trimmed.index(after: index)
-                }
-            }
-            out[key] = value
-        }
-        return out
-    }
-
-    static func quoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    /// database name, TLS options) as libpq reads them (ConnectionString.parse: URI or keyword form),
+    /// with the user and password replaced; a unix-socket host (or none) becomes 127.0.0.1, so the
+    /// password is asked for (the socket trusts the server's OS user), and no password file is read.
+    /// A server connection string libpq cannot read throws its one sentence.
+    public static func conninfo(serverConninfo: String, user: String, password: String) throws(ConnectionString.Invalid) -> String {
+        let replaced: Set<String> = ["user", "password", "host", "hostaddr", "passfile"]
+        var options = try ConnectionString.parse(serverConninfo)
+        let host = options.first { $0.keyword == "host" }?.value ?? ""
+        options.removeAll { replaced.contains($0.keyword) }
+        options.append(("host", host.isEmpty || host.hasPrefix("/") ? "127.0.0.1" : host))
+        options.append(("user", user))
+        options.append(("password", password))
+        options.append(("passfile", "/dev/null"))  // never a password from the server's ~/.pgpass
+        return ConnectionString.keywordString(options)
     }
 
     /// Connects as `user` with `password` and closes the connection. Runs on a thread of its own
     /// (libpq blocks).
     static func check(serverConninfo: String, user: String, password: String) async -> Outcome {
         guard !user.isEmpty, !password.isEmpty, !user.contains("\0"), !password.contains("\0") else { return .refused }
-        let info = conninfo(serverConninfo: serverConninfo, user: user, password: password)
+        let info: String
+        do {
+            info = try conninfo(serverConninfo: serverConninfo, user: user, password: password)
+        } catch {
+            return .unreachable  // the server's own connection string: it could not have started
+        }
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 do {

@@ -250,15 +250,9 @@ public enum ClawBacks {
     }
 
     static func record(id: Int64, _ c: Connection) throws -> ClawBackRecord {
+        // The claw-back's row as the web pages read it too (tilskot.clawback_row, 23_page_reads.sql).
         guard let row = try c.queryRow("""
-            SELECT cb.id, a.reference, cb.amount_ore, cb.original_amount_ore, cb.reasons, cb.decision_date, cb.due_date,
-                   cb.cancelled, cb.demanded_by, cb.advance_notice_id, cb.notice_exception, cb.kid, cb.another,
-                   x.reason AS cancellation_reason, x.cancelled_by, x.at AS cancelled_at,
-                   EXISTS (SELECT 1 FROM tilskot.notice n WHERE n.clawback_id = cb.id) AS notice_recorded,
-                   coalesce((SELECT sum(r.amount_ore) FROM tilskot.repayment r WHERE r.clawback_id = cb.id), 0) AS repaid_ore
-              FROM tilskot.clawback cb JOIN tilskot.application a ON a.id = cb.application_id
-              LEFT JOIN tilskot.clawback_cancellation x ON x.clawback_id = cb.id
-             WHERE cb.id = $1
+            SELECT * FROM tilskot.clawback_row WHERE id = $1
             """, [id]) else {
             throw TilskotError.refused("there is no claw-back with id \(id)")
         }

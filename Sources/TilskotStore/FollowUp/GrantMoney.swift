@@ -50,30 +50,13 @@ public enum GrantMoney {
         }
     }
 
-    /// The rounds' money ($1: one round's id, or NULL for all) from what is kept with every change:
-    /// the round's own sum of current grants (the frame check's), the application tally's count of
-    /// them, the follow-up tally's money. The view tilskot.round_money adds up every grant's
-    /// payments, claw-backs and repayments instead (0.67 s for all rounds at 200 000 applications,
-    /// growing with them); ReportSummaryTallyTests holds the two equal after random steps.
+    /// The rounds' money ($1: one round's id, or NULL for all): tilskot.rounds_money
+    /// (SQL/schema/23_page_reads.sql, which the web pages read too) — from what is kept with every
+    /// change, not the view tilskot.round_money, which adds up every grant (0.67 s for all rounds at
+    /// 200 000 applications); ReportSummaryTallyTests holds the two equal after random steps.
     public static let roundsSQL = """
-        SELECT s.code || '/' || ro.year AS key, ro.frame_ore, coalesce(t.grants, 0)::integer AS grants,
-               ro.granted_ore, coalesce(f.planned_ore, 0) AS planned_ore, coalesce(f.paid_ore, 0) AS paid_ore,
-               coalesce(f.clawed_back_ore, 0) AS clawed_back_ore, coalesce(f.repaid_ore, 0) AS repaid_ore,
-               ro.granted_ore - coalesce(f.clawed_back_ore, 0) - coalesce(f.unused_ore, 0) AS net_ore,
-               coalesce(f.unused_ore, 0) AS unused_ore
-          FROM tilskot.round ro
-          JOIN tilskot.scheme s ON s.id = ro.scheme_id
-          -- Each summary read once and grouped (one pass for every round; an index probe for one).
-          LEFT JOIN (SELECT round_id, sum(granted + partially_granted) AS grants
-                       FROM tilskot.application_tally WHERE ($1::bigint IS NULL OR round_id = $1) GROUP BY round_id) t
-            ON t.round_id = ro.id
-          LEFT JOIN (SELECT round_id, sum(planned_ore)::bigint AS planned_ore, sum(paid_ore)::bigint AS paid_ore,
-                            sum(clawed_back_ore)::bigint AS clawed_back_ore, sum(repaid_ore)::bigint AS repaid_ore,
-                            sum(unused_ore)::bigint AS unused_ore
-                       FROM tilskot.followup_tally WHERE ($1::bigint IS NULL OR round_id = $1) GROUP BY round_id) f
-            ON f.round_id = ro.id
-         WHERE ($1::bigint IS NULL OR ro.id = $1)
-         ORDER BY s.code, ro.year
+        SELECT key, frame_ore, grants, granted_ore, planned_ore, paid_ore, clawed_back_ore, repaid_ore, net_ore, unused_ore
+          FROM tilskot.rounds_money($1::bigint)
         """
 
     /// One row per grant of a round.

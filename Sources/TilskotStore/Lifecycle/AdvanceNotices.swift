@@ -71,11 +71,6 @@ public enum AdvanceNotices {
         }
     }
 
-    /// The advance notices on an application with their answers, oldest first.
-    static func all(applicationID: Int64, _ c: Connection) throws -> [AdvanceNoticeRecord] {
-        try c.query(select + " WHERE n.application_id = $1 ORDER BY n.id", [applicationID]).map(decode)
-    }
-
     static func one(_ id: Int64, _ c: Connection) throws -> AdvanceNoticeRecord {
         guard let row = try c.queryRow(select + " WHERE n.id = $1", [id]) else {
             throw TilskotError.refused("there is no advance notice with id \(id)")

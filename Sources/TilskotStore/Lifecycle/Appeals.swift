@@ -133,18 +133,6 @@ public enum Appeals {
         }
     }
 
-    static func all(applicationID: Int64, _ c: Connection) throws -> [AppealRecord] {
-        let appeals = try c.query("SELECT \(columns) FROM tilskot.appeal WHERE application_id = $1 ORDER BY id",
-                                  [applicationID]).map(decode)
-        let steps = try c.query("SELECT appeal_id, \(stepColumns) FROM tilskot.appeal_step WHERE application_id = $1 ORDER BY id",
-                                [applicationID])
-        return try appeals.map { appeal in
-            var appeal = appeal
-            appeal.steps = try steps.filter { try $0.int64("appeal_id") == appeal.id }.map(decodeStep)
-            return appeal
-        }
-    }
-
     static func steps(appealID: Int64, _ c: Connection) throws -> [AppealStepRecord] {
         try c.query("SELECT \(stepColumns) FROM tilskot.appeal_step WHERE appeal_id = $1 ORDER BY id", [appealID]).map(decodeStep)
     }

@@ -40,6 +40,9 @@ public struct ApplicationDetail: Sendable, Equatable {
     public var notices: [NoticeRecord] = []
     /// Advance notices (fvl. § 16) and their answers.
     public var advanceNotices: [AdvanceNoticeRecord] = []
+    /// The case as the database wrote it (tilskot.application_case): `application show --format json`
+    /// prints it, the API sends these bytes, and the case's ETag is their hash.
+    public var document = Data()
 
     public var currentDecision: DecisionRecord? { decisions.first(where: \.isCurrent) }
     /// The notice of the current decision; nil while none is recorded (the appeal deadline is open).
@@ -228,34 +231,29 @@ public enum Applications {
         return ("%" + escaped + "%", isNumber ? "%" + digits + "%" : nil)
     }
 
-    /// One application with its assessments, decisions, appeals and history.
+    /// One application with its assessments, decisions, appeals, notices and history: the database's
+    /// case document (tilskot.application_case, SQL/schema/22_case_read.sql), read in one statement and
+    /// decoded (CaseDocument); `detail.document` holds its bytes.
     public static func show(_ reference: ApplicationReference, session: Session) throws(TilskotError) -> ApplicationDetail {
+        let document = try caseDocument(reference, session: session)
+        do {
+            return try CaseDocument.detail(document)
+        } catch let error as TilskotError {
+            throw error
+        } catch {
+            throw TilskotError.refused("\(error)")
+        }
+    }
+
+    /// The case document's bytes, as the database wrote them (one statement). A reference the caller
+    /// does not see (none such; a portal's view of another's application) reads as none.
+    public static func caseDocument(_ reference: ApplicationReference, session: Session) throws(TilskotError) -> Data {
         try session.lifecycleRead {
-            let c = session.connection
-            let app = try Lookup.application(reference, c)
-            guard let row = try c.queryRow("""
-                SELECT s.name AS scheme_name, a.late_reason, a.registered_by, a.created_at,
-                       (SELECT reason FROM tilskot.withdrawal w WHERE w.application_id = a.id) AS withdrawal_reason,
-                       -- Its current caseworkers (after handovers); earlier ones are in the history.
-                       array_to_string(tilskot.case_caseworkers(a.id), ',') AS assigned
-                FROM tilskot.application a JOIN tilskot.scheme s ON s.id = a.scheme_id WHERE a.id = $1
-                """, [app.id]) else {
-                throw TilskotError.refused("there is no application \(reference)")
+            guard let text = try session.connection.queryValue("SELECT tilskot.application_case($1)::text",
+                                                               [reference.description], as: String.self) else {
+                throw TilskotError.refused("there is no application \(reference); see `tilskot application list`")
             }
-            var detail = ApplicationDetail(
-                summary: try summary(reference: reference.description, c),
-                schemeName: try row.string("scheme_name"), lateReason: row["late_reason"],
-                registeredBy: try row.string("registered_by"), registeredAt: try row.timestamp("created_at"),
-                assignedTo: try row.string("assigned").split(separator: ",").map(String.init),
-                disqualifications: try Assessments.disqualifications(applicationID: app.id, c),
-                assessments: try Assessments.all(applicationID: app.id, c),
-                decisions: try Decisions.all(applicationID: app.id, c),
-                appeals: try Appeals.all(applicationID: app.id, c),
-                withdrawalReason: row["withdrawal_reason"],
-                history: try Audit.history(applicationID: app.id, c))
-            detail.notices = try Notices.all(applicationID: app.id, c)
-            detail.advanceNotices = try AdvanceNotices.all(applicationID: app.id, c)
-            return detail
+            return Data(text.utf8)
         }
     }
 

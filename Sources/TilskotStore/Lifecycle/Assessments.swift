@@ -63,22 +63,6 @@ public enum Assessments {
         }
     }
 
-    static func all(applicationID: Int64, _ c: Connection) throws -> [AssessmentRecord] {
-        try c.query("""
-            SELECT assessor, score, recommendation, recommended_amount_ore, notes, at, is_current
-            FROM tilskot.assessment WHERE application_id = $1 ORDER BY id
-            """, [applicationID]).map(decode)
-    }
-
-    static func disqualifications(applicationID: Int64, _ c: Connection) throws -> [DisqualificationRecord] {
-        try c.query("""
-            SELECT person, reason, declared_by, at FROM tilskot.disqualification WHERE application_id = $1 ORDER BY id
-            """, [applicationID]).map { row in
-                DisqualificationRecord(person: try row.string("person"), reason: try row.string("reason"),
-                                       declaredBy: try row.string("declared_by"), at: try row.timestamp("at"))
-            }
-    }
-
     static func decode(_ row: Row) throws -> AssessmentRecord {
         AssessmentRecord(assessor: try row.string("assessor"), score: try row.int("score"),
                          recommendation: Recommendation(rawValue: try row.string("recommendation")) ?? .reject,

@@ -160,13 +160,9 @@ public enum Decisions {
         try session.lifecycleRead {
             let c = session.connection
             let app = try Lookup.application(reference, c)
-            return try all(applicationID: app.id, c).first(where: \.isCurrent)
+            return try c.queryRow("SELECT \(columns) FROM tilskot.decision WHERE application_id = $1 AND is_current",
+                                  [app.id]).map(decode)
         }
-    }
-
-    static func all(applicationID: Int64, _ c: Connection) throws -> [DecisionRecord] {
-        try c.query("SELECT \(columns) FROM tilskot.decision WHERE application_id = $1 ORDER BY id",
-                    [applicationID]).map(decode)
     }
 
     static let columns = """

@@ -119,12 +119,6 @@ public enum Notices {
         }
     }
 
-    /// Every notice recorded on an application, oldest first.
-    static func all(applicationID: Int64, _ c: Connection) throws -> [NoticeRecord] {
-        try c.query("SELECT \(columns) FROM tilskot.notice n WHERE n.application_id = $1 ORDER BY n.id",
-                    [applicationID]).map(decode)
-    }
-
     static let columns = """
         n.id, n.decision_id, n.clawback_id, n.appeal_id, n.sent_on, n.channel, n.received_on, n.presumed_received,
         tilskot.appeal_deadline_from(n.presumed_received) AS appeal_deadline, n.registered_by, n.registered_at

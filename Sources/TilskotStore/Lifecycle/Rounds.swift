@@ -121,17 +121,10 @@ public enum Rounds {
 
     static func summary(_ key: RoundKey, _ c: Connection) throws -> RoundSummary {
         let round = try Lookup.round(key, c)
-        // One query: the maintained frame and grant sums, counts by status from the (round, status) index.
+        // The figures of `round show`, in one place for the CLI and the web pages
+        // (SQL/schema/23_page_reads.sql): the maintained frame and grant sums, counts by status.
         guard let row = try c.queryRow("""
-            SELECT r.initial_frame_ore, r.frame_ore, r.granted_ore, r.opened_by,
-                   -- The follow-up summary's rows of the round (its key's first column).
-                   coalesce((SELECT sum(clawed_back_ore) FROM tilskot.followup_tally WHERE round_id = r.id), 0)::bigint AS clawed_back_ore,
-                   coalesce((SELECT sum(unused_ore) FROM tilskot.followup_tally WHERE round_id = r.id), 0)::bigint AS unused_ore,
-                   coalesce((SELECT sum(amount_applied_ore) FROM tilskot.application WHERE round_id = r.id), 0) AS requested_ore,
-                   coalesce((SELECT string_agg(status || '=' || n, ',')
-                             FROM (SELECT status, count(*) AS n FROM tilskot.application
-                                   WHERE round_id = r.id GROUP BY status) s), '') AS counts
-            FROM tilskot.round r WHERE r.id = $1
+            SELECT * FROM tilskot.round_figures($1)
             """, [round.id]) else {
             throw TilskotError.refused("round \(key) does not exist")
         }
@@ -143,10 +136,7 @@ public enum Rounds {
             }
         }
         let adjustments = try c.query("""
-            SELECT f.id, f.amount_ore, f.reason, f.actor, f.at, f.kind, f.decided, f.corrects_id,
-                   f.amount_ore + coalesce((SELECT sum(k.amount_ore) FROM tilskot.frame_adjustment k
-                                             WHERE k.corrects_id = f.id), 0) AS net_ore
-              FROM tilskot.frame_adjustment f WHERE f.round_id = $1 ORDER BY f.id
+            SELECT * FROM tilskot.round_adjustments($1)
             """, [round.id]).map { r in
                 let kind = FrameAdjustmentKind(rawValue: try r.string("kind")) ?? .budget
                 return FrameAdjustment(amount: try r.money("amount_ore"), reason: try r.string("reason"),

@@ -139,7 +139,8 @@ struct ApplicationShow: ParsableCommand {
         let format = global.outputFormat
         switch format {
         case .table: print(ApplicationDetailText.render(detail), terminator: "")
-        case .json: print(ApplicationDetailJSON.render(detail))
+        // The database's case document (tilskot.application_case), keys sorted and pretty printed.
+        case .json: print(JSONOutput.text(document: detail.document) ?? String(decoding: detail.document, as: UTF8.self))
         case .csv, .markdown, .xlsx:
             // The history is the part that is a table.
             print(ApplicationDetailText.historyTable(detail.history).render(format), terminator: "")
