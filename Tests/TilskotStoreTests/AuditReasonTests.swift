@@ -77,6 +77,46 @@ struct AuditReasonTests {
         #expect(problems.isEmpty, "\(problems.count) audit rows carry another step's reason: \(problems.prefix(10))")
     }
 
+    @Test("a request's steps (tilskot serve: no savepoints): each step's rows carry its own reason, none another's; a refusal ends the request")
+    func stepsOfARequest() throws {
+        let db = try Lifecycle.database()
+        defer { db.drop() }
+        let rejected = try Lifecycle.assessed(db, amount: "1 000 000")
+        let granted = try Lifecycle.assessed(db, org: Lifecycle.stavanger, amount: "2 000 000")
+        let c = try db.connect()
+        let since = try c.queryValue("SELECT coalesce(max(id), 0) FROM tilskot.audit_log", as: Int64.self) ?? 0
+
+        // MUT: as DatabasePool.request runs one: the request's transaction, its role set with
+        // set_config(…, true), a Session.forRequest; two steps, the first with reasons, the second without.
+        let connection = try db.connect()
+        try connection.transaction(opening: "SELECT set_config('role', $1, true)", [Lifecycle.mona]) { _ in
+            let session = Session.forRequest(connection: connection, target: DatabaseTarget(conninfo: db.url, source: .explicit), actingAs: Lifecycle.mona)
+            _ = try Decisions.decide(rejected, .reject, reasons: "Avslag: ramma er brukt opp", date: try CalendarDate("2021-04-15"),
+                                     session: session)
+            _ = try Decisions.decide(granted, .grant(Money(kroner: 2_000_000)), date: try CalendarDate("2021-04-15"), session: session)
+        }
+        let problems = try Self.misplaced(c, fallback: "", since: since).filter { !$0.hasSuffix("reason NULL") && !$0.hasSuffix("reason ''") }
+        #expect(problems.isEmpty, "\(problems)")
+        let reasons = try c.query("""
+            SELECT a.reference, l.table_name, coalesce(l.reason, '') AS reason FROM tilskot.audit_log l
+              JOIN tilskot.application a ON a.id = l.application_id WHERE l.id > $1 ORDER BY l.id
+            """, [since]).map { "\(try $0.string("reference")) \(try $0.string("table_name")): \(try $0.string("reason"))" }
+        #expect(reasons.filter { $0.hasPrefix(rejected.description) }.allSatisfy { $0.hasSuffix("Avslag: ramma er brukt opp") })
+        #expect(reasons.filter { $0.hasPrefix(granted.description) }.allSatisfy { $0.hasSuffix(": ") }, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix(granted.description + " decision") })
+
+        // A refused step: the request's transaction ends with it (no savepoint to go back to), nothing written.
+        let after = try c.queryValue("SELECT coalesce(max(id), 0) FROM tilskot.audit_log", as: Int64.self) ?? 0
+        let again = try db.connect()
+        #expect(throws: (any Error).self) {
+            try again.transaction(opening: "SELECT set_config('role', $1, true)", [Lifecycle.mona]) { _ in
+                let session = Session.forRequest(connection: again, target: DatabaseTarget(conninfo: db.url, source: .explicit), actingAs: Lifecycle.mona)
+                _ = try Decisions.decide(granted, .reject, reasons: "Avslag", date: try CalendarDate("2021-04-15"), session: session)
+            }
+        }
+        #expect(try c.queryValue("SELECT coalesce(max(id), 0) FROM tilskot.audit_log", as: Int64.self) == after)
+    }
+
     @Test("service calls with different reasons in one outer transaction: each step's rows carry its own")
     func stepsInOneTransaction() throws {
         let db = try Lifecycle.database()

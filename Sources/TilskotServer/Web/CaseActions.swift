@@ -111,6 +111,21 @@ enum CaseActions {
     /// POST /web/cases/{reference}/{action}.
     static func act(pool: DatabasePool, referenceText: String, action: String, form: WebForm,
                     problem: (any Error) -> Problem) async throws -> Response {
+        // Back to the case, at the part the change shows in (the form's own fragment is replaced).
+        let part = ["assess": "h-assessments", "decide": "h-decisions", "notice": "h-decisions", "appeal": "h-decisions"][action] ?? "h-application"
+        return try await post(pool: pool, referenceText: referenceText, action: action, route: action, form: form,
+                              part: part, problem: problem, change: change)
+    }
+
+    /// A case form's POST, for this file's actions and CaseStepActions' steps: the change parsed from
+    /// the form (an input refusal shows the page again with its sentence), then one read-write
+    /// transaction as the user — the case claimed before its version is read (TilskotAPI.caseChange
+    /// says why), the version compared with the one the form was made from, the change — and 303
+    /// back to the case at `part`. A refusal shows the page again with the database's sentence
+    /// beside the form and what was typed.
+    static func post(pool: DatabasePool, referenceText: String, action: String, route: String, form: WebForm, part: String,
+                     problem: (any Error) -> Problem,
+                     change: (String, ApplicationReference, WebForm) throws -> @Sendable (Session) throws -> Void) async throws -> Response {
         guard let reference = try? ApplicationReference(referenceText) else { throw HTTPError(.notFound) }
         var typed = form.fields
         typed["csrf"] = nil
@@ -130,12 +145,11 @@ enum CaseActions {
         let changed = t("case_changed")
         do {
             try await pool.request(.init(identity: identity, readOnly: false,
-                                         applicationName: "tilskot serve POST /web/cases/{reference}/\(action)")) { session in
-                // Claim the case before reading its version (TilskotAPI.caseChange says why).
+                                         applicationName: "tilskot serve POST /web/cases/{reference}/\(route)")) { session in
                 guard try session.connection.queryValue("SELECT tilskot.case_claim($1)", [reference.description], as: Int64.self) != nil else {
                     throw Problem(.notFound, "there is no application \(reference)")
                 }
-                let current = Encoding.etag(try Encoding.detail(try Applications.show(reference, session: session)))
+                let current = Encoding.etag(try Applications.caseDocument(reference, session: session))
                 guard current == seen else { throw Problem(.conflict, changed) }
                 try body(session)
             }
@@ -145,8 +159,6 @@ enum CaseActions {
             // Something the form names that does not exist (a user, a case) is a refusal of the form.
             return try await again(refused.detail, refused.status == .notFound ? .unprocessableContent : refused.status)
         }
-        // Back to the case, at the part the change shows in (the form's own fragment is replaced).
-        let part = ["assess": "h-assessments", "decide": "h-decisions", "notice": "h-decisions", "appeal": "h-decisions"][action] ?? "h-application"
         return WebRender.redirect("/web/cases/\(reference)#\(part)")
     }
 

@@ -27,7 +27,7 @@ enum CasePage {
         /// (SQL/schema/23_page_reads.sql), one round trip.
         var followUp: String?
         /// The database round trips of the read: the statements the services sent (WebRoundTrips),
-        /// not counting the request transaction's own three (BEGIN, the identity row, COMMIT).
+        /// not counting the request transaction's own two (BEGIN with the identity row in one pipeline, COMMIT).
         var roundTrips: Int
     }
 

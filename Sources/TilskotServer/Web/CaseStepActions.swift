@@ -124,44 +124,11 @@ enum CaseStepActions {
         }
     }
 
-    /// POST /web/cases/{reference}/steps/{step}: CaseActions.act's checks, this file's changes.
+    /// POST /web/cases/{reference}/steps/{step}: CaseActions.post's checks, this file's changes.
     static func act(pool: DatabasePool, referenceText: String, step: String, form: WebForm,
                     problem: (any Error) -> Problem) async throws -> Response {
-        guard let reference = try? ApplicationReference(referenceText) else { throw HTTPError(.notFound) }
-        var typed = form.fields
-        typed["csrf"] = nil
-        typed["etag"] = nil
-        func again(_ sentence: String, _ status: HTTPResponse.Status) async throws -> Response {
-            try await CasePage.page(pool: pool, referenceText: referenceText,
-                                    refusal: CasePage.Refusal(action: step, sentence: sentence, fields: typed), status: status)
-        }
-        let body: @Sendable (Session) throws -> Void
-        do {
-            body = try change(step, reference, form)
-        } catch let refusal as CaseActions.InputRefusal {
-            return try await again(refusal.sentence, .unprocessableContent)
-        }
-        guard let identity = RequestInfo.current?.identity else { throw Problem.unauthorized("no session") }
-        let seen = form["etag"] ?? ""
-        let changed = t("case_changed")
-        do {
-            try await pool.request(.init(identity: identity, readOnly: false,
-                                         applicationName: "tilskot serve POST /web/cases/{reference}/steps/\(step)")) { session in
-                // Claim the case before reading its version (TilskotAPI.caseChange says why).
-                guard try session.connection.queryValue("SELECT tilskot.case_claim($1)", [reference.description], as: Int64.self) != nil else {
-                    throw Problem(.notFound, "there is no application \(reference)")
-                }
-                let current = Encoding.etag(try Encoding.detail(try Applications.show(reference, session: session)))
-                guard current == seen else { throw Problem(.conflict, changed) }
-                try body(session)
-            }
-        } catch {
-            let refused = problem(error)
-            if refused.status.code >= 500 || refused.status == .unauthorized { throw error }
-            return try await again(refused.detail, refused.status == .notFound ? .unprocessableContent : refused.status)
-        }
-        let part = step == "disqualify" ? "h-application" : "h-decisions"
-        return WebRender.redirect("/web/cases/\(reference)#\(part)")
+        try await CaseActions.post(pool: pool, referenceText: referenceText, action: step, route: "steps/\(step)", form: form,
+                                   part: step == "disqualify" ? "h-application" : "h-decisions", problem: problem, change: change)
     }
 
     // MARK: - The forms

@@ -43,8 +43,16 @@ public final class Session {
         let session = Session(connection: connection, target: target)
         session.actingAs = actingAs
         session.schemaComparison = schemaComparison
+        session.ownsRequestTransaction = true
         return session
     }
+
+    /// True for a request's session of `tilskot serve` (forRequest): the request's transaction is
+    /// the whole unit of work, so a step of it (`transaction`) needs no savepoint of its own — a
+    /// refusal ends the request and rolls all of it back.
+    private var ownsRequestTransaction = false
+    /// The steps run in a request's transaction so far.
+    private var requestSteps = 0
 
     /// Connects to `target`, acting as `actAs` when given. `checkSchemaLevel` false is for commands
     /// that work on any schema level (migrate, db *); nil takes the process's setting.
@@ -262,7 +270,7 @@ public final class Session {
     /// its savepoint, which undoes its setting as well.
     public func transaction<T>(reason: String? = nil, _ body: () throws -> T) throws(TilskotError) -> T {
         try run {
-            let work = {
+            func work() throws -> T {
                 if let reason {
                     try self.connection.execute("SELECT set_config('tilskot.reason', $1, true)", [reason])
                 }
@@ -271,6 +279,18 @@ public final class Session {
             guard connection.isInTransaction else {
                 // An outermost transaction is run again on a deadlock or serialization failure.
                 return try connection.retryingTransaction(work)
+            }
+            if ownsRequestTransaction {
+                // One step of a request (DatabasePool.request): no savepoint and no read of the reason
+                // around it — four round trips a change saved. Its reason is set as a step's is; a
+                // later step of the same request without one clears what an earlier step set (also a
+                // reason a step set itself, as a decision does), so no audit row carries another
+                // step's reason.
+                if reason == nil, requestSteps > 0 {
+                    try connection.execute("SELECT set_config('tilskot.reason', '', true)")
+                }
+                requestSteps += 1
+                return try work()
             }
             let outer = try connection.queryValue("SELECT coalesce(current_setting('tilskot.reason', true), '')",
                                                   as: String.self) ?? ""
