@@ -9,8 +9,11 @@
 -- grants and row-level security, exactly what the Store calls it replaces read.
 
 -- A round's figures, as `round show` prints them: the maintained frame and grant sums, what the
--- follow-up tally says is clawed back and left unused, the amount applied for and the counts by
--- status ("status=n,…" from the (round, status) index).
+-- follow-up tally says is clawed back and left unused, the amount applied for (the application
+-- tally's) and the counts by status ("status=n,…", the caseload tally's). Every figure comes from a
+-- summary kept with each change (14_report_summaries.sql), so the round page costs the same at a
+-- million applications as at ten thousand: summing a round's rows instead cost twice as much there
+-- (docs/performance.md). ReportSummaryTallyTests holds these figures equal to the plain aggregate.
 CREATE OR REPLACE FUNCTION tilskot.round_figures(p_round_id bigint)
 RETURNS TABLE (initial_frame_ore bigint, frame_ore bigint, granted_ore bigint, opened_by text,
                clawed_back_ore bigint, unused_ore bigint, requested_ore bigint, counts text,
@@ -24,10 +27,10 @@ LANGUAGE sql STABLE AS $$
       FROM (SELECT r.initial_frame_ore, r.frame_ore, r.granted_ore, r.opened_by,
                    coalesce((SELECT sum(f.clawed_back_ore) FROM tilskot.followup_tally f WHERE f.round_id = r.id), 0)::bigint AS clawed_back_ore,
                    coalesce((SELECT sum(f.unused_ore) FROM tilskot.followup_tally f WHERE f.round_id = r.id), 0)::bigint AS unused_ore,
-                   coalesce((SELECT sum(a.amount_applied_ore) FROM tilskot.application a WHERE a.round_id = r.id), 0)::bigint AS requested_ore,
+                   coalesce((SELECT sum(t.requested_ore) FROM tilskot.application_tally t WHERE t.round_id = r.id), 0)::bigint AS requested_ore,
                    coalesce((SELECT string_agg(c.status || '=' || c.n, ',' ORDER BY c.status)
-                               FROM (SELECT a.status, count(*) AS n FROM tilskot.application a
-                                      WHERE a.round_id = r.id GROUP BY a.status) c), '') AS counts
+                               FROM (SELECT k.status, sum(k.applications) AS n FROM tilskot.caseload_tally k
+                                      WHERE k.round_id = r.id GROUP BY k.status HAVING sum(k.applications) <> 0) c), '') AS counts
               FROM tilskot.round r
              WHERE r.id = p_round_id) x
 $$;
@@ -249,6 +252,59 @@ RETURNS json LANGUAGE sql STABLE AS $$
     END
 $$;
 
+-- My work (/web/work) after the caller's own cases (`application list --mine`, its first
+-- statement), as one JSON document:
+--   reports           her reports due within 30 days of p_today or overdue (`followup due --mine
+--                     --include-overdue`, tilskot.reports_outstanding);
+--   appeals           the appeals pending on her cases, and for a manager (who takes the appeal's
+--                     steps) every pending appeal, oldest first: received, in time or late, how long
+--                     it has waited, and whether and when it went to the appeal body. An appeal not
+--                     answered within a month needs a preliminary answer (fvl. § 11 a third
+--                     paragraph), so `days` is shown against 30;
+--   appeal_deadlines  her decided cases whose appeal deadline (fvl. § 29: three weeks from the day
+--                     the notice reached the party, tilskot.decision_appeal_deadline) has not run out,
+--                     with no appeal pending: the deadline and the days left;
+--   ready             for a manager, the cases ready for decision (tilskot.ready_for_decision).
+-- At most p_limit rows in each list.
+CREATE OR REPLACE FUNCTION tilskot.work_page(p_today date, p_limit integer)
+RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'reports', coalesce((SELECT json_agg(json_build_object(
+                'reference', o.reference, 'orgnr', o.orgnr, 'organisation', o.organisation, 'granted_ore', o.granted_ore,
+                'due_date', to_char(o.due_date, 'YYYY-MM-DD'), 'days_left', o.days_left,
+                'account_required', o.account_required))
+              FROM (SELECT * FROM tilskot.reports_outstanding(NULL, p_today + 30, p_today, NULL, true) LIMIT p_limit) o), '[]'::json),
+        'appeals', coalesce((SELECT json_agg(json_build_object(
+                'reference', x.reference, 'organisation', x.organisation, 'received', to_char(x.received, 'YYYY-MM-DD'),
+                'days', p_today - x.received, 'late', x.late,
+                'forwarded_on', to_char(x.forwarded_on, 'YYYY-MM-DD'), 'appeal_body', x.appeal_body)
+                ORDER BY x.received, x.id)
+              FROM (SELECT p.id, a.reference, o.name AS organisation, p.received, p.late, p.forwarded_on, p.appeal_body
+                      FROM tilskot.appeal p
+                      JOIN tilskot.application a ON a.id = p.application_id
+                      JOIN tilskot.organisation o ON o.id = a.organisation_id
+                     WHERE p.outcome IS NULL
+                       AND (pg_has_role(current_user, 'tilskot_manager', 'MEMBER')
+                            OR p.application_id IN (SELECT m.application_id FROM tilskot.my_case_ids() m))
+                     ORDER BY p.received, p.id
+                     LIMIT p_limit) x), '[]'::json),
+        'appeal_deadlines', coalesce((SELECT json_agg(json_build_object(
+                'reference', x.reference, 'organisation', x.organisation, 'outcome', x.outcome,
+                'deadline', to_char(x.deadline, 'YYYY-MM-DD'), 'days_left', x.deadline - p_today)
+                ORDER BY x.deadline, x.reference)
+              FROM (SELECT a.reference, o.name AS organisation, d.outcome,
+                           tilskot.decision_appeal_deadline(d.id) AS deadline
+                      FROM tilskot.my_case_ids() m
+                      JOIN tilskot.application a ON a.id = m.application_id
+                      JOIN tilskot.organisation o ON o.id = a.organisation_id
+                      JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
+                     WHERE tilskot.decision_appeal_deadline(d.id) >= p_today
+                       AND NOT EXISTS (SELECT 1 FROM tilskot.appeal p WHERE p.application_id = a.id AND p.outcome IS NULL)
+                     ORDER BY 4, 1
+                     LIMIT p_limit) x), '[]'::json),
+        'ready', tilskot.ready_for_decision(p_limit))
+$$;
+
 REVOKE ALL ON FUNCTION tilskot.round_figures(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.round_adjustments(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.rounds_money(bigint) FROM PUBLIC;
@@ -272,3 +328,5 @@ GRANT EXECUTE ON FUNCTION tilskot.rounds_page() TO tilskot_admin, tilskot_audito
 GRANT EXECUTE ON FUNCTION tilskot.case_followup(text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 GRANT EXECUTE ON FUNCTION tilskot.finance_page(integer) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 GRANT EXECUTE ON FUNCTION tilskot.ready_for_decision(integer) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.work_page(date, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.work_page(date, integer) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;

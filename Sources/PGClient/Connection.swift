@@ -8,6 +8,9 @@ public final class Connection {
     private var handle: OpaquePointer?
     private var transactionDepth = 0
     private var savepointCounter = 0
+    /// A statement to send together with the COMMIT of a transaction opened with its first
+    /// statement (`sendWithCommit`).
+    private var closing: (sql: String, parameters: [String?])?
 
     /// Opens a connection from a URL (`postgresql://…`) or a libpq conninfo string
     /// (`host=… dbname=…`). An empty string lets libpq use its own environment: `PGHOST`,
@@ -236,15 +239,44 @@ public final class Connection {
             throw error
         }
         transactionDepth = 1
-        defer { transactionDepth = 0 }
+        closing = nil
+        defer { transactionDepth = 0; closing = nil }
         do {
             let value = try body(rows)
-            try executeScript("COMMIT")
+            if let last = closing {
+                try commitPipelined(last.sql, last.parameters)
+            } else {
+                try executeScript("COMMIT")
+            }
             return value
         } catch {
-            try? executeScript("ROLLBACK")
+            if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? executeScript("ROLLBACK") }
             throw error
         }
+    }
+
+    /// Inside `transaction(opening:)`: `sql` is the transaction's last statement, sent with its
+    /// COMMIT in one round trip when the body returns. Its error, or COMMIT's (a deferred rule),
+    /// rolls the whole transaction back and is thrown; its rows are not read. `tilskot serve` stores
+    /// a request's answer for its Idempotency-Key this way.
+    public func sendWithCommit(_ sql: String, _ parameters: [any SQLParameter]) {
+        precondition(transactionDepth == 1, "sendWithCommit belongs to a transaction opened with its first statement")
+        closing = (sql, parameters.map { $0.sqlText })
+    }
+
+    /// `sql` and COMMIT in one pipeline; the first error of either is thrown (the transaction is
+    /// then left aborted or ended, for the caller's ROLLBACK).
+    func commitPipelined(_ sql: String, _ texts: [String?]) throws(PGError) {
+        let handle = try liveHandle()
+        guard PQenterPipelineMode(handle) == 1 else { throw PGError.from(result: nil, connection: handle) }
+        defer { PQexitPipelineMode(handle) }
+        let sent = withCStrings(texts) { pointers in
+                PQsendQueryParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            } == 1
+            && PQsendQueryParams(handle, "COMMIT", 0, nil, nil, nil, nil, 0) == 1
+            && PQpipelineSync(handle) == 1
+        guard sent else { throw PGError.from(result: nil, connection: handle) }
+        try readPipeline(handle)
     }
 
     /// BEGIN and `sql` in one pipeline, then their answers: the statement's rows, or the first
@@ -263,10 +295,17 @@ public final class Connection {
             } == 1
             && PQpipelineSync(handle) == 1
         guard sent else { throw PGError.from(result: nil, connection: handle) }
-        // Answers: BEGIN's, the statement's (each followed by a NULL), then the sync point's.
+        let answers = try readPipeline(handle)
+        return answers.count > 1 ? answers[1] : []
+    }
+
+    /// The answers of a pipeline up to its sync point: each statement's rows, in order (none for a
+    /// statement skipped after an error), or the first error. Every answer is read before pipeline
+    /// mode ends, so the connection is left as after ordinary statements.
+    @discardableResult
+    func readPipeline(_ handle: OpaquePointer) throws(PGError) -> [[Row]] {
         var failure: PGError?
-        var rows: [Row] = []
-        var answered = 0
+        var answers: [[Row]] = []
         while true {
             guard let result = PQgetResult(handle) else {
                 // The end of one statement's answer; the end of everything when the connection broke.
@@ -277,17 +316,16 @@ public final class Connection {
             }
             let status = PQresultStatus(result)
             if status == PGRES_PIPELINE_SYNC { PQclear(result); break }
-            if status == PGRES_PIPELINE_ABORTED { PQclear(result); answered += 1; continue }
+            if status == PGRES_PIPELINE_ABORTED { PQclear(result); answers.append([]); continue }
             do {
-                let answer = try QueryResult(consuming: result, connection: handle)
-                if answered == 1 { rows = answer.rows }
+                answers.append(try QueryResult(consuming: result, connection: handle).rows)
             } catch {
                 if failure == nil { failure = error }
+                answers.append([])
             }
-            answered += 1
         }
         if let failure { throw failure }
-        return rows
+        return answers
     }
 
     /// Runs `body` in its own transaction and runs it again when PostgreSQL reports a serialization

@@ -58,7 +58,8 @@ struct TilskotAPI: APIProtocol {
                 return (Int(status) ?? 201, Data(response.utf8))
             }
             let data = try body(session)
-            try c.execute("SELECT tilskot.idempotency_finish($1, $2, 201, $3)", [key, fingerprint, String(decoding: data, as: UTF8.self)])
+            // The answer is stored with the change: sent together with the COMMIT, in one round trip.
+            c.sendWithCommit("SELECT tilskot.idempotency_finish($1, $2, 201, $3)", [key, fingerprint, String(decoding: data, as: UTF8.self)])
             return (201, data)
         }
     }

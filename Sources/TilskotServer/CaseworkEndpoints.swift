@@ -160,13 +160,9 @@ extension TilskotAPI {
         let noticeID = input.path.id
         let data = try await caseChange("POST /applications/{reference}/advance-notices/{id}/answer", reference: reference,
                                         key: input.headers.idempotencyKey, ifMatch: input.headers.ifMatch) { session in
-            // The If-Match was checked against this case: the notice must be one of its own (the
-            // case's show lists them), else the answer would land on another case unchecked.
-            let detail = try Applications.show(reference, session: session)
-            guard detail.advanceNotices.contains(where: { $0.id == noticeID }) else {
-                throw Problem(.notFound, "answer refused: \(reference) has no advance notice with id \(noticeID); see advance_notices in GET /applications/\(reference)")
-            }
-            return try Self.advanceNotice(try AdvanceNotices.answer(noticeID, received: received, summary: body.summary, session: session))
+            // The If-Match was checked against this case: the notice must be one of its own.
+            try Self.advanceNotice(try AdvanceNotices.answer(noticeID, of: reference, received: received,
+                                                             summary: body.summary, session: session))
         }
         return .created(.init(body: .json(try Self.decode(Components.Schemas.AdvanceNotice.self, data))))
     }

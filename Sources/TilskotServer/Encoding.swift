@@ -48,8 +48,4 @@ enum Encoding {
         }.joined()
         return "\"\(hex)\""
     }
-
-    /// `application show --format json`'s object: the database's case document (tilskot.application_case)
-    /// as it wrote it. Its hash is the case's ETag, the same for the API and the web pages.
-    static func detail(_ d: ApplicationDetail) throws -> Data { d.document }
 }

@@ -114,6 +114,50 @@ struct ConnectionTests {
         }
     }
 
+    @Test("a statement sent with COMMIT (one pipeline): committed with the transaction; its error, or COMMIT's, rolls everything back")
+    func closingStatement() throws {
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.t (v int)")
+            // A deferred rule that fails at COMMIT when a 99 is in the table.
+            try conn.execute("""
+                CREATE FUNCTION public.no_99() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM public.t WHERE v = 99) THEN RAISE EXCEPTION 'no 99 at commit'; END IF;
+                    RETURN NULL;
+                END $$
+                """)
+            try conn.execute("""
+                CREATE CONSTRAINT TRIGGER no_99 AFTER INSERT ON public.t DEFERRABLE INITIALLY DEFERRED
+                    FOR EACH ROW EXECUTE FUNCTION public.no_99();
+                """)
+            try conn.transaction(opening: "INSERT INTO public.t VALUES (1)", []) { _ in
+                try conn.execute("INSERT INTO public.t VALUES (2)")
+                conn.sendWithCommit("INSERT INTO public.t VALUES ($1::int)", [3])
+            }
+            #expect(!conn.isInTransaction)
+            #expect(try conn.query("SELECT v FROM public.t ORDER BY v").map { try $0.int("v") } == [1, 2, 3])
+            // The closing statement fails: nothing of the transaction stays, and the connection is usable.
+            #expect(throws: PGError.self) {
+                try conn.transaction(opening: "INSERT INTO public.t VALUES (4)", []) { _ in
+                    conn.sendWithCommit("SELECT 1 / $1::int", [0])
+                }
+            }
+            #expect(try conn.query("SELECT v FROM public.t ORDER BY v").map { try $0.int("v") } == [1, 2, 3])
+            // COMMIT fails (the deferred rule, after the closing statement ran): nothing stays either.
+            let error = #expect(throws: PGError.self) {
+                try conn.transaction(opening: "INSERT INTO public.t VALUES (5)", []) { _ in
+                    conn.sendWithCommit("INSERT INTO public.t VALUES ($1::int)", [99])
+                }
+            }
+            #expect(error?.message.contains("no 99 at commit") == true)
+            #expect(try conn.query("SELECT v FROM public.t ORDER BY v").map { try $0.int("v") } == [1, 2, 3])
+            // A transaction after them without a closing statement commits as before.
+            try conn.transaction(opening: "INSERT INTO public.t VALUES (6)", []) { _ in }
+            #expect(try conn.query("SELECT v FROM public.t ORDER BY v").map { try $0.int("v") } == [1, 2, 3, 6])
+        }
+    }
+
     @Test("a nested transaction is a savepoint: the inner failure undoes only the inner work")
     func nestedSavepoint() throws {
         struct Boom: Error {}

@@ -194,6 +194,18 @@ struct ReportSummaryTallyTests {
               FROM tilskot.round_money WHERE ($1::bigint IS NULL OR round_id = $1)
              ORDER BY scheme, year
             """, nil)
+        // `round show` and the round page: each round's amount applied for and counts by status from
+        // the summaries (tilskot.round_figures), against the round's application rows.
+        try compare("round figures", """
+            SELECT r.id, f.requested_ore, f.counts FROM tilskot.round r, tilskot.round_figures(r.id) f
+             WHERE $1::bigint IS NULL ORDER BY r.id
+            """, """
+            SELECT r.id, coalesce((SELECT sum(a.amount_applied_ore) FROM tilskot.application a WHERE a.round_id = r.id), 0)::bigint AS requested_ore,
+                   coalesce((SELECT string_agg(c.status || '=' || c.n, ',' ORDER BY c.status)
+                               FROM (SELECT a.status, count(*) AS n FROM tilskot.application a
+                                      WHERE a.round_id = r.id GROUP BY a.status) c), '') AS counts
+              FROM tilskot.round r WHERE $1::bigint IS NULL ORDER BY r.id
+            """, nil)
         return problems
     }
 

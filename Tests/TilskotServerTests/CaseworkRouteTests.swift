@@ -367,6 +367,7 @@ struct CaseworkRouteTests: ServerRouteSuite {
             (status, seen) = try await change(client, "JS-2021-0001", "advance-notices/\(id)/answer",
                                               #"{"received":"2021-05-10","summary":"Kommunen er usamd"}"#, as: kari, key: "f-2")
             #expect(status == .notFound, "\(seen)")
+            #expect((seen["detail"] as? String)?.hasPrefix("answer refused: there is no advance notice with id \(id) on JS-2021-0001") == true, "\(seen)")
             (status, seen) = try await change(client, "JS-2021-0002", "advance-notices/\(id)/answer",
                                               #"{"received":"2021-05-10","summary":"Kommunen er usamd"}"#, as: kari, key: "f-3")
             #expect(status == .created, "\(seen)")

@@ -332,6 +332,9 @@ struct WebCaseStepRouteTests: WebRouteSuite {
             let elsewhere = try await step(client, kari, "JS-2021-0001", "forewarn-answer",
                                            [("notice", String(id)), ("received", "2021-05-12"), ("summary", "Feil sak")])
             #expect(elsewhere.status == .unprocessableContent && elsewhere.location == nil)
+            // That case offers no answer form: the sentence stands at the top of its page.
+            #expect(elsewhere.html.contains("id=\"case-refusal\"") && !elsewhere.html.contains("id=\"form-forewarn-answer\""))
+            #expect(unescaped(elsewhere.html).contains("there is no advance notice with id \(id) on JS-2021-0001"), "\(refusal(elsewhere.html))")
             #expect(try written(db) == before)
             let answered = try await step(client, kari, "JS-2021-0002", "forewarn-answer",
                                           [("notice", String(id)), ("received", "2021-05-12"), ("summary", "Kommunen er usamd")])

@@ -279,13 +279,111 @@ struct WebRoundTripTests {
             }
             let mona = try await page(client, "/web/work", try await session(client, Self.manager))
             #expect(mona.status == .ok)
+            // Her cases, then her reports due with the ready list (tilskot.work_page).
+            #expect(mona.trips == 2, "GET /web/work: \(mona.trips.map(String.init) ?? "none") round trips")
             #expect(ready(mona.html).contains("JS-2021-0002"))
             #expect(!ready(mona.html).contains("JS-2022-0001"))  // her own assessment
             let mons = try await page(client, "/web/work", try await session(client, Self.manager2))
             #expect(ready(mons.html).contains("JS-2021-0002") && ready(mons.html).contains("JS-2022-0001"))
             // A caseworker has no such list.
             let kari = try await page(client, "/web/work", try await session(client, Self.caseworker))
-            #expect(kari.status == .ok && ready(kari.html).isEmpty)
+            #expect(kari.status == .ok && ready(kari.html).isEmpty && kari.trips == 2)
+        }
+    }
+
+    @Test("My work: her reports due and overdue are those `followup due --mine --include-overdue` lists (tilskot.reports_outstanding)")
+    func reportsDue() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        let (k, m) = (Self.caseworker, Self.manager)
+        // Two grants of 2020 in follow-up, their reports not in (due 2021-03-31); kari took the first.
+        for step in [
+            ["application", "register", "--round", "JS/2020", "--org", "964338531", "--title", "Jobbsjansen i Bergen 2020",
+             "--amount", "300 000", "--received", "2020-02-01", "--as", k],
+            ["application", "register", "--round", "JS/2020", "--org", "958935420", "--title", "Jobbsjansen i Oslo 2020",
+             "--amount", "200 000", "--received", "2020-02-03", "--as", k],
+            ["application", "assign", "JS-2020-0001", "--as", k],
+            ["application", "assess", "JS-2020-0001", "--score", "4", "--recommend", "grant", "--as", k],
+            ["application", "assess", "JS-2020-0002", "--score", "4", "--recommend", "grant", "--as", k],
+            ["application", "decide", "JS-2020-0001", "--grant", "300 000", "--date", "2020-04-15", "--as", m],
+            ["application", "decide", "JS-2020-0002", "--grant", "200 000", "--date", "2020-04-15", "--as", m],
+            ["payment", "plan", "JS-2020-0001", "--instalments", "100%:2020-05-01", "--account", "8601 11 17947", "--as", k],
+            ["payment", "plan", "JS-2020-0002", "--instalments", "100%:2020-05-01", "--account", "8601 11 17947", "--as", k],
+        ] {
+            let result = try CLIRunner.run(step, database: db)
+            #expect(result.exitCode == 0, "\(step): \(result.stderr)")
+        }
+        let listed = try CLIRunner.run(["followup", "due", "--mine", "--include-overdue", "--format", "json", "--as", k], database: db)
+        #expect(listed.exitCode == 0, "\(listed.stderr)")
+        let cli = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(cli.compactMap { $0["reference"] as? String } == ["JS-2020-0001"])
+        try await app(db).test(.router) { client in
+            let kari = try await page(client, "/web/work", try await session(client, k))
+            guard let start = kari.html.range(of: "id=\"my-reports\""),
+                  let end = kari.html.range(of: "</table>", range: start.upperBound..<kari.html.endIndex) else {
+                Issue.record("no table of reports on My work")
+                return
+            }
+            let table = String(kari.html[start.upperBound..<end.lowerBound])
+            #expect(table.contains("JS-2020-0001") && table.contains("2021-03-31") && !table.contains("JS-2020-0002"))
+            #expect(kari.trips == 2)
+            // Mona is assigned to neither.
+            let mona = try await page(client, "/web/work", try await session(client, m))
+            #expect(mona.status == .ok && !mona.html.contains("id=\"my-reports\""))
+        }
+    }
+
+    @Test("My work: the appeals pending (every one for a manager, her own for a caseworker) and her decisions whose appeal deadline runs")
+    func appealsAndDeadlines() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        let (k, m) = (Self.caseworker, Self.manager)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let yesterday = formatter.string(from: Date().addingTimeInterval(-86_400))
+        for step in [
+            // Kari's case decided and noticed yesterday: its deadline runs three weeks on.
+            ["application", "assign", "JS-2021-0002", "--as", k],
+            ["application", "decide", "JS-2021-0002", "--grant", "700 000", "--date", yesterday, "--as", m],
+            ["application", "notify", "JS-2021-0002", "--sent", yesterday, "--channel", "digital", "--as", k],
+            // A case of nobody's, appealed in 2022 and waiting since.
+            ["application", "decide", "JS-2022-0001", "--grant", "400 000", "--date", "2022-04-01", "--as", Self.manager2],
+            ["application", "notify", "JS-2022-0001", "--sent", "2022-04-02", "--channel", "digital", "--as", k],
+            ["application", "appeal", "JS-2022-0001", "--received", "2022-04-10", "--grounds", "Vi er usamde", "--as", m],
+        ] {
+            let result = try CLIRunner.run(step, database: db)
+            #expect(result.exitCode == 0, "\(step): \(result.stderr)")
+        }
+        @Sendable func table(_ html: String, _ id: String) -> String? {
+            guard let start = html.range(of: "id=\"\(id)\""),
+                  let end = html.range(of: "</table>", range: start.upperBound..<html.endIndex) else { return nil }
+            return String(html[start.upperBound..<end.lowerBound])
+        }
+        try await app(db).test(.router) { client in
+            let mona = try await page(client, "/web/work", try await session(client, m))
+            #expect(mona.status == .ok && mona.trips == 2)
+            let appeals = try #require(table(mona.html, "my-appeals"))
+            #expect(appeals.contains("JS-2022-0001") && appeals.contains("2022-04-10") && appeals.contains("class=\"overdue\""))
+            #expect(table(mona.html, "my-appeal-deadlines") == nil)  // no case of hers
+            let kari = try await page(client, "/web/work", try await session(client, k))
+            #expect(kari.status == .ok && table(kari.html, "my-appeals") == nil)
+            let deadlines = try #require(table(kari.html, "my-appeal-deadlines"))
+            let expected = try #require(try db.connect().queryValue("""
+                SELECT to_char(tilskot.decision_appeal_deadline(d.id), 'YYYY-MM-DD') FROM tilskot.decision d
+                  JOIN tilskot.application a ON a.id = d.application_id WHERE a.reference = 'JS-2021-0002' AND d.is_current
+                """, as: String.self))
+            #expect(deadlines.contains("JS-2021-0002") && deadlines.contains(expected) && !deadlines.contains("JS-2022-0001"))
+        }
+        // An appeal registered on her case shows on her page, and its deadline row goes.
+        let appealed = try CLIRunner.run(["application", "appeal", "JS-2021-0002", "--received", yesterday, "--grounds", "For lite", "--as", m], database: db)
+        #expect(appealed.exitCode == 0, "\(appealed.stderr)")
+        try await app(db).test(.router) { client in
+            let kari = try await page(client, "/web/work", try await session(client, k))
+            let appeals = try #require(table(kari.html, "my-appeals"))
+            #expect(appeals.contains("JS-2021-0002") && !appeals.contains("JS-2022-0001") && !appeals.contains("class=\"overdue\""))
+            #expect(table(kari.html, "my-appeal-deadlines") == nil)
         }
     }
 

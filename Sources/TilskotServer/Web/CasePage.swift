@@ -42,7 +42,7 @@ enum CasePage {
     static func read(_ reference: ApplicationReference, session: Session) throws -> Data {
         let (data, statements) = try WebRoundTrips.counted(session) { () throws -> Data in
             let detail = try Applications.show(reference, session: session)
-            let etag = Encoding.etag(try Encoding.detail(detail))
+            let etag = Encoding.etag(detail.document)
             return Data(
                 detail: detail, etag: etag,
                 followUp: try WebJSON.text(session, "SELECT tilskot.case_followup($1)", [reference.description]),
@@ -203,10 +203,25 @@ enum CasePage {
             values["letters"] = letterLinks(ref, kind: "decision", notice: nil)
             values["has_letters"] = true
         }
-        values["forms"] = forms(data, refusal: refusal)
+        let caseForms = forms(data, refusal: refusal)
         // The steps on appeals, advance notices and disqualification (CaseStepActions).
-        values["step_forms"] = CaseStepActions.forms(data, refusal: refusal)
+        let stepForms = CaseStepActions.forms(data, refusal: refusal)
+        values["forms"] = caseForms
+        values["step_forms"] = stepForms
+        // A refusal of a form this case does not offer (sent from an older page, or by hand) is
+        // shown at the top of the page, so that its sentence is never lost.
+        if let refusal, !shows(error: caseForms), !shows(error: stepForms) {
+            values["refusal"] = refusal.sentence
+        }
         return values
+    }
+
+    /// Whether one of the forms carries a refusal beside it.
+    static func shows(error forms: [String: Any]) -> Bool {
+        forms.values.contains { value in
+            guard let form = value as? [String: Any] else { return false }
+            return form["error"] != nil || shows(error: form)
+        }
     }
 
     /// View in nn, nb, en and download as HTML or Markdown: /web/cases/{ref}/letter.

@@ -108,13 +108,9 @@ enum CaseStepActions {
                 throw CaseActions.InputRefusal(sentence: t("step_answer_received_needed"))
             }
             let summary = form["summary"] ?? ""
-            let notThisCase = t("step_notice_not_this_case")
             return { session in
-                // The version checked is this case's: the notice must be one of its own (as the API's
-                // answer route), else the answer would land on another case unchecked.
-                let detail = try Applications.show(reference, session: session)
-                guard detail.advanceNotices.contains(where: { $0.id == id }) else { throw Problem(.notFound, notThisCase) }
-                _ = try AdvanceNotices.answer(id, received: received, summary: summary, session: session)
+                // The version checked is this case's: the notice must be one of its own.
+                _ = try AdvanceNotices.answer(id, of: reference, received: received, summary: summary, session: session)
             }
         case "disqualify":
             let person = form["person"], reason = form["reason"] ?? ""

@@ -20,26 +20,31 @@ enum WebPages {
 
     struct Work: Sendable {
         var cases: [ApplicationSummary]
-        var reports: [ReportDueItem]
-        /// tilskot.ready_for_decision's JSON: null for a user who is not a manager.
-        var readyForDecision: String?
+        /// tilskot.work_page's JSON: the reports due and, for a manager, the cases ready for decision.
+        var rest: String?
     }
 
-    /// My work: `application list --mine` (by status and age), `followup due --mine --include-overdue`
-    /// (30 days ahead), and for a manager the assessed cases without those whose current assessment
-    /// is their own (the assessor cannot decide: 06_assessment.sql), filtered and limited in SQL
-    /// (tilskot.ready_for_decision, SQL/schema/23_page_reads.sql), so the 500 are 500 shown.
+    /// My work in two statements: `application list --mine` (by status and age), then
+    /// tilskot.work_page (SQL/schema/23_page_reads.sql): `followup due --mine --include-overdue` (30
+    /// days ahead) and for a manager the assessed cases without those whose current assessment is
+    /// their own (the assessor cannot decide: 06_assessment.sql), filtered and limited in SQL, so the
+    /// 500 are 500 shown.
     static func work(pool: DatabasePool) async throws -> Response {
-        let work = try await read(pool, "GET /web/work") { session in
+        let today = WebTime.today
+        let (work, trips) = try await WebRoundTrips.read(pool, "GET /web/work") { session in
             var mine = Applications.Filter(limit: 500)
             mine.mine = true
             let cases = try Applications.list(mine, session: session)
-            let reports = try RecipientReports.due(withinDays: 30, asOf: WebTime.today, includeOverdue: true, mine: true, session: session)
-            let ready = try WebJSON.text(session, "SELECT tilskot.ready_for_decision(500)")
-            return Work(cases: cases, reports: reports, readyForDecision: ready)
+            let rest = try WebJSON.text(session, "SELECT tilskot.work_page($1::date, 500)", [today.description])
+            return Work(cases: cases, rest: rest)
         }
-        let today = WebTime.today
-        let ready = WebJSON.objects(WebJSON.parse(work.readyForDecision))
+        let rest = WebJSON.object(WebJSON.parse(work.rest))
+        let reports = WebJSON.objects(rest["reports"])
+        // ready_for_decision is null for a user who is not a manager.
+        let manager = rest["ready"].map { !($0 is NSNull) } ?? false
+        let ready = WebJSON.objects(rest["ready"])
+        let appeals = WebJSON.objects(rest["appeals"]).map(appealRow)
+        let deadlines = WebJSON.objects(rest["appeal_deadlines"]).map(deadlineRow)
         let statusOrder = ApplicationStatus.allCases
         let cases = work.cases.sorted {
             let a = statusOrder.firstIndex(of: $0.status) ?? 0, b = statusOrder.firstIndex(of: $1.status) ?? 0
@@ -48,13 +53,17 @@ enum WebPages {
         let values: [String: Any] = [
             "cases": cases.map { caseRow($0, today: today) },
             "has_cases": !cases.isEmpty,
-            "reports": work.reports.map(reportRow),
-            "has_reports": !work.reports.isEmpty,
-            "manager": work.readyForDecision != nil,
+            "reports": reports.map(reportRow),
+            "has_reports": !reports.isEmpty,
+            "appeals": appeals,
+            "has_appeals": !appeals.isEmpty,
+            "deadlines": deadlines,
+            "has_deadlines": !deadlines.isEmpty,
+            "manager": manager,
             "ready": ready.map { readyRow($0, today: today) },
             "has_ready": !ready.isEmpty,
         ]
-        return WebRender.page("work", title: WebText.string("work_title", language), values)
+        return WebRoundTrips.stamp(WebRender.page("work", title: WebText.string("work_title", language), values), trips)
     }
 
     static func caseRow(_ a: ApplicationSummary, today: CalendarDate) -> [String: Any] {
@@ -80,11 +89,38 @@ enum WebPages {
         ]
     }
 
-    static func reportRow(_ r: ReportDueItem) -> [String: Any] {
-        [
-            "reference": r.reference, "organisation": r.organisationName, "granted": r.granted.description,
-            "due": r.dueDate.description, "days_left": r.daysLeft, "overdue": r.daysLeft < 0,
-            "account": WebText.string(r.accountRequired ? "yes" : "no", language),
+    /// A pending appeal of tilskot.work_page: after a month unanswered it needs a preliminary answer
+    /// (fvl. § 11 a third paragraph), unless it is with the appeal body.
+    static func appealRow(_ a: [String: Any]) -> [String: Any] {
+        let days = WebJSON.int(a["days"])
+        let forwarded = WebJSON.optionalString(a["forwarded_on"])
+        return [
+            "reference": WebJSON.string(a["reference"]), "organisation": WebJSON.string(a["organisation"]),
+            "received": WebJSON.string(a["received"]), "days": days, "month_passed": days > 30 && forwarded == nil,
+            "late": WebText.string(WebJSON.bool(a["late"]) ? "yes" : "no", language),
+            "forwarded": forwarded.map { "\($0) (\(WebJSON.string(a["appeal_body"])))" } ?? WebText.string("work_not_forwarded", language),
+        ]
+    }
+
+    /// A decided case of tilskot.work_page whose appeal deadline (fvl. § 29) has not run out.
+    static func deadlineRow(_ a: [String: Any]) -> [String: Any] {
+        // A decision's outcomes are named as the statuses they give (granted, partially_granted, …).
+        let outcome = WebJSON.string(a["outcome"])
+        return [
+            "reference": WebJSON.string(a["reference"]), "organisation": WebJSON.string(a["organisation"]),
+            "outcome": WebText.string("status_\(outcome)", language), "outcome_code": outcome,
+            "deadline": WebJSON.string(a["deadline"]), "days_left": WebJSON.int(a["days_left"]),
+        ]
+    }
+
+    /// A report of tilskot.work_page (tilskot.reports_outstanding's columns).
+    static func reportRow(_ r: [String: Any]) -> [String: Any] {
+        let daysLeft = WebJSON.int(r["days_left"])
+        return [
+            "reference": WebJSON.string(r["reference"]), "organisation": WebJSON.string(r["organisation"]),
+            "granted": WebJSON.money(r["granted_ore"]).description, "due": WebJSON.string(r["due_date"]),
+            "days_left": daysLeft, "overdue": daysLeft < 0,
+            "account": WebText.string(WebJSON.bool(r["account_required"]) ? "yes" : "no", language),
         ]
     }
 

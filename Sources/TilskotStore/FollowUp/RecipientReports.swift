@@ -137,27 +137,15 @@ public enum RecipientReports {
         try outstanding(from: nil, to: asOf.adding(days: -1), asOf: asOf, round: round, session: session)
     }
 
-    /// Reports not in with a due date from `from` (nil: any) to `to`, of one round or all.
+    /// Reports not in with a due date from `from` (nil: any) to `to`, of one round or all, and with
+    /// `mine` only the caller's cases (tilskot.reports_outstanding, SQL/schema/10_reporting.sql).
     static func outstanding(from: CalendarDate?, to: CalendarDate, asOf: CalendarDate, round: RoundKey?,
                             mine: Bool = false, session: Session) throws(TilskotError) -> [ReportDueItem] {
         try session.followUpRead {
             let c = session.connection
             let roundID = try round.map { try Lookup.round($0, c).id }
-            return try c.query("""
-                SELECT a.reference, o.orgnr, o.name AS organisation, tilskot.current_grant_ore(a.id) AS granted_ore,
-                       d.project_end, d.due_date, d.account_required, d.due_date - $3::date AS days_left,
-                       (SELECT max(m.sent_on) FROM tilskot.reminder m WHERE m.application_id = a.id) AS last_reminder
-                  FROM tilskot.report_duty d
-                  JOIN tilskot.application a ON a.id = d.application_id
-                  JOIN tilskot.organisation o ON o.id = a.organisation_id
-                 WHERE d.is_current AND a.status = 'in_follow_up'
-                   AND ($1::date IS NULL OR d.due_date >= $1) AND d.due_date <= $2
-                   AND ($4::bigint IS NULL OR a.round_id = $4)
-                   AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report rr
-                                    WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved'))
-                   \(mine ? Self.mineCondition : "")
-                 ORDER BY d.due_date, a.reference
-                """, [from?.description, to.description, asOf.description, roundID]).map { row in
+            return try c.query("SELECT * FROM tilskot.reports_outstanding($1::date, $2::date, $3::date, $4::bigint, $5)",
+                               [from?.description, to.description, asOf.description, roundID, mine]).map { row in
                 ReportDueItem(reference: try row.string("reference"), organisationNumber: try row.string("orgnr"),
                               organisationName: try row.string("organisation"), granted: try row.money("granted_ore"),
                               projectEnd: try row.date("project_end"), dueDate: try row.date("due_date"),
@@ -166,16 +154,6 @@ public enum RecipientReports {
             }
         }
     }
-
-    /// `--mine`: the cases the acting user is a current caseworker of (tilskot.is_current_caseworker's
-    /// rule), as a plain AND-ed IN so the planner starts from her assignments (assignment_caseworker_idx),
-    /// as `application list --mine` does.
-    static let mineCondition = """
-        AND a.id IN (SELECT g.application_id FROM tilskot.assignment g
-                      WHERE g.caseworker = tilskot.acting_user()
-                        AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
-                                         WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id))
-        """
 
     static func duty(applicationID: Int64, _ c: Connection) throws -> ReportDutyRecord {
         guard let row = try c.queryRow("""

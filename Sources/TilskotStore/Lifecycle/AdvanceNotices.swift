@@ -53,14 +53,21 @@ public enum AdvanceNotices {
     }
 
     /// Records the party's answer to advance notice `noticeID` (caseworkers and managers).
-    public static func answer(_ noticeID: Int64, received: CalendarDate, summary: String,
+    /// `reference`: the case the caller checked (the API's If-Match, the case page's form); the
+    /// notice must be one of its own, else the answer would land on another case unchecked.
+    public static func answer(_ noticeID: Int64, of reference: ApplicationReference? = nil, received: CalendarDate, summary: String,
                               session: Session) throws(TilskotError) -> AdvanceNoticeRecord {
         let summary = reasonsGiven(summary)
         return try session.lifecycleChange {
             let c = session.connection
             try c.execute("SELECT tilskot.require_notice_step('answer')")
-            guard let applicationID = try c.queryValue("SELECT application_id FROM tilskot.advance_notice WHERE id = $1",
-                                                       [noticeID], as: Int64.self) else {
+            guard let applicationID = try c.queryValue("""
+                SELECT n.application_id FROM tilskot.advance_notice n JOIN tilskot.application a ON a.id = n.application_id
+                 WHERE n.id = $1 AND ($2::text IS NULL OR a.reference = $2::text)
+                """, [noticeID, reference?.description], as: Int64.self) else {
+                if let reference {
+                    throw TilskotError.refused("answer refused: there is no advance notice with id \(noticeID) on \(reference); its advance notices are in `tilskot application show \(reference)`")
+                }
                 throw TilskotError.refused("answer refused: there is no advance notice with id \(noticeID)")
             }
             try c.execute("""

@@ -51,7 +51,7 @@ struct ServeCommand: ParsableCommand {
         let (host, port) = try ServerConfiguration.parseListen(listen)
         guard (1...200).contains(pool) else { throw TilskotError.usage("--pool \(pool) is outside 1–200") }
         let target: DatabaseTarget
-        if let url = databaseURL ?? environment["TILSKOT_SERVER_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let url = databaseURL ?? environment.setting("TILSKOT_SERVER_DATABASE_URL") {
             target = DatabaseTarget(conninfo: url, source: .explicit)
         } else {
             let local = LocalCluster(environment: environment).connectionURL()
@@ -60,23 +60,23 @@ struct ServeCommand: ParsableCommand {
         }
         let key = try TokenVerifier.localKey(at: TokenCommand.keyFile(environment))
         var jwks: String?
-        if let path = environment["TILSKOT_JWKS_FILE"], !path.isEmpty {
+        if let path = environment.setting("TILSKOT_JWKS_FILE") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw TilskotError.usage("TILSKOT_JWKS_FILE \(path) cannot be read")
             }
-            guard environment["TILSKOT_JWT_ISSUER"]?.isEmpty == false else {
+            guard environment.setting("TILSKOT_JWT_ISSUER") != nil else {
                 throw TilskotError.usage("TILSKOT_JWKS_FILE needs TILSKOT_JWT_ISSUER (the identity provider's iss) and TILSKOT_JWT_AUDIENCE")
             }
             jwks = text
         }
         let subjectClaim = try TokenVerifier.parseSubjectClaim(
-            tokenSubjectClaim ?? environment["TILSKOT_JWT_SUBJECT_CLAIM"].flatMap { $0.isEmpty ? nil : $0 } ?? TokenVerifier.defaultSubjectClaim)
-        let issuer = environment["TILSKOT_JWT_ISSUER"]
-        let audience = environment["TILSKOT_JWT_AUDIENCE"]
+            tokenSubjectClaim ?? environment.setting("TILSKOT_JWT_SUBJECT_CLAIM") ?? TokenVerifier.defaultSubjectClaim)
+        let issuer = environment.setting("TILSKOT_JWT_ISSUER")
+        let audience = environment.setting("TILSKOT_JWT_AUDIENCE")
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         let logger = Logger(label: "tilskot.serve")
         let poolSize = pool
-        let secureCookies = behindTLS || ["1", "true", "yes", "on"].contains(environment["TILSKOT_BEHIND_TLS"]?.lowercased() ?? "")
+        let secureCookies = behindTLS || environment.isOn("TILSKOT_BEHIND_TLS")
         let provider = jwks
         let oidc = try oidcSettings(environment)
         try runBlocking {
@@ -93,27 +93,35 @@ struct ServeCommand: ParsableCommand {
 
     /// The web log-in's provider from the options and environment; nil when no issuer is given.
     func oidcSettings(_ environment: [String: String]) throws -> OidcSettings? {
-        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        guard let issuerText = oidcIssuer ?? env("TILSKOT_OIDC_ISSUER") else {
+        guard let issuerText = oidcIssuer ?? environment.setting("TILSKOT_OIDC_ISSUER") else {
             if oidcClientID != nil || noPasswordLogin {
                 throw TilskotError.usage("--oidc-client-id and --no-password-login need --oidc-issuer (or TILSKOT_OIDC_ISSUER)")
             }
             return nil
         }
         let issuer = try OidcSettings.parseIssuer(issuerText)
-        guard let clientID = oidcClientID ?? env("TILSKOT_OIDC_CLIENT_ID") else {
+        guard let clientID = oidcClientID ?? environment.setting("TILSKOT_OIDC_CLIENT_ID") else {
             throw TilskotError.usage("--oidc-issuer needs --oidc-client-id (or TILSKOT_OIDC_CLIENT_ID): tilskot's client id at the provider")
         }
-        var secret = env("TILSKOT_OIDC_CLIENT_SECRET")
-        if let path = env("TILSKOT_OIDC_CLIENT_SECRET_FILE") {
+        var secret = environment.setting("TILSKOT_OIDC_CLIENT_SECRET")
+        if let path = environment.setting("TILSKOT_OIDC_CLIENT_SECRET_FILE") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw TilskotError.usage("TILSKOT_OIDC_CLIENT_SECRET_FILE \(path) cannot be read")
             }
             secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let redirect = try (oidcRedirectURI ?? env("TILSKOT_OIDC_REDIRECT_URI")).map { try OidcSettings.parseRedirectURI($0) }
-        let passwordOff = noPasswordLogin || ["0", "off", "false", "no"].contains(env("TILSKOT_WEB_PASSWORD_LOGIN")?.lowercased() ?? "")
+        let redirect = try (oidcRedirectURI ?? environment.setting("TILSKOT_OIDC_REDIRECT_URI")).map { try OidcSettings.parseRedirectURI($0) }
+        let passwordOff = noPasswordLogin || environment.isOff("TILSKOT_WEB_PASSWORD_LOGIN")
         return OidcSettings(issuer: issuer, clientID: clientID, clientSecret: secret?.isEmpty == false ? secret : nil,
-                            redirectURI: redirect, displayName: oidcName ?? env("TILSKOT_OIDC_NAME"), passwordLogin: !passwordOff)
+                            redirectURI: redirect, displayName: oidcName ?? environment.setting("TILSKOT_OIDC_NAME"), passwordLogin: !passwordOff)
     }
+}
+
+/// The server's settings from the environment: a variable set to the empty string counts as unset.
+extension Dictionary where Key == String, Value == String {
+    func setting(_ name: String) -> String? { self[name].flatMap { $0.isEmpty ? nil : $0 } }
+    /// 1, true, yes or on.
+    func isOn(_ name: String) -> Bool { ["1", "true", "yes", "on"].contains(setting(name)?.lowercased() ?? "") }
+    /// 0, false, no or off.
+    func isOff(_ name: String) -> Bool { ["0", "false", "no", "off"].contains(setting(name)?.lowercased() ?? "") }
 }
