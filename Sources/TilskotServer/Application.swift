@@ -70,38 +70,3 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
 enum OpenAPIDocument {
     static let text: String = EmbeddedFiles.text("openapi.yaml") ?? ""
 }
-
-/// Log lines as JSON objects, one a line on stderr: time, level, message, label and metadata
-/// (the request id among it).
-public struct JSONLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
-    let label: String
-
-    public init(label: String) { self.label = label }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        var object: [String: Any] = ["time": Date().formatted(.iso8601), "level": event.level.rawValue,
-                                     "message": event.message.description, "label": label]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            object[key] = Self.plain(value)
-        }
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        data.append(0x0A)
-        FileHandle.standardError.write(data)
-    }
-
-    static func plain(_ value: Logger.Metadata.Value) -> Any {
-        switch value {
-        case .string(let s): return s
-        case .stringConvertible(let s): return s.description
-        case .array(let a): return a.map(plain)
-        case .dictionary(let d): return d.mapValues(plain)
-        }
-    }
-}
