@@ -184,18 +184,21 @@ CREATE OR REPLACE TRIGGER report_duty_before_insert BEFORE INSERT ON tilskot.rep
 CREATE OR REPLACE TRIGGER report_review_before_insert BEFORE INSERT ON tilskot.report_review FOR EACH ROW EXECUTE FUNCTION tilskot.report_review_before_insert();
 
 
+DROP FUNCTION IF EXISTS tilskot.reports_outstanding(date, date, date, bigint, boolean);
 -- Reports not in, as `followup due` and `followup overdue` list them and My work shows them: the
 -- current duties of grants in follow-up due from p_from (NULL: also those overdue) to p_to, of one
--- round (p_round_id) or all, and with p_mine only the caller's cases (tilskot.my_case_ids).
--- days_left counts from p_as_of; last_reminder is the latest sent. One SELECT in SQL, STABLE and
--- without settings, so the planner inlines it with the caller's values (the conditions not asked
--- for fold away: an OR with a false constant is its other side).
-CREATE OR REPLACE FUNCTION tilskot.reports_outstanding(p_from date, p_to date, p_as_of date, p_round_id bigint,
-                                                       p_mine boolean)
-RETURNS TABLE (reference text, orgnr text, organisation text, granted_ore bigint, project_end date, due_date date,
-               account_required boolean, days_left integer, last_reminder date)
+-- round (p_round_id) or all. days_left counts from p_as_of; last_reminder is the latest sent.
+-- One SELECT in SQL, STABLE and without settings or ORDER BY, so the planner inlines it into the
+-- caller's query and folds the conditions not asked for. A caller that wants only her own cases
+-- adds `WHERE application_id IN (SELECT application_id FROM tilskot.my_case_ids())` outside: a
+-- plain IN there becomes a semi-join that starts from her assignments, where an `OR NOT p_mine`
+-- inside would leave it a filter over every application in follow-up (the planner pulls sublinks
+-- up before it folds constants; docs/performance.md).
+CREATE OR REPLACE FUNCTION tilskot.reports_outstanding(p_from date, p_to date, p_as_of date, p_round_id bigint)
+RETURNS TABLE (application_id bigint, reference text, orgnr text, organisation text, granted_ore bigint,
+               project_end date, due_date date, account_required boolean, days_left integer, last_reminder date)
 LANGUAGE sql STABLE AS $$
-    SELECT a.reference::text, o.orgnr::text, o.name::text, tilskot.current_grant_ore(a.id)::bigint,
+    SELECT a.id, a.reference::text, o.orgnr::text, o.name::text, tilskot.current_grant_ore(a.id)::bigint,
            d.project_end, d.due_date, d.account_required, d.due_date - p_as_of,
            (SELECT max(m.sent_on) FROM tilskot.reminder m WHERE m.application_id = a.id)
       FROM tilskot.report_duty d
@@ -206,8 +209,6 @@ LANGUAGE sql STABLE AS $$
        AND (p_round_id IS NULL OR a.round_id = p_round_id)
        AND NOT EXISTS (SELECT 1 FROM tilskot.recipient_report rr
                         WHERE rr.application_id = a.id AND rr.status IN ('received', 'approved'))
-       AND (NOT p_mine OR a.id IN (SELECT m.application_id FROM tilskot.my_case_ids() m))
-     ORDER BY d.due_date, a.reference
 $$;
 
 -- Who may do what (everything not granted here is refused).
@@ -223,5 +224,5 @@ REVOKE ALL ON FUNCTION tilskot.recipient_report_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.reminder_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.report_duty_before_insert() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tilskot.report_review_before_insert() FROM PUBLIC;
-REVOKE ALL ON FUNCTION tilskot.reports_outstanding(date, date, date, bigint, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tilskot.reports_outstanding(date, date, date, bigint, boolean) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
+REVOKE ALL ON FUNCTION tilskot.reports_outstanding(date, date, date, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.reports_outstanding(date, date, date, bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;

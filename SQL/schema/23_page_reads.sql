@@ -273,7 +273,9 @@ RETURNS json LANGUAGE sql STABLE AS $$
                 'reference', o.reference, 'orgnr', o.orgnr, 'organisation', o.organisation, 'granted_ore', o.granted_ore,
                 'due_date', to_char(o.due_date, 'YYYY-MM-DD'), 'days_left', o.days_left,
                 'account_required', o.account_required))
-              FROM (SELECT * FROM tilskot.reports_outstanding(NULL, p_today + 30, p_today, NULL, true) LIMIT p_limit) o), '[]'::json),
+              FROM (SELECT * FROM tilskot.reports_outstanding(NULL, p_today + 30, p_today, NULL) r
+                     WHERE r.application_id IN (SELECT m.application_id FROM tilskot.my_case_ids() m)
+                     ORDER BY r.due_date, r.reference LIMIT p_limit) o), '[]'::json),
         'appeals', coalesce((SELECT json_agg(json_build_object(
                 'reference', x.reference, 'organisation', x.organisation, 'received', to_char(x.received, 'YYYY-MM-DD'),
                 'days', p_today - x.received, 'late', x.late,

@@ -144,8 +144,14 @@ public enum RecipientReports {
         try session.followUpRead {
             let c = session.connection
             let roundID = try round.map { try Lookup.round($0, c).id }
-            return try c.query("SELECT * FROM tilskot.reports_outstanding($1::date, $2::date, $3::date, $4::bigint, $5)",
-                               [from?.description, to.description, asOf.description, roundID, mine]).map { row in
+            // --mine as a plain IN outside the function: a semi-join from her assignments
+            // (tilskot.reports_outstanding says why).
+            let onlyMine = mine ? "WHERE o.application_id IN (SELECT m.application_id FROM tilskot.my_case_ids() m)" : ""
+            return try c.query("""
+                SELECT o.* FROM tilskot.reports_outstanding($1::date, $2::date, $3::date, $4::bigint) o
+                 \(onlyMine)
+                 ORDER BY o.due_date, o.reference
+                """, [from?.description, to.description, asOf.description, roundID]).map { row in
                 ReportDueItem(reference: try row.string("reference"), organisationNumber: try row.string("orgnr"),
                               organisationName: try row.string("organisation"), granted: try row.money("granted_ore"),
                               projectEnd: try row.date("project_end"), dueDate: try row.date("due_date"),
