@@ -299,6 +299,27 @@ public final class Connection {
         return answers.count > 1 ? answers[1] : []
     }
 
+    /// Several statements in one round trip (libpq's pipeline mode), each with its own snapshot at
+    /// READ COMMITTED as if sent one by one: their rows in order, or the first error (the statements
+    /// after it are skipped; inside a transaction, the transaction is then aborted; outside one,
+    /// the pipeline is one implicit transaction, undone). Only for statements none of which needs
+    /// another's answer to be written.
+    public func pipeline(_ statements: [(sql: String, parameters: [any SQLParameter])]) throws(PGError) -> [[Row]] {
+        let handle = try liveHandle()
+        let done = statementWatch?()
+        defer { done?() }
+        guard PQenterPipelineMode(handle) == 1 else { throw PGError.from(result: nil, connection: handle) }
+        defer { PQexitPipelineMode(handle) }
+        for statement in statements {
+            let texts: [String?] = statement.parameters.map { $0.sqlText }
+            guard withCStrings(texts, { pointers in
+                PQsendQueryParams(handle, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            }) == 1 else { throw PGError.from(result: nil, connection: handle) }
+        }
+        guard PQpipelineSync(handle) == 1 else { throw PGError.from(result: nil, connection: handle) }
+        return try readPipeline(handle)
+    }
+
     /// The answers of a pipeline up to its sync point: each statement's rows, in order (none for a
     /// statement skipped after an error), or the first error. Every answer is read before pipeline
     /// mode ends, so the connection is left as after ordinary statements.

@@ -37,6 +37,30 @@ struct TilskotAPI: APIProtocol {
     /// another body is refused by the database (23T71 → 422); else `body` runs and its response is
     /// stored in the same transaction (tilskot.idempotency_begin / _finish, SQL/schema/20_server.sql).
     func create(_ name: String, key: String?, _ body: @escaping @Sendable (Session) throws -> Data) async throws -> (status: Int, body: Data) {
+        let result = try await storing(name, key: key) { session, _ in (try body(session), nil as Data?) }
+        return (result.status, result.body)
+    }
+
+    /// `create` for an answer of a type of openapi.yaml: the stored JSON is decoded only for a
+    /// replay; a fresh answer is returned as made.
+    func create<Answer: Codable & Sendable>(_ name: String, key: String?, answer: Answer.Type,
+                                            _ body: @escaping @Sendable (Session) throws -> Answer) async throws -> Answer {
+        let result = try await storing(name, key: key) { session, _ in
+            let value = try body(session)
+            return (try Self.json(value), value)
+        }
+        return try result.fresh ?? Self.decode(Answer.self, result.body)
+    }
+
+    /// A statement sent in the same round trip as the Idempotency-Key's (`storing`).
+    typealias Statement = (sql: String, parameters: [any SQLParameter])
+
+    /// The work of `create`. `along` are statements sent in the same round trip as the key's lookup,
+    /// after it (each its own statement, so each sees what committed before it began); `body` gets
+    /// their rows. They run on a replay too, so they must be harmless there (a read, a claim).
+    func storing<Answer: Sendable>(_ name: String, key: String?, along: [Statement] = [],
+                                   _ body: @escaping @Sendable (Session, [[Row]]) throws -> (Data, Answer?)) async throws
+        -> (status: Int, body: Data, fresh: Answer?) {
         let info = try Self.info
         guard let identity = info.identity else { throw Problem.unauthorized("a bearer token is required") }
         guard let key, !key.isEmpty else {
@@ -46,21 +70,22 @@ struct TilskotAPI: APIProtocol {
         let material = Data((info.method + " " + info.path + "\n").utf8 + info.body).base64EncodedString()
         return try await pool.request(.init(identity: identity, readOnly: false, applicationName: "tilskot serve \(name)")) { session in
             let c = session.connection
-            // One round trip: the fingerprint and the key's stored response. A PGError 23T71 is
-            // thrown for a key used with another request (422) or still running (409).
-            let stored = try c.queryRow("""
+            // One round trip: the fingerprint and the key's stored response, and `along`. A PGError
+            // 23T71 is thrown for a key used with another request (422) or still running (409).
+            let answers = try c.pipeline([("""
                 SELECT b.status, b.response, f.fingerprint
                   FROM (SELECT encode(sha256(decode($2, 'base64')), 'hex') AS fingerprint) f,
                        LATERAL tilskot.idempotency_begin($1, f.fingerprint) b
-                """, [key, material])
+                """, [key, material])] + along)
+            let stored = answers.first?.first
             let fingerprint = stored?["fingerprint"] ?? ""
             if let status = stored?["status"], let response = stored?["response"] {
-                return (Int(status) ?? 201, Data(response.utf8))
+                return (Int(status) ?? 201, Data(response.utf8), nil)
             }
-            let data = try body(session)
+            let (data, fresh) = try body(session, Array(answers.dropFirst()))
             // The answer is stored with the change: sent together with the COMMIT, in one round trip.
             c.sendWithCommit("SELECT tilskot.idempotency_finish($1, $2, 201, $3)", [key, fingerprint, String(decoding: data, as: UTF8.self)])
-            return (201, data)
+            return (201, data, fresh)
         }
     }
 
@@ -173,11 +198,11 @@ struct TilskotAPI: APIProtocol {
         let new = Applications.NewApplication(round: round, organisation: orgnr, title: body.title, amount: Money(ore: body.amountOre),
                                               received: received, externalRef: body.externalRef, late: body.late ?? false,
                                               lateReason: body.lateReason)
-        let result = try await create("POST /applications", key: input.headers.idempotencyKey) { session in
+        let summary = try await create("POST /applications", key: input.headers.idempotencyKey,
+                                       answer: Components.Schemas.ApplicationSummary.self) { session in
             let registration = try Applications.register(new, session: session)
-            return try Self.json(Encoding.summary(registration.application, alreadyRegistered: registration.alreadyRegistered))
+            return Encoding.summary(registration.application, alreadyRegistered: registration.alreadyRegistered)
         }
-        let summary = try Self.decode(Components.Schemas.ApplicationSummary.self, result.body)
         return .created(.init(headers: .init(location: "/applications/\(summary.reference)"), body: .json(summary)))
     }
 
@@ -187,13 +212,14 @@ struct TilskotAPI: APIProtocol {
         guard let recommendation = Recommendation(rawValue: body.recommendation.rawValue) else {
             throw Problem(.unprocessableContent, "recommendation \(body.recommendation.rawValue) is not grant, partial or reject")
         }
-        let result = try await caseChange("POST /applications/{reference}/assessments", reference: reference,
-                                          key: input.headers.idempotencyKey, ifMatch: input.headers.ifMatch) { session in
+        let assessment = try await caseChange("POST /applications/{reference}/assessments", reference: reference,
+                                              key: input.headers.idempotencyKey, ifMatch: input.headers.ifMatch,
+                                              answer: Components.Schemas.Assessment.self) { session in
             let record = try Assessments.assess(reference, score: body.score, recommendation: recommendation,
                                                 amount: body.amountOre.map { Money(ore: $0) }, notes: body.notes, session: session)
-            return try Self.json(Encoding.assessment(record))
+            return Encoding.assessment(record)
         }
-        return .created(.init(body: .json(try Self.decode(Components.Schemas.Assessment.self, result))))
+        return .created(.init(body: .json(assessment)))
     }
 
     func decideApplication(_ input: Operations.DecideApplication.Input) async throws -> Operations.DecideApplication.Output {
@@ -210,13 +236,14 @@ struct TilskotAPI: APIProtocol {
         case .dismiss: request = .dismiss
         }
         let date = try body.date.map { text in try Self.parse { () throws(ValidationError) in try CalendarDate(text, field: "date") } }
-        let result = try await caseChange("POST /applications/{reference}/decision", reference: reference,
-                                          key: input.headers.idempotencyKey, ifMatch: input.headers.ifMatch) { session in
+        let decision = try await caseChange("POST /applications/{reference}/decision", reference: reference,
+                                            key: input.headers.idempotencyKey, ifMatch: input.headers.ifMatch,
+                                            answer: Components.Schemas.Decision.self) { session in
             let record = try Decisions.decide(reference, request, reasons: body.reasons, conditions: body.conditions, date: date,
                                               session: session)
-            return try Self.json(Encoding.decision(record))
+            return Encoding.decision(record)
         }
-        return .created(.init(body: .json(try Self.decode(Components.Schemas.Decision.self, result))))
+        return .created(.init(body: .json(decision)))
     }
 
     // MARK: - Rounds

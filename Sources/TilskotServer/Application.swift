@@ -18,7 +18,9 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
                             schemaRecheck: configuration.schemaRecheck)
     let router = Router()
     router.add(middleware: RequestMiddleware(tokens: configuration.tokens, metrics: metrics, logger: configuration.logger))
-    try TilskotAPI(pool: pool).registerHandlers(on: router)
+    // Compact JSON, keys sorted: the same bytes an idempotent replay stores (TilskotAPI.json), and
+    // no indentation to write and send on every answer (the runtime's default is pretty-printed).
+    try TilskotAPI(pool: pool).registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
     TilskotAPI.registerStreamingRoutes(on: router, pool: pool)  // GET /exports/360giving (ReportEndpoints.swift)
     TilskotAPI.registerApplicationDetailRoute(on: router, pool: pool)  // GET /applications/{reference}
     WebRoutes.register(on: router, pool: pool, configuration: configuration)  // the web pages (Web/, issue 20)

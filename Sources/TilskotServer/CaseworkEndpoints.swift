@@ -37,25 +37,62 @@ extension TilskotAPI {
     /// another transaction changes the case at the same time.
     func caseChange(_ name: String, reference: ApplicationReference, key: String?, ifMatch: String?,
                     _ body: @escaping @Sendable (Session) throws -> Data) async throws -> Data {
+        let ifMatch = try Self.requireIfMatch(ifMatch, reference)
+        let result = try await storing(name, key: key, along: Self.claimAndVersion(reference)) { session, answers in
+            try Self.requireUnchanged(reference, ifMatch: ifMatch, answers)
+            return (try body(session), nil as Data?)
+        }
+        return result.body
+    }
+
+    /// `caseChange` for an answer of a type of openapi.yaml (decoded from storage only on a replay).
+    func caseChange<Answer: Codable & Sendable>(_ name: String, reference: ApplicationReference, key: String?, ifMatch: String?,
+                                                answer: Answer.Type,
+                                                _ body: @escaping @Sendable (Session) throws -> Answer) async throws -> Answer {
+        let ifMatch = try Self.requireIfMatch(ifMatch, reference)
+        let result = try await storing(name, key: key, along: Self.claimAndVersion(reference)) { session, answers in
+            try Self.requireUnchanged(reference, ifMatch: ifMatch, answers)
+            let value = try body(session)
+            return (try Self.json(value), value)
+        }
+        return try result.fresh ?? Self.decode(Answer.self, result.body)
+    }
+
+    static func requireIfMatch(_ ifMatch: String?, _ reference: ApplicationReference) throws -> String {
         guard let ifMatch, !ifMatch.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Problem(.preconditionRequired, "request refused: a change to \(reference) needs an If-Match header with the ETag of GET /applications/\(reference), so that it is not made on a case that changed after you read it")
         }
-        let result = try await create(name, key: key) { session in
-            // Claim the case first (tilskot.case_claim bumps its guard row, as every event's
-            // a0_case_guard does): a change to the case made in another open transaction holds that
-            // row, so this waits for it to end and the version read next includes it. Without the
-            // claim the version would be read from before that change, match a stale If-Match, and
-            // this change would land on a case its maker never saw.
-            guard try session.connection.queryValue("SELECT tilskot.case_claim($1)", [reference.description], as: Int64.self) != nil else {
-                throw Problem(.notFound, "request refused: there is no application \(reference)")
-            }
-            let current = try Self.caseVersion(reference, session: session).etag
-            guard Self.ifMatchNames(ifMatch, current) else {
-                throw Problem(.preconditionFailed, "request refused: \(reference) has changed since you read it (If-Match \(ifMatch), its ETag is now \(current)); read it again (GET /applications/\(reference)) and see whether the change still fits")
-            }
-            return try body(session)
+        return ifMatch
+    }
+
+    /// Sent with the Idempotency-Key's lookup, in that round trip: the claim of the case, then its
+    /// document. The claim comes first (tilskot.case_claim bumps its guard row, as every event's
+    /// a0_case_guard does): a change to the case made in another open transaction holds that row,
+    /// so the claim waits for it to end, and the document — its own statement, with a snapshot
+    /// taken after the claim — includes it. Read in one statement, or without the claim, the
+    /// version would be from before that change, match a stale If-Match, and this change would
+    /// land on a case its maker never saw. (On a replay both run and are not looked at: a read and
+    /// a touch of the guard row.)
+    static func claimAndVersion(_ reference: ApplicationReference) -> [TilskotAPI.Statement] {
+        [("SELECT tilskot.case_claim($1)", [reference.description]),
+         (Applications.caseDocumentSQL, [reference.description])]
+    }
+
+    /// The ETag of the claimed case from the answers of `claimAndVersion`; 404 when the claim found
+    /// no case.
+    static func claimedVersion(_ reference: ApplicationReference, _ answers: [[Row]]) throws -> String {
+        guard answers.count == 2, answers[0].first?[0] != nil, let document = answers[1].first?[0] else {
+            throw Problem(.notFound, "request refused: there is no application \(reference)")
         }
-        return result.body
+        return Encoding.etag(Data(document.utf8))
+    }
+
+    /// 404 when the claim found no case, 412 when If-Match does not name the document's ETag.
+    static func requireUnchanged(_ reference: ApplicationReference, ifMatch: String, _ answers: [[Row]]) throws {
+        let current = try claimedVersion(reference, answers)
+        guard ifMatchNames(ifMatch, current) else {
+            throw Problem(.preconditionFailed, "request refused: \(reference) has changed since you read it (If-Match \(ifMatch), its ETag is now \(current)); read it again (GET /applications/\(reference)) and see whether the change still fits")
+        }
     }
 
     static func caseReference(_ text: String) throws -> ApplicationReference {

@@ -38,7 +38,7 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
            given.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\"" }) {
             return given
         }
-        return UUID().uuidString.lowercased()
+        return RequestID.new()
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -105,6 +105,28 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static var buckets: [Duration] { LatencyBuckets.all }
+}
+
+enum RequestID {
+    /// A random version 4 UUID, lower case, from the system's generator (getrandom): Foundation's
+    /// UUID() opens /dev/urandom for each one.
+    static func new() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
+            raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 9562 variant
+            let hex = Array("0123456789abcdef".utf8)
+            var text = [UInt8]()
+            text.reserveCapacity(36)
+            for (i, byte) in raw.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { text.append(UInt8(ascii: "-")) }
+                text.append(hex[Int(byte >> 4)])
+                text.append(hex[Int(byte & 0x0F)])
+            }
+            return String(decoding: text, as: UTF8.self)
+        }
+    }
 }
 
 enum LatencyBuckets {

@@ -115,6 +115,9 @@ public struct TokenVerifier: Sendable {
 
     public static let defaultSubjectClaim = "sub"
 
+    /// Tokens verified before, until they expire (VerifiedTokens.swift).
+    let verified = VerifiedTokens()
+
     /// `localKey`: the HS256 secret; `jwks`: the JSON of a JWKS document; `subjectClaim`: where the
     /// provider's tokens name whom they are for.
     public init(localKey: [UInt8]?, jwks: String? = nil, issuer: String? = nil, audience: String? = nil,
@@ -147,11 +150,18 @@ public struct TokenVerifier: Sendable {
     }
 
     /// The token's identity, or nil when no key verifies it, it expired, or its issuer or audience
-    /// is not the one configured.
+    /// is not the one configured. A token verified before is taken from `verified` until it expires.
     func verify(_ token: String) async -> TokenIdentity? {
+        if let known = verified.identity(of: token) { return known }
+        guard let (identity, expires) = await check(token) else { return nil }
+        verified.remember(token, identity, expires: expires)
+        return identity
+    }
+
+    private func check(_ token: String) async -> (TokenIdentity, expires: Date)? {
         if let local, let claims = try? await local.verify(token, as: TilskotClaims.self),
            claims.iss.value == Self.localIssuer, claims.sid == nil {
-            return TokenIdentity(issuer: claims.iss.value, subject: claims.sub.value)
+            return (TokenIdentity(issuer: claims.iss.value, subject: claims.sub.value), claims.exp.value)
         }
         if let provider, let issuer = providerIssuer, issuer != Self.localIssuer,
            let claims = try? await provider.verify(token, as: ProviderClaims.self),
@@ -162,7 +172,7 @@ public struct TokenVerifier: Sendable {
             // Only the configured claim names the subject: a token without it is refused, never
             // read from `sub` instead.
             guard let subject = claims.string(at: providerSubjectClaim) else { return nil }
-            return TokenIdentity(issuer: claims.iss.value, subject: subject)
+            return (TokenIdentity(issuer: claims.iss.value, subject: subject), claims.exp.value)
         }
         return nil
     }

@@ -158,6 +158,43 @@ struct ConnectionTests {
         }
     }
 
+    @Test("a pipeline: the statements' rows in order; each statement takes its snapshot when it begins, so a read after a lock wait sees what the other transaction committed; an error skips what follows, undoes what went before and is thrown")
+    func pipelineOfStatements() throws {
+        try TestDatabase.with { db in
+            let conn = try db.connect()
+            try conn.execute("CREATE TABLE public.t (id int PRIMARY KEY, v int)")
+            try conn.execute("INSERT INTO public.t VALUES (1, 1)")
+            let answers = try conn.pipeline([("SELECT $1::int + 1 AS a", [1]), ("SELECT v FROM public.t WHERE id = $1", [1]),
+                                             ("SELECT 'x' AS c WHERE false", [])])
+            #expect(answers.count == 3)
+            #expect(answers[0].first?["a"] == "2" && answers[1].first?["v"] == "1" && answers[2].isEmpty)
+
+            // Another session holds the row and commits v = 2 while the pipeline's first statement
+            // waits for it: the second statement, begun after the wait, reads 2.
+            let other = try db.connect()
+            try other.execute("BEGIN")
+            try other.execute("UPDATE public.t SET v = 2 WHERE id = 1")
+            // Handed to one other thread, which alone uses it from then on.
+            struct Handed: @unchecked Sendable { let connection: Connection }
+            let handed = Handed(connection: other)
+            DispatchQueue(label: "other").asyncAfter(deadline: .now() + 0.3) { _ = try? handed.connection.execute("COMMIT") }
+            let seen = try conn.transaction {
+                try conn.pipeline([("SELECT id FROM public.t WHERE id = 1 FOR UPDATE", []), ("SELECT v FROM public.t WHERE id = 1", [])])
+            }
+            #expect(seen[1].first?["v"] == "2")
+
+            // A failing statement: its error is thrown, the statement after it is not run, the one
+            // before it is undone (outside a transaction, a pipeline is one implicit transaction),
+            // and the connection is out of pipeline mode and usable.
+            let error = #expect(throws: PGError.self) {
+                try conn.pipeline([("INSERT INTO public.t VALUES (2, 2)", []), ("SELECT 1 / $1::int", [0]),
+                                   ("INSERT INTO public.t VALUES (3, 3)", [])])
+            }
+            #expect(error?.sqlState == "22012")
+            #expect(try conn.query("SELECT id FROM public.t ORDER BY id").map { try $0.int("id") } == [1])
+        }
+    }
+
     @Test("a nested transaction is a savepoint: the inner failure undoes only the inner work")
     func nestedSavepoint() throws {
         struct Boom: Error {}

@@ -215,6 +215,15 @@ struct WebCaseRouteTests: WebRouteSuite {
             let after = try await casePage(client, mona, "JS-2021-0001")
             #expect(after.html.contains("Delvis innvilga: ramma") && after.html.contains("id=\"case-letters\""))
             #expect(after.html.contains("id=\"form-notice\"") && !after.html.contains("id=\"form-decide\""))
+            // A form sent with the version read before the grant (another tab): refused with the
+            // page's sentence, nothing written.
+            let beforeStale = try auditCount(db)
+            let stale = try await post(client, mona, "/web/cases/JS-2021-0001/decide", [
+                ("csrf", fresh.csrf), ("etag", fresh.etag), ("outcome", "reject"), ("reasons", "Avslått likevel"),
+            ])
+            #expect(stale.status == .conflict)
+            #expect(stale.html.contains("saka er endra sidan du opna sida"))
+            #expect(try auditCount(db) == beforeStale)
             // The letter: viewed in the page (en), downloaded as Markdown and as the API's HTML.
             try await client.execute(uri: "/web/cases/JS-2021-0001/letter?kind=decision&lang=en", method: .get, headers: cookieHeader(mona)) { r in
                 #expect(r.status == .ok)

@@ -146,11 +146,9 @@ enum CaseActions {
         do {
             try await pool.request(.init(identity: identity, readOnly: false,
                                          applicationName: "tilskot serve POST /web/cases/{reference}/\(route)")) { session in
-                guard try session.connection.queryValue("SELECT tilskot.case_claim($1)", [reference.description], as: Int64.self) != nil else {
-                    throw Problem(.notFound, "there is no application \(reference)")
-                }
-                let current = Encoding.etag(try Applications.caseDocument(reference, session: session))
-                guard current == seen else { throw Problem(.conflict, changed) }
+                // The case claimed, then its version read, as the API's changes do (one round trip).
+                let answers = try session.connection.pipeline(TilskotAPI.claimAndVersion(reference))
+                guard try TilskotAPI.claimedVersion(reference, answers) == seen else { throw Problem(.conflict, changed) }
                 try body(session)
             }
         } catch {

@@ -67,7 +67,7 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
                     return WebRender.message(titleKey: "forbidden_title", sentence: WebText.string("csrf_refused", language), status: .forbidden)
                 }
             }
-            var info = RequestInfo.current ?? RequestInfo(id: UUID().uuidString.lowercased(), identity: nil, method: request.method.rawValue,
+            var info = RequestInfo.current ?? RequestInfo(id: RequestID.new(), identity: nil, method: request.method.rawValue,
                                                           path: request.uri.description, body: [])
             if let session {
                 info.identity = session.identity

@@ -245,11 +245,16 @@ public enum Applications {
         }
     }
 
+    /// The statement of `caseDocument` (one parameter, the reference): the server also sends it in
+    /// a pipeline with others (CaseworkEndpoints.claimAndVersion).
+    public static let caseDocumentSQL = "SELECT tilskot.application_case($1)::text"
+
     /// The case document's bytes, as the database wrote them (one statement). A reference the caller
     /// does not see (none such; a portal's view of another's application) reads as none.
+
     public static func caseDocument(_ reference: ApplicationReference, session: Session) throws(TilskotError) -> Data {
         try session.lifecycleRead {
-            guard let text = try session.connection.queryValue("SELECT tilskot.application_case($1)::text",
+            guard let text = try session.connection.queryValue(caseDocumentSQL,
                                                                [reference.description], as: String.self) else {
                 throw TilskotError.refused("there is no application \(reference); see `tilskot application list`")
             }
