@@ -99,44 +99,39 @@ BEGIN
 END
 $$;
 
--- The case's current caseworkers: the one of its latest handover and everyone added (kind 'also')
--- after it, in name order; earlier assignments stay as the case's history. Rows from before
--- handovers existed are all 'also' (SQL/migrations/0036), so such a case keeps everyone it had.
+-- Who handles a case now, the one statement of that rule: an assignment is current when no
+-- handover of its case came after it — the latest handover's (a handover row is itself an
+-- assignment) and everyone added (kind 'also') since. Earlier assignments stay as the case's
+-- history. Rows from before handovers existed are all 'also' (SQL/migrations/0036), so such a case
+-- keeps everyone it had. Every reader of "the case's current caseworkers" or "my cases" reads this
+-- view (case_caseworkers, my_case_ids, `application list --mine | --assigned`, the handover branch
+-- of is_case_caseworker in 13_participants.sql); the planner writes it into each, by case
+-- (assignment_application_idx) or by person (assignment_caseworker_idx), with one probe of
+-- assignment_handover_idx a row.
+CREATE OR REPLACE VIEW tilskot.current_assignment WITH (security_invoker = true) AS
+SELECT g.id, g.application_id, g.caseworker, g.kind, g.assigned_by, g.at
+  FROM tilskot.assignment g
+ WHERE NOT EXISTS (SELECT 1 FROM tilskot.assignment h
+                    WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id);
+
+-- The case's current caseworkers, in name order.
 CREATE OR REPLACE FUNCTION tilskot.case_caseworkers(application_id bigint) RETURNS text[]
     LANGUAGE sql STABLE
     SET search_path = tilskot, pg_temp
 AS $$
-    SELECT coalesce(array_agg(DISTINCT g.caseworker ORDER BY g.caseworker), '{}')
-      FROM tilskot.assignment g
-     WHERE g.application_id = case_caseworkers.application_id
-       AND g.id >= coalesce((SELECT max(h.id) FROM tilskot.assignment h
-                              WHERE h.application_id = case_caseworkers.application_id AND h.kind = 'handover'), 0)
+    SELECT coalesce(array_agg(DISTINCT c.caseworker ORDER BY c.caseworker), '{}')
+      FROM tilskot.current_assignment c
+     WHERE c.application_id = case_caseworkers.application_id
 $$;
 
--- Whether `person` is a current caseworker of the case: one of her assignments has no handover
--- after it. Written for `application list --mine` and `followup due --mine`, which start from the
--- person's own assignments (assignment_caseworker_idx) and probe assignment_handover_idx once each,
--- so their cost follows the person's caseload, not the number of applications.
-CREATE OR REPLACE FUNCTION tilskot.is_current_caseworker(person text, application_id bigint) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = tilskot, pg_temp
-AS $$
-    SELECT EXISTS (SELECT 1 FROM tilskot.assignment g
-                    WHERE g.caseworker = is_current_caseworker.person
-                      AND g.application_id = is_current_caseworker.application_id
-                      AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
-                                       WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id))
-$$;
+DROP FUNCTION IF EXISTS tilskot.is_current_caseworker(text, bigint);
 
--- The cases the caller is a current caseworker of (`--mine`): the rule of is_current_caseworker,
--- written to start from her own assignments (assignment_caseworker_idx, then one probe of
--- assignment_handover_idx each). Inlined by the planner (one SELECT, no settings).
+-- The cases the caller is a current caseworker of (`--mine`). Inlined by the planner (one SELECT,
+-- no settings), so a caller's `IN (SELECT application_id FROM tilskot.my_case_ids())` is a
+-- semi-join that starts from her own assignments.
 CREATE OR REPLACE FUNCTION tilskot.my_case_ids()
 RETURNS TABLE (application_id bigint) LANGUAGE sql STABLE AS $$
-    SELECT g.application_id FROM tilskot.assignment g
-     WHERE g.caseworker = tilskot.acting_user()
-       AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
-                        WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id)
+    SELECT c.application_id FROM tilskot.current_assignment c WHERE c.caseworker = tilskot.acting_user()
 $$;
 
 -- Who may be assigned a case (a manager assigns others; nobody disqualified; only a case being
@@ -230,6 +225,8 @@ CREATE OR REPLACE TRIGGER disqualification_before_insert BEFORE INSERT ON tilsko
 GRANT SELECT ON TABLE tilskot.assessment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 GRANT INSERT (application_id, score, recommendation, recommended_amount_ore, notes) ON TABLE tilskot.assessment TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 GRANT SELECT ON TABLE tilskot.assignment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
+REVOKE ALL ON TABLE tilskot.current_assignment FROM PUBLIC;
+GRANT SELECT ON TABLE tilskot.current_assignment TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 GRANT INSERT (application_id, caseworker, kind) ON TABLE tilskot.assignment TO tilskot_caseworker, tilskot_manager, tilskot_admin;
 GRANT SELECT ON TABLE tilskot.disqualification TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_owner, tilskot_participant_steward;
 GRANT INSERT (application_id, person, reason) ON TABLE tilskot.disqualification TO tilskot_caseworker, tilskot_manager, tilskot_admin;
@@ -239,6 +236,4 @@ REVOKE ALL ON FUNCTION tilskot.case_caseworkers(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.case_caseworkers(bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.my_case_ids() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.my_case_ids() TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
-REVOKE ALL ON FUNCTION tilskot.is_current_caseworker(text, bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tilskot.is_current_caseworker(text, bigint) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager;
 REVOKE ALL ON FUNCTION tilskot.disqualification_before_insert() FROM PUBLIC;

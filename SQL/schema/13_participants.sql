@@ -731,11 +731,9 @@ AS $$
            -- on, and whoever registered or assessed it before, no longer see its participants.
            WHEN EXISTS (SELECT 1 FROM tilskot.assignment h
                          WHERE h.application_id = is_case_caseworker.application_id AND h.kind = 'handover') THEN
-               EXISTS (SELECT 1 FROM tilskot.assignment g
+               EXISTS (SELECT 1 FROM tilskot.current_assignment g
                         WHERE g.application_id = is_case_caseworker.application_id AND g.caseworker = is_case_caseworker.person
-                          AND (g.assigned_by <> g.caseworker OR NOT tilskot.granted_before(g.application_id, g.at))
-                          AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
-                                           WHERE h.application_id = g.application_id AND h.kind = 'handover' AND h.id > g.id))
+                          AND (g.assigned_by <> g.caseworker OR NOT tilskot.granted_before(g.application_id, g.at)))
            ELSE
                EXISTS (SELECT 1 FROM tilskot.application a
                         WHERE a.id = is_case_caseworker.application_id AND a.registered_by = is_case_caseworker.person)

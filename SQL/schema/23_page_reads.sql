@@ -294,13 +294,15 @@ RETURNS json LANGUAGE sql STABLE AS $$
                 'reference', x.reference, 'organisation', x.organisation, 'outcome', x.outcome,
                 'deadline', to_char(x.deadline, 'YYYY-MM-DD'), 'days_left', x.deadline - p_today)
                 ORDER BY x.deadline, x.reference)
-              FROM (SELECT a.reference, o.name AS organisation, d.outcome,
-                           tilskot.decision_appeal_deadline(d.id) AS deadline
+              FROM (SELECT a.reference, o.name AS organisation, d.outcome, dl.deadline
                       FROM tilskot.my_case_ids() m
                       JOIN tilskot.application a ON a.id = m.application_id
                       JOIN tilskot.organisation o ON o.id = a.organisation_id
                       JOIN tilskot.decision d ON d.application_id = a.id AND d.is_current
-                     WHERE tilskot.decision_appeal_deadline(d.id) >= p_today
+                      -- OFFSET 0: computed once a row (a pulled-up subquery would put the call in
+                      -- both the filter and the list).
+                      CROSS JOIN LATERAL (SELECT tilskot.decision_appeal_deadline(d.id) AS deadline OFFSET 0) dl
+                     WHERE dl.deadline >= p_today
                        AND NOT EXISTS (SELECT 1 FROM tilskot.appeal p WHERE p.application_id = a.id AND p.outcome IS NULL)
                      ORDER BY 4, 1
                      LIMIT p_limit) x), '[]'::json),

@@ -88,7 +88,8 @@ extension TilskotAPI {
                 }
                 let outcome = try ApplicationImport.run(upload: upload, options: options, session: session)
                 let text = ImportSummary.table(outcome).renderJSONObject()
-                try c.execute("SELECT tilskot.idempotency_finish($1, $2, 201, $3)", [key, Self.hex(hasher.finalize()), text])
+                // Stored with the import, sent together with its COMMIT (one round trip), as TilskotAPI.storing does.
+                c.sendWithCommit("SELECT tilskot.idempotency_finish($1, $2, 201, $3)", [key, Self.hex(hasher.finalize()), text])
                 return Data(text.utf8)
             }
         } catch let failure as DatabasePool.RequestFailure {

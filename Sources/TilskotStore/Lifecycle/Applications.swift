@@ -166,19 +166,16 @@ public enum Applications {
             }
             // --mine / --assigned and --search are added only when given, as plain AND-ed IN
             // (subquery) conditions: PostgreSQL turns those into semi-joins that start from the
-            // person's assignments (assignment_caseworker_idx, then assignment_handover_idx: the rule
-            // of tilskot.is_current_caseworker, written out) or from the four trigram indexes
-            // (SQL/migrations/0037), so they cost what they find, not the number of applications. Behind
-            // an OR with "not given" they would be a filter on every application.
+            // person's current assignments (tilskot.current_assignment by caseworker:
+            // assignment_caseworker_idx, then assignment_handover_idx) or from the four trigram
+            // indexes (SQL/migrations/0037), so they cost what they find, not the number of
+            // applications. Behind an OR with "not given" they would be a filter on every application.
             if filter.mine || optionalText(filter.assigned) != nil {
                 parameters.append(optionalText(filter.assigned))
                 extra += """
 
-                       AND a.id IN (SELECT g.application_id FROM tilskot.assignment g
-                                     WHERE g.caseworker = coalesce($\(parameters.count)::text, tilskot.acting_user())
-                                       AND NOT EXISTS (SELECT 1 FROM tilskot.assignment h
-                                                        WHERE h.application_id = g.application_id AND h.kind = 'handover'
-                                                          AND h.id > g.id))
+                       AND a.id IN (SELECT c.application_id FROM tilskot.current_assignment c
+                                     WHERE c.caseworker = coalesce($\(parameters.count)::text, tilskot.acting_user()))
                     """
             }
             if let text = filter.search {
