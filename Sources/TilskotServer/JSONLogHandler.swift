@@ -16,9 +16,16 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        FileHandle.standardError.write(Data(line(for: event, at: Self.now()).utf8))
+    }
+
+    /// The event's line: the handler's metadata, then the event's (which wins for the same key),
+    /// then time, level, message and label, which no metadata can replace — a value given by a
+    /// request (a path, a header) never passes for the line's own fields.
+    func line(for event: LogEvent, at time: String) -> String {
         var fields: [String: Logger.Metadata.Value] = metadata
         for (key, value) in event.metadata ?? [:] { fields[key] = value }
-        fields["time"] = .string(Self.now())
+        fields["time"] = .string(time)
         fields["level"] = .string(event.level.rawValue)
         fields["message"] = .string(event.message.description)
         fields["label"] = .string(label)
@@ -26,7 +33,7 @@ public struct JSONLogHandler: LogHandler {
         line.reserveCapacity(256)
         Self.write(.dictionary(fields), to: &line)
         line.append("\n")
-        FileHandle.standardError.write(Data(line.utf8))
+        return line
     }
 
     /// The time in UTC to the second, as ISO 8601 (2026-12-05T18:44:20Z).
