@@ -160,7 +160,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     // MARK: Foundation
 
-    /// Today's date in UTC.
+    /// Today's date in UTC. Not the day a case's dates default to: that is the installation's
+    /// (Session.today(), tilskot.today()), which differs between midnight in Oslo and midnight UTC.
     public static func today() -> CalendarDate {
         CalendarDate(Date())
     }

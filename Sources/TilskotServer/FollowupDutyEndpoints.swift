@@ -80,7 +80,7 @@ extension TilskotAPI {
         } catch {
             throw Problem(.unprocessableContent, error.description)
         }
-        let asOf = try Self.caseDate(q.asOf, field: "as_of") ?? .today()
+        let asOf = try Self.caseDate(q.asOf, field: "as_of")
         let round = try q.round.map { text in try Self.parse { () throws(ValidationError) in try RoundKey(text) } }
         let data = try await read("GET /followup/due") { session in
             Self.jsonRows(Self.dueTable(try RecipientReports.due(withinDays: within, asOf: asOf, includeOverdue: q.includeOverdue ?? false,
@@ -90,7 +90,7 @@ extension TilskotAPI {
     }
 
     func listOverdueReports(_ input: Operations.ListOverdueReports.Input) async throws -> Operations.ListOverdueReports.Output {
-        let asOf = try Self.caseDate(input.query.asOf, field: "as_of") ?? .today()
+        let asOf = try Self.caseDate(input.query.asOf, field: "as_of")
         let round = try input.query.round.map { text in try Self.parse { () throws(ValidationError) in try RoundKey(text) } }
         let data = try await read("GET /followup/overdue") { session in
             Self.jsonRows(Self.dueTable(try RecipientReports.overdue(asOf: asOf, round: round, session: session)))
@@ -100,7 +100,7 @@ extension TilskotAPI {
 
     func listReminders(_ input: Operations.ListReminders.Input) async throws -> Operations.ListReminders.Output {
         let days = try Self.reminderDays(input.query.daysBefore)
-        let day = try Self.caseDate(input.query.date, field: "date") ?? .today()
+        let day = try Self.caseDate(input.query.date, field: "date")
         let data = try await read("GET /followup/reminders") { session in
             Self.jsonRows(Self.reminderTable(try TilskotStore.Reminders.candidates(on: day, daysBefore: days, session: session)))
         }
@@ -110,7 +110,7 @@ extension TilskotAPI {
     func sendReminders(_ input: Operations.SendReminders.Input) async throws -> Operations.SendReminders.Output {
         guard case .json(let body) = input.body else { throw Problem(.unsupportedMediaType, "send application/json") }
         let days = try Self.reminderDays(body.daysBefore)
-        let day = try Self.caseDate(body.date, field: "date") ?? .today()
+        let day = try Self.caseDate(body.date, field: "date")
         let result = try await create("POST /followup/reminders", key: input.headers.idempotencyKey) { session in
             Self.jsonRows(Self.reminderTable(try TilskotStore.Reminders.send(on: day, daysBefore: days, session: session)))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
 import Synchronization
+import TilskotCore
 import TilskotLocalCluster
 import TilskotStore
 
@@ -61,6 +62,14 @@ public final class TestDatabase: @unchecked Sendable {
         try connection.executeScript("SET search_path = tilskot, public")
         if let role { try connection.execute("SELECT set_config('role', $1, false)", [role]) }
         return connection
+    }
+
+    /// Today in the installation's calendar (tilskot.today()), the day the database's rules and
+    /// defaults count in: not the machine's UTC day, which is yesterday between midnight in Oslo
+    /// and midnight UTC.
+    public func today() throws -> CalendarDate {
+        let text = try connect().queryValue("SELECT to_char(tilskot.today(), 'YYYY-MM-DD')", as: String.self)
+        return try CalendarDate(text ?? "", field: "today")
     }
 
     /// A connection logged in as `user` itself (no SET ROLE): what someone with psql and their

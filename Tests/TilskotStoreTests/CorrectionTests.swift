@@ -40,7 +40,7 @@ struct CorrectionTests {
         // Without a date, the budget decision is taken to be today's (the server's clock).
         let typo = try #require(try Rounds.adjust(round, amount: try Money.parse("10 000 mill"), reason: "test av beløpsformat",
                                                   session: mona).adjustments.last)
-        let today = try #require(try db.connect().queryValue("SELECT current_date::text", as: String.self))
+        let today = try #require(try db.connect().queryValue("SELECT tilskot.today()::text", as: String.self))
         #expect(typo.decided?.description == today)
         expectRefused("is dated 2099-01-01, in the future") {
             _ = try Rounds.adjust(round, amount: Money(kroner: 1), reason: "x", decided: try CalendarDate("2099-01-01"), session: mona)

@@ -100,7 +100,7 @@ struct FollowUpAttackTests {
         }
         let mona = try db.connect(asLogin: FollowUp.mona)
         expectSQLError("23T22") {
-            try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 1, 'x', current_date)", [rejected])
+            try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 1, 'x', tilskot.today())", [rejected])
         }
         #expect(try FollowUp.count(db, "payment") == 0 && FollowUp.count(db, "recipient_report") == 0)
     }
@@ -114,14 +114,14 @@ struct FollowUpAttackTests {
         let app = try FollowUp.id(db, reference)
         expectSQLError("42501") {
             try db.connect(asLogin: FollowUp.kari).execute(
-                "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 1, 'x', current_date)", [app])
+                "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 1, 'x', tilskot.today())", [app])
         }
         let mona = try db.connect(asLogin: FollowUp.mona)
         expectSQLError("23T20", "a claw-back cannot exceed what was paid") {
-            try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception) VALUES ($1, 100000001, 'x', current_date, $2)", [app, FollowUp.noNotice])
+            try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception) VALUES ($1, 100000001, 'x', tilskot.today(), $2)", [app, FollowUp.noNotice])
         }
         let claw = try #require(try mona.queryValue(
-            "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception) VALUES ($1, 100000, 'Ubrukt', current_date, $2) RETURNING id",
+            "INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception) VALUES ($1, 100000, 'Ubrukt', tilskot.today(), $2) RETURNING id",
             [app, FollowUp.noNotice], as: Int64.self))
         expectSQLError("42501") { try mona.execute("UPDATE tilskot.clawback SET amount_ore = 1 WHERE id = $1", [claw]) }
         let fia = try db.connect(asLogin: FollowUp.fia)
@@ -172,7 +172,7 @@ struct FollowUpAttackTests {
         expectSQLError("42501") {
             try mona.execute("""
                 INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception, kid)
-                VALUES ($1, 100, 'Ubrukt', current_date + 30, $2, '12345674')
+                VALUES ($1, 100, 'Ubrukt', tilskot.today() + 30, $2, '12345674')
                 """, [app, FollowUp.noNotice])
         }
         let notice = try FollowUp.forewarn(db, reference, amount: Money(kroner: 100_000))

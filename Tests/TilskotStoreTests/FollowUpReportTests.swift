@@ -43,7 +43,7 @@ struct FollowUpReportTests {
         expectRefused("was rejected, so it has no grant") { _ = try RecipientReports.receive(rejected, session: kari) }
         expectRefused("has not been decided") { _ = try RecipientReports.receive(undecided, session: kari) }
         expectRefused("is in the future") {
-            _ = try RecipientReports.receive(reference, date: CalendarDate.today().adding(days: 1), session: kari)
+            _ = try RecipientReports.receive(reference, date: db.today().adding(days: 1), session: kari)
         }
         let report = try RecipientReports.receive(reference, date: try CalendarDate("2022-03-20"), session: kari)
         #expect(report.status == .received && report.receivedBy == FollowUp.kari)
@@ -130,6 +130,29 @@ struct FollowUpReportTests {
         #expect(try watcher.queryValue("SELECT count(DISTINCT application_id) FROM tilskot.reminder", as: Int.self) == 3)
     }
 
+    @Test("reminders and report listings count from the installation's today, not the machine's UTC day")
+    func remindersOnTheInstallationsDay() throws {
+        let db = try FollowUp.database()
+        defer { db.drop() }
+        let reference = try FollowUp.granted(db, amount: "1 000 000")
+        _ = try FollowUp.plan(db, reference)  // due 2022-03-31: overdue
+        // A zone whose date is not UTC's now: UTC−12 before noon UTC, UTC+14 from noon on. (Oslo
+        // differs from UTC only between its midnight and UTC's, which is when this went wrong.)
+        let hourUTC = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour!
+        let zone = hourUTC < 12 ? "Etc/GMT+12" : "Etc/GMT-14"
+        try db.connect(asLogin: FollowUp.adm).execute("UPDATE tilskot.installation SET time_zone = $1", [zone])
+        let installationDay = try db.today()
+        try #require(installationDay != CalendarDate.today(), "the installation's day must differ from UTC's for this test")
+        let kari = try db.session(as: FollowUp.kari)
+        #expect(try Reminders.candidates(session: kari).map(\.sentOn) == [installationDay])
+        // Behind UTC, the UTC day would be refused as in the future; ahead, recorded a day early.
+        let sent = try Reminders.send(session: kari)
+        #expect(sent.map(\.sentOn) == [installationDay] && sent.map(\.recorded) == [true])
+        #expect(try RecipientReports.overdue(session: kari).map(\.lastReminder) == [installationDay])
+        #expect(try RecipientReports.due(withinDays: 0, includeOverdue: true, session: kari).map(\.daysLeft)
+                == [CalendarDate("2022-03-31").days(until: installationDay) * -1])
+    }
+
     @Test("reminders: recorded once per ISO week, by the database too; the report in stops them")
     func reminders() throws {
         let db = try FollowUp.database()
@@ -146,7 +169,7 @@ struct FollowUpReportTests {
         #expect(try Reminders.candidates(session: kari).isEmpty)
         #expect(try FollowUp.count(db, "reminder") == 1)
         let due = try RecipientReports.overdue(session: kari)
-        #expect(due[0].lastReminder == CalendarDate.today())
+        #expect(try due[0].lastReminder == db.today())
         // The same ISO week across a year boundary: 2021-01-04 (Monday) … 2021-01-10 is week 2021-W01;
         // 2020-12-31 is week 2020-W53. Plain SQL as the caseworker.
         let c = try db.connect(asLogin: FollowUp.kari)

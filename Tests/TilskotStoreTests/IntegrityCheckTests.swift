@@ -129,7 +129,7 @@ struct IntegrityCheckTests {
         // late registration at -infinity (dates).
         let appeal = try #require(try owner.queryValue("""
             INSERT INTO tilskot.appeal (application_id, decision_id, received, registered_by, grounds)
-            SELECT $1, id, current_date, 'lc_mona', 'Ueinig' FROM tilskot.decision WHERE application_id = $1 RETURNING id
+            SELECT $1, id, tilskot.today(), 'lc_mona', 'Ueinig' FROM tilskot.decision WHERE application_id = $1 RETURNING id
             """, [otherApp], as: Int64.self))
         let decision = try #require(try owner.queryValue("""
             INSERT INTO tilskot.decision (application_id, outcome, amount_ore, decided_by, appeal_id, is_current)

@@ -79,7 +79,7 @@ struct LifecycleServiceTests {
                                              session: try db.session(as: Lifecycle.mona))
         #expect(late.application.late)
         expectRefused("is in the future") {
-            _ = try Applications.register(try new(received: CalendarDate.today().adding(days: 2).description), session: kari)
+            _ = try Applications.register(try new(received: db.today().adding(days: 2).description), session: kari)
         }
         expectRefused("organisation 123456785 is not registered") {
             _ = try Applications.register(try new(try OrganisationNumber("123456785")), session: kari)

@@ -31,7 +31,7 @@ struct NoticeTests {
     }
 
     func today(_ db: TestDatabase, plus days: Int = 0) throws -> String {
-        try #require(try db.connect().queryValue("SELECT to_char(current_date + $1::integer, 'YYYY-MM-DD')", [days], as: String.self))
+        try #require(try db.connect().queryValue("SELECT to_char(tilskot.today() + $1::integer, 'YYYY-MM-DD')", [days], as: String.self))
     }
 
     @Test("the deadline: three weeks, moved past weekends, Easter, Ascension, Whit Monday, 1 and 17 May, Christmas and New Year (domstolloven §§ 148–149)")
@@ -81,7 +81,7 @@ struct NoticeTests {
         #expect(notice.decisionID == decision && notice.receivedOn == nil && notice.registeredBy == Lifecycle.kari)
         // Post is presumed to take 7 days (docs/casework.md).
         #expect(notice.presumedReceived.description == (try self.today(db, plus: 7)))
-        let expected = try c.queryValue("SELECT tilskot.iso_date(tilskot.appeal_deadline_from(current_date + 7))", as: String.self)
+        let expected = try c.queryValue("SELECT tilskot.iso_date(tilskot.appeal_deadline_from(tilskot.today() + 7))", as: String.self)
         #expect(notice.appealDeadline.description == expected)
         #expect(try c.queryValue("SELECT tilskot.iso_date(tilskot.decision_appeal_deadline($1))", [decision], as: String.self) == expected)
         let detail = try Applications.show(reference, session: try db.session())
@@ -148,11 +148,11 @@ struct NoticeTests {
         expectSQLError("42501") {
             try kari.execute("""
                 INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel, presumed_received)
-                VALUES ($1, $2, current_date, 'post', current_date + 60)
+                VALUES ($1, $2, tilskot.today(), 'post', tilskot.today() + 60)
                 """, [app, decision])
         }
         expectSQLError("42501") {
-            try kari.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel, registered_by) VALUES ($1, $2, current_date, 'post', 'lc_mona')",
+            try kari.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel, registered_by) VALUES ($1, $2, tilskot.today(), 'post', 'lc_mona')",
                              [app, decision])
         }
         let insert = "INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel, received_on) VALUES ($1, $2, $3::date, $4, $5::date)"
@@ -172,13 +172,13 @@ struct NoticeTests {
         // The row cannot be changed afterwards (no UPDATE or DELETE grant; the record is kept).
         try kari.execute(insert, [app, decision, try today(db), "post", String?.none])
         expectSQLError("23T40", "is already recorded") { try kari.execute(insert, [app, decision, try today(db), "digital", String?.none]) }
-        expectSQLError("42501") { try kari.execute("UPDATE tilskot.notice SET received_on = current_date + 10") }
+        expectSQLError("42501") { try kari.execute("UPDATE tilskot.notice SET received_on = tilskot.today() + 10") }
         expectSQLError("42501") { try kari.execute("DELETE FROM tilskot.notice") }
         // Even the owner, past the trigger, keeps one notice per decision (the unique index).
         let owner = try db.connect()
         try owner.executeScript("SET session_replication_role = replica")
         expectSQLError("23505") {
-            try owner.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel, presumed_received, registered_by) VALUES ($1, $2, current_date, 'post', current_date, 'x')",
+            try owner.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel, presumed_received, registered_by) VALUES ($1, $2, tilskot.today(), 'post', tilskot.today(), 'x')",
                               [app, decision])
         }
     }
@@ -290,7 +290,7 @@ struct NoticeTests {
         expectSQLError("23T41", "is in the future") {
             try db.connect(asLogin: FollowUp.mona).execute("""
                 INSERT INTO tilskot.advance_notice (application_id, purpose, proposal, amount_ore, sent_on, channel, answer_by)
-                VALUES ($1, 'clawback', 'x', 100, current_date + 1, 'post', current_date + 20)
+                VALUES ($1, 'clawback', 'x', 100, tilskot.today() + 1, 'post', tilskot.today() + 20)
                 """, [app])
         }
     }
@@ -392,7 +392,7 @@ struct NoticeTests {
         _ = try Appeals.dismiss(other, ground: .withdrawn, reasons: "Kommunen trekte klaga", session: try db.session(as: FollowUp.per))
         let dismissal = try Notices.notify(other, .appealDismissal, sent: today, channel: "digital", session: kari)
         #expect(dismissal.appealID == appeal.id && dismissal.decisionID == nil)
-        #expect(try db.connect().queryValue("SELECT tilskot.dismissal_appeal_deadline($1) = tilskot.appeal_deadline_from(current_date + 1)",
+        #expect(try db.connect().queryValue("SELECT tilskot.dismissal_appeal_deadline($1) = tilskot.appeal_deadline_from(tilskot.today() + 1)",
                                             [appeal.id], as: Bool.self) == true)
         expectRefused("the notice of the dismissal of appeal \(appeal.id) on \(other) is already recorded") {
             _ = try Notices.notify(other, .appealDismissal, sent: today, channel: "post", session: kari)
@@ -403,12 +403,12 @@ struct NoticeTests {
         let pending = try Appeals.register(third, received: today, grounds: "For lite", session: mona)
         expectSQLError("23T40", "appeal \(pending.id) has not been dismissed") {
             try db.connect(asLogin: FollowUp.kari).execute(
-                "INSERT INTO tilskot.notice (application_id, appeal_id, sent_on, channel) VALUES ($1, $2, current_date, 'post')",
+                "INSERT INTO tilskot.notice (application_id, appeal_id, sent_on, channel) VALUES ($1, $2, tilskot.today(), 'post')",
                 [try FollowUp.id(db, third), pending.id])
         }
         expectSQLError("23T40", "appeal \(pending.id) belongs to application \(third), not to \(other)") {
             try db.connect(asLogin: FollowUp.kari).execute(
-                "INSERT INTO tilskot.notice (application_id, appeal_id, sent_on, channel) VALUES ($1, $2, current_date, 'post')",
+                "INSERT INTO tilskot.notice (application_id, appeal_id, sent_on, channel) VALUES ($1, $2, tilskot.today(), 'post')",
                 [otherID, pending.id])
         }
     }
@@ -423,10 +423,10 @@ struct NoticeTests {
             try a.executeScript("BEGIN ISOLATION LEVEL \(level)")
             // A's snapshot is taken before B's notice commits.
             _ = try a.queryValue("SELECT count(*) FROM tilskot.notice WHERE decision_id = \(decision)", as: Int.self)
-            try b.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) VALUES ($1, $2, current_date, 'post')",
+            try b.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) VALUES ($1, $2, tilskot.today(), 'post')",
                           [app, decision])
             let refusal = Self.failure { () throws(PGError) in
-                _ = try a.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) VALUES ($1, $2, current_date, 'digital')",
+                _ = try a.execute("INSERT INTO tilskot.notice (application_id, decision_id, sent_on, channel) VALUES ($1, $2, tilskot.today(), 'digital')",
                                   [app, decision])
             }
             #expect(["23T40", "40001"].contains(refusal?.sqlState ?? "accepted"), "\(level): \(refusal?.message ?? "a second notice was accepted")")

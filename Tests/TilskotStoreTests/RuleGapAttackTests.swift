@@ -104,18 +104,18 @@ struct RuleGapAttackTests {
                                                       [planned[0].id])
         for text in Self.noWords {
             expectSQLError("23T27", "the reasons have no words") {
-                try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 100, $2, current_date + 30)",
+                try mona.execute("INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date) VALUES ($1, 100, $2, tilskot.today() + 30)",
                                  [app, text])
             }
         }
         let clawback = try #require(try mona.queryValue("""
             INSERT INTO tilskot.clawback (application_id, amount_ore, reasons, due_date, notice_exception)
-            VALUES ($1, 100, 'Ubrukte midlar', current_date + 30, $2) RETURNING id
+            VALUES ($1, 100, 'Ubrukte midlar', tilskot.today() + 30, $2) RETURNING id
             """, [app, FollowUp.noNotice], as: Int64.self))
         let kari = try db.connect(asLogin: FollowUp.kari)
         for text in Self.noWords {
             expectSQLError("23T27", "the grounds have no words") {
-                try kari.execute("INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES ($1, current_date, $2)", [clawback, text])
+                try kari.execute("INSERT INTO tilskot.clawback_appeal (clawback_id, received, grounds) VALUES ($1, tilskot.today(), $2)", [clawback, text])
             }
         }
         let report = try #require(try kari.queryValue("INSERT INTO tilskot.recipient_report (application_id, report_date) VALUES ($1, '2021-12-01') RETURNING id",
@@ -191,7 +191,7 @@ extension RuleGapAttackTests {
             let a = try db.connect(asLogin: Lifecycle.mona)
             try a.executeScript("BEGIN ISOLATION LEVEL \(level)")
             _ = try a.queryValue("SELECT count(*) FROM tilskot.appeal", as: Int.self)
-            try mona.execute("INSERT INTO tilskot.appeal (application_id, received, grounds) VALUES ($1, current_date, 'Vi er ueinige')", [app])
+            try mona.execute("INSERT INTO tilskot.appeal (application_id, received, grounds) VALUES ($1, tilskot.today(), 'Vi er ueinige')", [app])
             // 23T03 (READ COMMITTED sees the appeal) or 40001 (an older snapshot), never a decision.
             let state = sqlState {
                 try a.execute("INSERT INTO tilskot.decision (application_id, outcome, amount_ore) VALUES ($1, 'granted', 500000000)", [app])

@@ -81,9 +81,9 @@ struct SettlementTests {
         _ = try Payments.pay(planned.map(\.id), voucher: "B-2", date: try CalendarDate("2021-09-03"), session: finn)
         let mona = try db.session(as: FollowUp.mona)
         let claw = try ClawBacks.demand(reference, amount: Money(kroner: 50_000), reasons: "Ubrukte midlar",
-                                        due: CalendarDate.today().adding(days: 30), withoutNotice: FollowUp.noNotice,
+                                        due: db.today().adding(days: 30), withoutNotice: FollowUp.noNotice,
                                         session: mona)
-        _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 50_000), date: CalendarDate.today(), session: fia)
+        _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 50_000), date: db.today(), session: fia)
         try Self.reportApproved(db, reference)
         _ = try Closing.close(reference, session: mona)
         let s = try #require(try GrantMoney.settlement(reference, session: mona))
@@ -221,9 +221,9 @@ struct SettlementTests {
             if Bool.random(using: &random) {
                 attempt {
                     let claw = try ClawBacks.demand(reference, amount: Money(kroner: 10_000), reasons: "Ubrukte midlar",
-                                                    due: CalendarDate.today().adding(days: 30), withoutNotice: FollowUp.noNotice,
+                                                    due: db.today().adding(days: 30), withoutNotice: FollowUp.noNotice,
                                                     session: mona)
-                    _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 10_000), date: CalendarDate.today(), session: fia)
+                    _ = try ClawBacks.repay(claw.id, amount: Money(kroner: 10_000), date: db.today(), session: fia)
                 }
             }
             try Self.reportApproved(db, reference)

@@ -125,16 +125,19 @@ public enum RecipientReports {
     /// Applications in follow-up whose report is not in (none received or approved) and is due from
     /// `asOf` to `asOf + withinDays`; `includeOverdue` adds those already past their due date.
     /// `mine`: only cases the acting user is a current caseworker of (tilskot.case_caseworkers).
-    public static func due(withinDays: Int, asOf: CalendarDate = .today(), includeOverdue: Bool = false,
+    /// `asOf` nil: today in the installation's calendar (Session.today()).
+    public static func due(withinDays: Int, asOf: CalendarDate? = nil, includeOverdue: Bool = false,
                            round: RoundKey? = nil, mine: Bool = false, session: Session) throws(TilskotError) -> [ReportDueItem] {
-        try outstanding(from: includeOverdue ? nil : asOf, to: asOf.adding(days: withinDays), asOf: asOf, round: round,
+        let asOf: CalendarDate = if let asOf { asOf } else { try session.today() }
+        return try outstanding(from: includeOverdue ? nil : asOf, to: asOf.adding(days: withinDays), asOf: asOf, round: round,
                         mine: mine, session: session)
     }
 
     /// Applications in follow-up whose report was due before `asOf` and is not in.
-    public static func overdue(asOf: CalendarDate = .today(), round: RoundKey? = nil,
+    public static func overdue(asOf: CalendarDate? = nil, round: RoundKey? = nil,
                                session: Session) throws(TilskotError) -> [ReportDueItem] {
-        try outstanding(from: nil, to: asOf.adding(days: -1), asOf: asOf, round: round, session: session)
+        let asOf: CalendarDate = if let asOf { asOf } else { try session.today() }
+        return try outstanding(from: nil, to: asOf.adding(days: -1), asOf: asOf, round: round, session: session)
     }
 
     /// Reports not in with a due date from `from` (nil: any) to `to`, of one round or all, and with

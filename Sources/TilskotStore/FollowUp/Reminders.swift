@@ -22,16 +22,22 @@ public struct ReminderRecord: Sendable, Equatable {
 public enum Reminders {
     /// Who should be reminded on `day`: applications in follow-up whose report is not in, due within
     /// `daysBefore` days or already overdue, and not reminded in `day`'s ISO week.
-    public static func candidates(on day: CalendarDate = .today(), daysBefore: Int = 14,
+    /// `day` nil: today in the installation's calendar (Session.today()).
+    public static func candidates(on day: CalendarDate? = nil, daysBefore: Int = 14,
                                   session: Session) throws(TilskotError) -> [ReminderRecord] {
-        try session.followUpRead { try select(day: day, daysBefore: daysBefore, session.connection) }
+        let day: CalendarDate = if let day { day } else { try session.today() }
+        return try session.followUpRead { try select(day: day, daysBefore: daysBefore, session.connection) }
     }
 
     /// Records a reminder for each candidate of `day` (today unless given: a reminder is recorded
     /// when it is sent). Someone reminded this week by a concurrent run is skipped, not an error.
-    public static func send(on day: CalendarDate = .today(), daysBefore: Int = 14,
+    public static func send(on day: CalendarDate? = nil, daysBefore: Int = 14,
                             session: Session) throws(TilskotError) -> [ReminderRecord] {
-        if day > CalendarDate.today() {
+        // The reminder trigger refuses a future day row by row (23T25); with nobody due there is
+        // no row, so the day is checked here too, against the database's own today.
+        let today = try session.today()
+        let day = day ?? today
+        if day > today {
             throw .refused("reminders cannot be recorded for \(day), which is in the future; a reminder is recorded when it is sent")
         }
         return try session.followUpChange(reason: "report reminders") {

@@ -1,5 +1,6 @@
 import Foundation
 import PGClient
+import TilskotCore
 
 /// A connection set up for tilskot: our schema on the search path and, with `--as`, the acting user
 /// as `current_user` (SET ROLE), which every trigger records as the actor.
@@ -240,6 +241,18 @@ public final class Session {
     /// The acting user (`current_user`).
     public func currentUser() throws(TilskotError) -> String {
         try run { try connection.queryValue("SELECT current_user::text") ?? "" }
+    }
+
+    /// Today in the installation's calendar, as the database counts it (tilskot.today(),
+    /// SQL/schema/00_foundation.sql): the day a default date stands for. Not the machine's UTC day:
+    /// between midnight in Oslo and midnight UTC those differ, and deadlines run in the
+    /// directorate's days (fvl. §§ 29–30).
+    public func today() throws(TilskotError) -> CalendarDate {
+        let text: String? = try run { try connection.queryValue("SELECT to_char(tilskot.today(), 'YYYY-MM-DD')") }
+        guard let text, let day = try? CalendarDate(text, field: "today") else {
+            throw .refused("the database did not say what day it is (tilskot.today()); run `tilskot migrate`")
+        }
+        return day
     }
 
     /// Runs database work, turning database errors into sentences for people.

@@ -239,9 +239,10 @@ struct FollowupCommand: ParsableCommand {
         }
     }
 
-    /// The day a listing counts from: --as-of, else today.
-    static func day(_ text: String?) throws(TilskotError) -> CalendarDate {
-        guard let text else { return .today() }
+    /// The day a listing counts from: --as-of, else nil (the service takes today in the
+    /// installation's calendar, Session.today()).
+    static func day(_ text: String?) throws(TilskotError) -> CalendarDate? {
+        guard let text else { return nil }
         return try Input.date(text, field: "date")
     }
 
