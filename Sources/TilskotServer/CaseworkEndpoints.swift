@@ -37,25 +37,32 @@ extension TilskotAPI {
     /// another transaction changes the case at the same time.
     func caseChange(_ name: String, reference: ApplicationReference, key: String?, ifMatch: String?,
                     _ body: @escaping @Sendable (Session) throws -> Data) async throws -> Data {
-        let ifMatch = try Self.requireIfMatch(ifMatch, reference)
-        let result = try await storing(name, key: key, along: Self.claimAndVersion(reference)) { session, answers in
-            try Self.requireUnchanged(reference, ifMatch: ifMatch, answers)
-            return (try body(session), nil as Data?)
-        }
-        return result.body
+        try await changingCase(name, reference: reference, key: key, ifMatch: ifMatch) { session in
+            (try body(session), nil as Data?)
+        }.body
     }
 
     /// `caseChange` for an answer of a type of openapi.yaml (decoded from storage only on a replay).
     func caseChange<Answer: Codable & Sendable>(_ name: String, reference: ApplicationReference, key: String?, ifMatch: String?,
                                                 answer: Answer.Type,
                                                 _ body: @escaping @Sendable (Session) throws -> Answer) async throws -> Answer {
-        let ifMatch = try Self.requireIfMatch(ifMatch, reference)
-        let result = try await storing(name, key: key, along: Self.claimAndVersion(reference)) { session, answers in
-            try Self.requireUnchanged(reference, ifMatch: ifMatch, answers)
+        let result = try await changingCase(name, reference: reference, key: key, ifMatch: ifMatch) { session in
             let value = try body(session)
             return (try Self.json(value), value)
         }
         return try result.fresh ?? Self.decode(Answer.self, result.body)
+    }
+
+    /// The work of both `caseChange`s: If-Match required, the case claimed and its version read in
+    /// the key's round trip (`claimAndVersion`), 404/412 before `body` runs.
+    private func changingCase<Answer: Sendable>(_ name: String, reference: ApplicationReference, key: String?, ifMatch: String?,
+                                                _ body: @escaping @Sendable (Session) throws -> (Data, Answer?)) async throws
+        -> (status: Int, body: Data, fresh: Answer?) {
+        let ifMatch = try Self.requireIfMatch(ifMatch, reference)
+        return try await storing(name, key: key, along: Self.claimAndVersion(reference)) { session, answers in
+            try Self.requireUnchanged(reference, ifMatch: ifMatch, answers)
+            return try body(session)
+        }
     }
 
     static func requireIfMatch(_ ifMatch: String?, _ reference: ApplicationReference) throws -> String {

@@ -109,23 +109,15 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
 
 enum RequestID {
     /// A random version 4 UUID, lower case, from the system's generator (getrandom): Foundation's
-    /// UUID() opens /dev/urandom for each one.
+    /// UUID() opens /dev/urandom for each one; UUID(uuid:) only writes the text.
     static func new() -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = (generator.next() as UInt64, generator.next() as UInt64)
-        return withUnsafeMutableBytes(of: &bytes) { raw in
+        withUnsafeMutableBytes(of: &bytes) { raw in
             raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
             raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 9562 variant
-            let hex = Array("0123456789abcdef".utf8)
-            var text = [UInt8]()
-            text.reserveCapacity(36)
-            for (i, byte) in raw.enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { text.append(UInt8(ascii: "-")) }
-                text.append(hex[Int(byte >> 4)])
-                text.append(hex[Int(byte & 0x0F)])
-            }
-            return String(decoding: text, as: UTF8.self)
         }
+        return UUID(uuid: unsafeBitCast(bytes, to: uuid_t.self)).uuidString.lowercased()
     }
 }
 
