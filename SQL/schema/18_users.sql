@@ -212,6 +212,28 @@ $$;
 REVOKE ALL ON FUNCTION tilskot.user_password(text,text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tilskot.user_password(text,text) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_reader;
 
+-- Who the users are (`tilskot user list`, GET /users): each person in a tilskot group, the groups
+-- held directly (without the tilskot_ prefix, comma-separated) and whether they are disabled. Staff
+-- only: a portal (a machine client that registers applications and reads their status, issue 19)
+-- is not granted it, so it cannot learn the directorate's logins or who holds admin or finance.
+-- (PostgreSQL's catalogs stay readable to any login, as they must for its clients; a portal's role
+-- is used through the server, which calls this.)
+CREATE OR REPLACE FUNCTION tilskot.user_list(groups text[])
+    RETURNS TABLE (name text, roles text, disabled boolean)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT u.rolname::text, string_agg(replace(g.rolname, 'tilskot_', ''), ',' ORDER BY g.rolname), NOT u.rolcanlogin
+      FROM pg_catalog.pg_roles u
+      JOIN pg_catalog.pg_auth_members m ON m.member = u.oid
+      JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = ANY (groups)
+     WHERE u.rolname NOT LIKE 'tilskot\_%'
+     GROUP BY u.rolname, u.rolcanlogin
+     ORDER BY u.rolname
+$$;
+REVOKE ALL ON FUNCTION tilskot.user_list(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tilskot.user_list(text[]) TO tilskot_admin, tilskot_auditor, tilskot_caseworker, tilskot_finance, tilskot_manager, tilskot_participant_reader;
+
 -- Who may do what: every tilskot user may call the functions, so that a non-administrator meets
 -- the trigger's sentence (42T21) rather than "permission denied"; nobody writes the table directly
 -- (the owner aside). Administrators and auditors read it; the integrity check reads every audited table.

@@ -139,6 +139,10 @@ public final class Connection {
     /// The server's process id for this connection (what `pg_stat_activity.pid` shows).
     public var backendPID: Int32 { handle.map { PQbackendPID($0) } ?? 0 }
 
+    /// Whether the server asked for the password and got it (libpq's PQconnectionUsedPassword):
+    /// false for a connection pg_hba let in by trust, peer or a certificate alone.
+    public var usedPassword: Bool { handle.map { PQconnectionUsedPassword($0) == 1 } ?? false }
+
     public var isInTransaction: Bool { transactionDepth > 0 }
 
     /// Called as each statement is sent; what it returns is called when the statement's answer is

@@ -148,46 +148,34 @@ struct TilskotAPI: APIProtocol {
         // A keyset page: the cursor carries the last row's id (the list's order), and the next page
         // starts after it at the index (Applications.Filter.afterID) rather than skipping rows, so a
         // page costs the same far into the list and a row registered meanwhile shifts nothing.
-        filter.afterID = try q.cursor.map(Self.decodeApplicationCursor)
+        filter.afterID = try q.cursor.map(Self.decodeCursor)
         filter.limit = limit + 1
         let chosen = filter
         let rows = try await read("GET /applications") { session in try Applications.list(chosen, session: session) }
         let page = rows.prefix(limit)
-        let next = rows.count > limit ? page.last.map { Self.encodeApplicationCursor(after: $0.id) } : nil
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor(after: $0.id) } : nil
         return .ok(.init(body: .json(.init(items: page.map { Encoding.summary($0) }, nextCursor: next))))
     }
 
-    /// A cursor of GET /applications: base64url (no padding) of `{"after":ID}`, the last row's id.
+    /// A cursor of GET /applications and GET /audit: base64url (no padding) of `{"after":ID}`, the
+    /// last row's id.
     struct Cursor: Codable { var after: Int64 }
 
-    static func encodeApplicationCursor(after id: Int64) -> String {
+    static func encodeCursor(after id: Int64) -> String {
         let json = (try? JSONEncoder().encode(Cursor(after: id))) ?? Data()
         return json.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
     /// The id a cursor carries; 400 for anything this server did not give.
-    static func decodeApplicationCursor(_ text: String) throws -> Int64 {
+    static func decodeCursor(_ text: String) throws -> Int64 {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.after > 0,
-              encodeApplicationCursor(after: cursor.after) == text else {
+              encodeCursor(after: cursor.after) == text else {
             throw Problem(.badRequest, "the cursor is not one this server gave; start again without it")
         }
         return cursor.after
-    }
-
-    /// An offset cursor (GET /audit): the position after the last row returned.
-    static func encodeCursor(_ position: Int) -> String {
-        Data("p:\(position)".utf8).base64EncodedString()
-    }
-
-    static func decodeCursor(_ text: String) throws -> Int {
-        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("p:"),
-              let position = Int(plain.dropFirst(2)), position >= 0 else {
-            throw Problem(.unprocessableContent, "the cursor is not one this server gave; start again without it")
-        }
-        return position
     }
 
     func registerApplication(_ input: Operations.RegisterApplication.Input) async throws -> Operations.RegisterApplication.Output {

@@ -62,6 +62,7 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
     }
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(max(1, configuration.idleTimeout.components.seconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tilskot"),
         logger: configuration.logger
     )

@@ -202,6 +202,10 @@ public final class DatabasePool: Sendable {
                                set_config('role', t.login, true) AS role,
                                set_config('search_path', 'tilskot, public', true) AS search_path,
                                set_config('statement_timeout', $3, true) AS statement_timeout,
+                               -- A request idle inside its transaction (an upload or a download whose
+                               -- client stopped) is ended after as long as a statement may run: a
+                               -- stalled client cannot keep a pool connection for the database's 15 min.
+                               set_config('idle_in_transaction_session_timeout', $3, true) AS idle_timeout,
                                set_config('lock_timeout', $4, true) AS lock_timeout,
                                set_config('application_name', $5, true) AS application_name,
                                set_config('transaction_read_only', $6, true) AS read_only

@@ -201,15 +201,17 @@ extension TilskotAPI {
         }
         let since = try q.since.map(Self.instant)
         let application = try q.application.map(Self.reference)
-        let offset = try q.cursor.map(Self.decodeCursor) ?? 0
-        let filter = Audit.Filter(since: since, actor: q.actor, table: q.table, application: application, limit: offset + limit + 1)
-        let (text, more) = try await read("GET /audit") { session in
-            let all = try Audit.list(filter, session: session)
-            let page = Array(all.dropFirst(offset).prefix(limit))
-            return (FollowupTables.auditEvents(page, .json).renderJSON(), all.count > offset + limit)
+        // Keyset paging, as GET /applications: the cursor is the last event's id, so a page far into
+        // the log costs what the first does and no number in a cursor sizes what is read.
+        let filter = Audit.Filter(since: since, actor: q.actor, table: q.table, application: application, limit: limit + 1,
+                                  afterID: try q.cursor.map(Self.decodeCursor))
+        let (text, next) = try await read("GET /audit") { session in
+            let rows = try Audit.list(filter, session: session)
+            let page = Array(rows.prefix(limit))
+            return (FollowupTables.auditEvents(page, .json).renderJSON(),
+                    rows.count > limit ? page.last.map { Self.encodeCursor(after: $0.id) } : nil)
         }
-        return .ok(.init(body: .json(.init(items: try Self.records(Data(text.utf8)),
-                                           nextCursor: more ? Self.encodeCursor(offset + limit) : nil))))
+        return .ok(.init(body: .json(.init(items: try Self.records(Data(text.utf8)), nextCursor: next))))
     }
 
     /// `since`: a date (from its start, UTC) or an ISO 8601 time, as `audit list --since` reads it.

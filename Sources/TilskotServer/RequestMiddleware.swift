@@ -71,7 +71,7 @@ struct RequestMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         } catch {
             let problem = Self.problem(for: error)
-            if problem.status == .internalServerError {
+            if problem.status.code >= 500 {
                 // The handler's own error only: the OpenAPI runtime's wrapper describes the whole
                 // request, its Authorization header included, which never goes into a log.
                 logger.error("request failed", metadata: ["error": .string(String(describing: Self.unwrap(error)).prefix(2000).description)])
@@ -140,7 +140,22 @@ extension RequestMiddleware {
         return error
     }
 
+    /// What a client is shown: a 500 says nothing but `internalProblem`'s sentence, and a 503 for a
+    /// lost connection or the database's resources (08, 53, 57 but a statement timeout, 58) only that
+    /// the database cannot serve now — their messages name files, processes and hosts. The log
+    /// keeps the error itself under the request id.
     static func problem(for error: any Error) -> Problem {
+        let problem = databaseProblem(for: error)
+        if problem.status == .internalServerError { return internalProblem() }
+        if problem.status == .serviceUnavailable, let state = problem.sqlstate, state != "57014", state != "55P03",
+           ["08", "53", "57", "58"].contains(String(state.prefix(2))) {
+            return Problem(.serviceUnavailable, "the database cannot be reached or is out of resources; nothing was done — try again in a moment",
+                           sqlstate: state, headers: [("Retry-After", "1")])
+        }
+        return problem
+    }
+
+    private static func databaseProblem(for error: any Error) -> Problem {
         let error = unwrap(error)
         switch error {
         case let problem as Problem:
@@ -148,8 +163,7 @@ extension RequestMiddleware {
         case let failure as DatabasePool.RequestFailure:
             return Problem.from(failure.error, database: failure.database)
         case let pg as PGError:
-            let problem = Problem.from(pg)
-            return problem.status.code >= 500 && problem.status != .serviceUnavailable ? internalProblem() : problem
+            return Problem.from(pg)
         case let tilskot as TilskotError:
             return Problem.from(tilskot, database: nil)
         case let http as HTTPError:

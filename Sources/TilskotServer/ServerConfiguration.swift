@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var behindTLS = false
     /// Web log-in through the organisation's OpenID Connect provider (`serve --oidc-issuer …`).
     public var oidc: OidcSettings? = nil
+    /// A connection that sends nothing for this long while its request is being read, or between
+    /// requests, is closed: a client that opens connections and stalls holds no server state.
+    public var idleTimeout: Duration = .seconds(60)
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseTarget, poolSize: Int = 8,
                 acquireTimeout: Duration = .seconds(5), statementTimeout: String = "30s", lockTimeout: String = "10s",

@@ -26,15 +26,17 @@ struct ProviderClaims: JWTPayload {
     var iss: IssuerClaim
     var exp: ExpirationClaim
     var aud: AudienceClaim?
+    var nbf: NotBeforeClaim?
     var all: [String: ClaimValue]
 
-    enum Keys: String, CodingKey { case iss, exp, aud }
+    enum Keys: String, CodingKey { case iss, exp, aud, nbf }
 
     init(from decoder: any Decoder) throws {
         let keyed = try decoder.container(keyedBy: Keys.self)
         iss = try keyed.decode(IssuerClaim.self, forKey: .iss)
         exp = try keyed.decode(ExpirationClaim.self, forKey: .exp)
         aud = try keyed.decodeIfPresent(AudienceClaim.self, forKey: .aud)
+        nbf = try keyed.decodeIfPresent(NotBeforeClaim.self, forKey: .nbf)
         all = try decoder.singleValueContainer().decode([String: ClaimValue].self)
     }
 
@@ -45,6 +47,7 @@ struct ProviderClaims: JWTPayload {
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
+        try nbf?.verifyNotBefore()
     }
 
     /// The string at a dotted path ("sub", "consumer.ID"); nil when absent or not a non-empty
@@ -166,9 +169,10 @@ public struct TokenVerifier: Sendable {
         if let provider, let issuer = providerIssuer, issuer != Self.localIssuer,
            let claims = try? await provider.verify(token, as: ProviderClaims.self),
            claims.iss.value == issuer {
-            if let audience = providerAudience {
-                guard let aud = claims.aud, (try? aud.verifyIntendedAudience(includes: audience)) != nil else { return nil }
-            }
+            // Only a token meant for tilskot: with no audience configured, no provider token is
+            // taken (`tilskot serve` does not start that way either).
+            guard let audience = providerAudience, let aud = claims.aud,
+                  (try? aud.verifyIntendedAudience(includes: audience)) != nil else { return nil }
             // Only the configured claim names the subject: a token without it is refused, never
             // read from `sub` instead.
             guard let subject = claims.string(at: providerSubjectClaim) else { return nil }

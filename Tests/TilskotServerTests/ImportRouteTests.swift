@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import PGClient
 import Testing
+import TilskotCore
 import TilskotServer
 import TilskotStore
 import TilskotTestSupport
@@ -186,6 +187,29 @@ struct ImportRouteTests: ServerRouteSuite {
             }
         }
         #expect(try applications(db) == 0)
+    }
+
+    @Test("an upload is not read before the database lets the caller import: finance is refused with not one chunk asked for; a caseworker's is read")
+    func rightBeforeBytes() throws {
+        let db = try scene()
+        defer { db.drop() }
+        final class Chunks: @unchecked Sendable {
+            var asked = 0
+            var left: [[UInt8]]
+            init(_ text: String) { left = [Array(text.utf8)] }
+            func next() -> [UInt8]? { asked += 1; return left.isEmpty ? nil : left.removeFirst() }
+        }
+        let options = ApplicationImport.Options(round: try RoundKey("JS/2021"), dryRun: true, delimiter: nil)
+        let refused = Chunks(Self.threeRows)
+        #expect(throws: TilskotError.self) {
+            try ApplicationImport.run(upload: ImportUpload(name: "a.csv", source: refused.next), options: options,
+                                      session: try db.session(as: Self.finance))
+        }
+        #expect(refused.asked == 0)
+        let read = Chunks(Self.threeRows)
+        let outcome = try ApplicationImport.run(upload: ImportUpload(name: "a.csv", source: read.next), options: options,
+                                                session: try db.session(as: Self.caseworker))
+        #expect(read.asked >= 1 && outcome.rowsRead == 3)
     }
 
     @Test("an upload larger than a collected body may be (1 MiB) streams to the import: 20 000 rows, a dry run writes nothing")

@@ -110,6 +110,7 @@ struct PortalRouteTests: ServerRouteSuite {
                 ("/organisations/958935420", .get, nil),
                 ("/reports/summary?year=2021", .get, nil),
                 ("/rounds/JS/2021", .get, nil),
+                ("/users", .get, nil),
             ]
             for (uri, method, body) in forbidden {
                 var fields = headers(y, key: "n-\(uri)")
@@ -133,6 +134,40 @@ struct PortalRouteTests: ServerRouteSuite {
                 let items = try object(response)["items"] as? [[String: Any]]
                 #expect(items?.map { $0["reference"] as? String } == ["JS-2021-0002"])
             }
+        }
+    }
+
+    @Test("every GET the API document lists, asked by a portal about its own application: nothing answers 200 but its list, its status and the public routes")
+    func everyRead() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        let y = try await token(Self.portalY)
+        try await app(db).test(.router) { client in
+            let document = try await client.execute(uri: "/openapi.yaml", method: .get) { String(buffer: $0.body) }
+            // The paths with a `get:` (two-space paths, four-space methods, as the document is written).
+            var paths: [String] = []
+            var path: String?
+            for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
+                else if !line.hasPrefix(" ") { path = nil }
+                if let path, line == "    get:" { paths.append(path) }
+            }
+            #expect(paths.count >= 40, "\(paths)")
+            let values = ["reference": "JS-2021-0002", "kind": "decision", "code": "JS", "scheme": "JS", "year": "2021",
+                          "orgnr": "958935420", "id": "1", "login": Self.manager]
+            // Besides its own: the installation's time zone, in which every client's dates are
+            // days, is readable by every role by design (SQL/schema/19_operations.sql).
+            let open: Set<String> = ["/health/live", "/health/ready", "/applications", "/applications/{reference}/status", "/installation"]
+            var answered: [String] = []
+            for template in paths where !open.contains(template) {
+                var uri = template
+                for (name, value) in values { uri = uri.replacingOccurrences(of: "{\(name)}", with: value) }
+                #expect(!uri.contains("{"), "\(template)")
+                let status = try await client.execute(uri: uri + "?year=2021&round=JS/2021&date=2021-03-01", method: .get,
+                                                      headers: headers(y)) { $0.status }
+                if status.code < 300 { answered.append("\(template) \(status.code)") }
+            }
+            #expect(answered.isEmpty, "\(answered)")
         }
     }
 

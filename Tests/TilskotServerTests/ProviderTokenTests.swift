@@ -26,6 +26,43 @@ struct ProviderTokenTests: ServerRouteSuite {
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
+    struct EarlyClaims: JWTPayload {
+        var iss: IssuerClaim
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+        var aud: AudienceClaim
+        var nbf: NotBeforeClaim
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    @Test("with no audience configured no provider token is taken, and `tilskot serve` does not start so; a token not valid before an hour from now (nbf) is refused")
+    func audienceAndNotBefore() async throws {
+        let key = ES256PrivateKey()
+        let (x, y) = try #require(key.parameters)
+        let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","x":"\#(x)","y":"\#(y)","kid":"idp-1","alg":"ES256","use":"sig"}]}"#
+        let signer = await JWTKeyCollection().add(ecdsa: key, kid: "idp-1")
+        let hour = Date().addingTimeInterval(3600)
+        let valid = try await signer.sign(Claims(iss: .init(value: Self.issuer), sub: .init(value: "0f8c-kari"), exp: .init(value: hour),
+                                                 aud: .init(value: [Self.audience])), kid: "idp-1")
+        let early = try await signer.sign(EarlyClaims(iss: .init(value: Self.issuer), sub: .init(value: "0f8c-kari"), exp: .init(value: hour.addingTimeInterval(3600)),
+                                                      aud: .init(value: [Self.audience]), nbf: .init(value: hour)), kid: "idp-1")
+        let configured = try await ServerHarness.tokens(jwks: jwks, issuer: Self.issuer, audience: Self.audience)
+        #expect(await configured.identity(of: valid) == TokenIdentity(issuer: Self.issuer, subject: "0f8c-kari"))
+        #expect(await configured.identity(of: early) == nil)
+        let noAudience = try await ServerHarness.tokens(jwks: jwks, issuer: Self.issuer)
+        #expect(await noAudience.identity(of: valid) == nil)
+        // The server refuses to start with a JWKS file and no audience: exit 2, the sentence names it.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("jwks-\(UUID().uuidString).json")
+        try jwks.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = try CLIRunner.run(["serve", "--listen", "127.0.0.1:1"], database: nil,
+                                       environment: ["TILSKOT_JWKS_FILE": file.path, "TILSKOT_JWT_ISSUER": Self.issuer, "TILSKOT_HOME": home.path])
+        #expect(result.exitCode == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("TILSKOT_JWT_AUDIENCE"), "\(result.stderr)")
+    }
+
     @Test("a linked subject's token is answered; another audience, an unlinked subject, the local issuer are 401")
     func providerTokens() async throws {
         let db = try ServerRouteTests().scene()

@@ -123,7 +123,7 @@ struct ReportRouteTests: ServerRouteSuite {
         }
     }
 
-    @Test("the audit log a page at a time: the pages together are `audit list --format json`")
+    @Test("the audit log a page at a time: the pages together are `audit list --format json`; a cursor this server did not give is a 400, one past the end an empty page")
     func auditPaging() async throws {
         let db = try scene()
         defer { db.drop() }
@@ -151,7 +151,19 @@ struct ReportRouteTests: ServerRouteSuite {
             #expect(ids == expectedIDs)
             #expect(pages == (expectedIDs.count + 1) / 2)
             try await client.execute(uri: "/audit?cursor=nonsense", method: .get, headers: aud) { response in
-                #expect(response.status == .unprocessableContent)
+                #expect(response.status == .badRequest)
+            }
+            // The old offset form with the largest number: refused, not added to (which would stop the server).
+            let offset = Data("p:9223372036854775807".utf8).base64EncodedString()
+            try await client.execute(uri: "/audit?cursor=\(offset)", method: .get, headers: aud) { response in
+                #expect(response.status == .badRequest)
+            }
+            // A cursor past the last event: an empty last page.
+            let past = Data("{\"after\":9223372036854775807}".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            try await client.execute(uri: "/audit?cursor=\(past)", method: .get, headers: aud) { response in
+                #expect(response.status == .ok)
+                let page = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+                #expect((page["items"] as? [Any])?.isEmpty == true && page["next_cursor"] == nil)
             }
         }
     }

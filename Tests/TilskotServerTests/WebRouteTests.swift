@@ -159,6 +159,58 @@ struct WebRouteTests: WebRouteSuite {
         #expect(throttle.admit("per", now: start) == .admitted)
     }
 
+    @Test("a log-in no role could match (no password, a name over 63 bytes) is refused unchecked and uncounted: the name is not echoed and six of them lock nobody out")
+    func uncheckedLogIns() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            for _ in 0...LoginThrottle.maxFailures {
+                #expect(try await logIn(client, user: Self.caseworker, password: "").status == .unauthorized)
+            }
+            let long = Self.caseworker + String(repeating: "x", count: 100_000)
+            let refused = try await logIn(client, user: long, password: "gjetting")
+            #expect(refused.status == .unauthorized)
+            #expect(String(buffer: refused.body).contains("Innlogging avvist"))
+            #expect(!String(buffer: refused.body).contains("xxxxxxxxxx"))
+            // Not one of the seven counted against the caseworker: her password still lets her in.
+            #expect(try await logIn(client, user: Self.caseworker, password: Self.password).status == .seeOther)
+        }
+    }
+
+    @Test("the throttle's table is bounded: full of recent failures, a new name waits while known names stay locked; once they age out, new names are checked again")
+    func throttleCapacity() {
+        #expect(LoginThrottle.isCandidate(user: String(repeating: "k", count: 63), password: "p"))
+        #expect(!LoginThrottle.isCandidate(user: String(repeating: "k", count: 64), password: "p"))
+        #expect(!LoginThrottle.isCandidate(user: String(repeating: "æ", count: 32), password: "p"))  // 64 bytes
+        #expect(!LoginThrottle.isCandidate(user: "", password: "p"))
+        #expect(!LoginThrottle.isCandidate(user: "kari", password: ""))
+        let throttle = LoginThrottle(capacity: 3)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for name in ["a", "b", "c"] {
+            for i in 0..<LoginThrottle.maxFailures {
+                #expect(throttle.admit(name, now: start.addingTimeInterval(Double(i))) == .admitted)
+                throttle.finish(name, refused: true, accepted: false, now: start.addingTimeInterval(Double(i)))
+            }
+        }
+        #expect(throttle.names == 3)
+        #expect(throttle.admit("d", now: start.addingTimeInterval(60)) == .busy)
+        #expect(throttle.admit("a", now: start.addingTimeInterval(60)) == .locked(until: start.addingTimeInterval(LoginThrottle.window)))
+        #expect(throttle.names == 3)
+        let later = start.addingTimeInterval(LoginThrottle.window + 30)
+        #expect(throttle.admit("d", now: later) == .admitted)
+        throttle.finish("d", refused: true, accepted: false, now: later)
+        #expect(throttle.names == 1)
+    }
+
+    @Test("the password check counts only a password the server checked: a connection pg_hba trusts (the socket here) used none, the form's TCP log-in did")
+    func usedPassword() throws {
+        let db = try scene()
+        defer { db.drop() }
+        #expect(try Connection(db.url(asLogin: Self.caseworker)).usedPassword == false)
+        let checked = try Connection(WebPasswordCheck.conninfo(serverConninfo: db.url, user: Self.caseworker, password: Self.password))
+        #expect(checked.usedPassword)
+    }
+
     // MARK: - The password check's connection string
 
     /// The options libpq reads from the check's connection string, by keyword.
@@ -364,6 +416,24 @@ struct WebRouteTests: WebRouteSuite {
                 #expect(html.contains("class=\"refusal\""))
                 #expect(html.contains("value=\"JS/1999\""))
                 #expect(html.contains("value=\"Oslo\""))
+            }
+        }
+    }
+
+    @Test("a value on a page cannot leave its attribute: a quote, <, > and & each followed by a combining mark (one Character in Swift) are escaped all the same")
+    func combiningMarksEscaped() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        try await app(db).test(.router) { client in
+            let kari = try await session(client, Self.caseworker)
+            // q = "\u{301} autofocus onfocus=x '\u{301} <\u{301}b>\u{301} &\u{301}
+            let q = "%22%CC%81%20autofocus%20onfocus%3Dx%20%27%CC%81%20%3C%CC%81b%3E%CC%81%20%26%CC%81"
+            let html = Array(String(buffer: try await get(client, "/web/search?q=\(q)", kari).body).utf8)
+            // Compared as bytes: a String compares Characters, and `"` + U+0301 is one of them.
+            let escaped = "value=\"&quot;\u{301} autofocus onfocus=x &#39;\u{301} &lt;\u{301}b&gt;\u{301} &amp;\u{301}\""
+            #expect(html.firstRange(of: Array(escaped.utf8)) != nil, "\(String(decoding: html, as: UTF8.self))")
+            for raw in ["\"\u{301} ", "'\u{301}", "<\u{301}", ">\u{301}", " &\u{301}"] {
+                #expect(html.firstRange(of: Array(raw.utf8)) == nil, "\(raw.unicodeScalars.map(\.value))")
             }
         }
     }

@@ -1,7 +1,7 @@
 /// Escaping of text from data (names, titles, reasons) for the Markdown and HTML that reports,
 /// tables and letters write, so that nothing a user typed can become markup. The one Markdown and
-/// the one HTML escaper of tilskot: DataTable's Markdown, the equality report, its SVG charts and
-/// the letters all call these.
+/// the one HTML escaper of tilskot: DataTable's Markdown, the equality report, its SVG charts, the
+/// letters and the web pages' templates (WebFiles' content type) all call these.
 ///
 /// Both work on Unicode scalars, not Characters: a Character can be `"` or `<` followed by a
 /// combining mark (`"\u{301}`), or CR LF together, and would then slip past a Character match
@@ -26,9 +26,9 @@ enum Markdown {
     }
 }
 
-enum HTML {
+public enum HTML {
     /// The five characters HTML reads as markup, as entities (text and attribute values alike).
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

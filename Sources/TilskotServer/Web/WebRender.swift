@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 import TilskotCore
+import TilskotReports
 
 /// The web pages' files: templates (Web/templates/*.mustache) and static files (Web/static/*),
 /// embedded into the binary at build time (Plugins/EmbedFiles). The one place that reads them.
@@ -13,19 +14,32 @@ enum WebFiles {
 
     /// The Mustache library of every embedded template, parsed once; a template that does not
     /// parse stops the server at its first page (a build error in all but name).
+    ///
+    /// Every template is parsed with tilskot's HTML escaping (`ScalarHTML`) in force from its first
+    /// byte: swift-mustache's own escapes Characters, so `"` followed by a combining mark (U+0301)
+    /// is one Character it does not replace, and a search term could close an attribute.
     static let library: MustacheLibrary = {
+        MustacheContentTypes.register(ScalarHTML(), named: ScalarHTML.name)
         var library = MustacheLibrary()
         for name in EmbeddedFiles.names where name.hasPrefix("templates/") && name.hasSuffix(".mustache") {
             let short = String(name.dropFirst("templates/".count).dropLast(".mustache".count))
             guard let text = EmbeddedFiles.text(name) else { continue }
             do {
-                try library.register(text, named: short)
+                // A partial starts with swift-mustache's default again, so each template sets it.
+                try library.register("{{% CONTENT_TYPE: \(ScalarHTML.name) }}" + text, named: short)
             } catch {
                 fatalError("Web/templates/\(short).mustache does not parse: \(error)")
             }
         }
         return library
     }()
+}
+
+/// The escaping of every `{{value}}` on the web pages: TilskotReports' HTML.escape, which works
+/// on Unicode scalars (see TextEscaping.swift for why).
+struct ScalarHTML: MustacheContentType {
+    static let name = "TILSKOT_HTML"
+    func escapeText(_ text: String) -> String { HTML.escape(text) }
 }
 
 /// What every page's layout needs: the language, who is logged in, the CSRF token of the session

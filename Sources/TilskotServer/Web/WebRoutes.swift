@@ -63,6 +63,10 @@ enum WebRoutes {
                 return loginPage(user: "", next: next, notice: nil, error: WebText.string("password_login_off", language),
                                  status: .forbidden, oidc: oidc)
             }
+            guard LoginThrottle.isCandidate(user: user, password: password) else {
+                let echoed = user.utf8.count <= 63 ? user : ""
+                return loginPage(user: echoed, next: next, notice: nil, error: WebText.string("login_failed", language), status: .unauthorized, oidc: oidc)
+            }
             switch throttle.admit(user) {
             case .admitted: break
             case .locked(let until):

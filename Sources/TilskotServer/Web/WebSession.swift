@@ -230,8 +230,9 @@ public enum WebPasswordCheck {
             DispatchQueue.global().async {
                 do {
                     let connection = try Connection(info, fallbackApplicationName: "tilskot serve login", connectTimeout: 10)
-                    _ = connection
-                    continuation.resume(returning: .accepted)
+                    // Only a password the server checked proves anything: a pg_hba line that trusts
+                    // this address (trust, or a certificate alone) would let any password in.
+                    continuation.resume(returning: connection.usedPassword ? .accepted : .refused)
                 } catch let error as PGError {
                     // 28P01 wrong password, 28000 no pg_hba entry or role cannot log in, 3D000 …:
                     // all the same to the person at the form. A server that does not answer is not.

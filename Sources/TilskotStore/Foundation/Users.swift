@@ -58,17 +58,12 @@ public enum Users {
     static let groupRoles = UserRole.allCases.map(\.groupRole)
 
     /// People in a tilskot group, with their groups (held directly) and whether they are disabled
-    /// (`user disable`: they can no longer log in; roles and history stay).
+    /// (`user disable`: they can no longer log in; roles and history stay). Staff only.
     public static func list(session: Session) throws(TilskotError) -> [(name: String, roles: [String], disabled: Bool)] {
         try session.run {
+            // tilskot.user_list (SQL/schema/18_users.sql): staff only; a portal is refused (42501).
             try session.connection.query("""
-                SELECT u.rolname AS name, string_agg(replace(g.rolname, 'tilskot_', ''), ',' ORDER BY g.rolname) AS roles,
-                       NOT u.rolcanlogin AS disabled
-                FROM pg_roles u
-                JOIN pg_auth_members m ON m.member = u.oid
-                JOIN pg_roles g ON g.oid = m.roleid AND g.rolname = ANY ($1::text[])
-                WHERE u.rolname NOT LIKE 'tilskot\\_%'
-                GROUP BY u.rolname, u.rolcanlogin ORDER BY u.rolname
+                SELECT name, roles, disabled FROM tilskot.user_list($1::text[])
                 """, ["{" + groupRoles.joined(separator: ",") + "}"]).map {
                 (try $0.string("name"), try $0.string("roles").split(separator: ",").map(String.init), try $0.bool("disabled"))
             }

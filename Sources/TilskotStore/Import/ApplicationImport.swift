@@ -77,28 +77,22 @@ public enum ApplicationImport {
                            progress: ((Progress) -> Void)? = nil) throws(TilskotError) -> Outcome {
         let started = Date()
         let input = try ImportFile(url: file, delimiter: options.delimiter)
-        return try run(input, started: started, options: options, session: session, progress: progress)
+        return try run(name: input.name, open: { input }, started: started, options: options, session: session, progress: progress)
     }
 
     /// Imports `upload` as it arrives (`POST /applications/import`): the same import as a file's,
     /// its rows fed to COPY while the rest is still on its way, so memory stays flat whatever its
-    /// size. Run it inside the caller's transaction (a savepoint of it) or on its own.
+    /// size. Run it inside the caller's transaction (a savepoint of it) or on its own. Not a byte of
+    /// it is read before the database has said the caller may import (`import_begin`).
     public static func run(upload: ImportUpload, options: Options, session: Session) throws(TilskotError) -> Outcome {
-        let started = Date()
-        let input = try ImportFile(upload: upload, delimiter: options.delimiter)
-        return try run(input, started: started, options: options, session: session, progress: nil)
+        try run(name: upload.name, open: { () throws(TilskotError) in try ImportFile(upload: upload, delimiter: options.delimiter) },
+                started: Date(), options: options, session: session, progress: nil)
     }
 
-    private static func run(_ input: ImportFile, started: Date, options: Options, session: Session,
+    /// `open` is called once `import_begin` has let the caller import.
+    private static func run(name: String, open: () throws(TilskotError) -> ImportFile, started: Date, options: Options, session: Session,
                             progress: ((Progress) -> Void)?) throws(TilskotError) -> Outcome {
-        guard let headerFields = try input.header() else {
-            throw .refused("\(input.name) is empty; the first line must name the columns (\(ImportColumn.names))")
-        }
-        let header = try ImportHeader(headerFields, fileName: input.name)
-        if options.round == nil && !header.has(.round) {
-            throw .refused("\(input.name) has no round column; say which round the applications are for with --round SCHEME/YEAR")
-        }
-        let reason = "imported from \(input.name)"
+        let reason = "imported from \(name)"
         let connection = session.connection
         // Staging and checking tables live in temporary buffers: give them room before the first
         // temporary table of the session (the setting cannot change after that; then keep it).
@@ -111,7 +105,17 @@ public enum ApplicationImport {
             do {
                 try connection.transaction {
                     try connection.execute("SELECT set_config('tilskot.reason', $1, true)", [reason])
+                    // Who may import is asked before a byte of the file is read: a client without the
+                    // right is refused at once, not after holding the connection while it sends.
                     try connection.execute("SELECT tilskot.import_begin()")
+                    let input = try open()
+                    guard let headerFields = try input.header() else {
+                        throw TilskotError.refused("\(input.name) is empty; the first line must name the columns (\(ImportColumn.names))")
+                    }
+                    let header = try ImportHeader(headerFields, fileName: input.name)
+                    if options.round == nil && !header.has(.round) {
+                        throw TilskotError.refused("\(input.name) has no round column; say which round the applications are for with --round SCHEME/YEAR")
+                    }
                     var shapeProblems: [Problem] = []
                     var shapeProblemCount = 0
                     var rows = 0

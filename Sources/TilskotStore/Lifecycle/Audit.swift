@@ -32,14 +32,17 @@ public enum Audit {
         public var table: String?
         public var application: ApplicationReference?
         public var limit: Int?
+        /// Only events after this one (a page's cursor: the last event's id; the log's order is its id).
+        public var afterID: Int64?
 
         public init(since: Date? = nil, actor: String? = nil, table: String? = nil,
-                    application: ApplicationReference? = nil, limit: Int? = nil) {
+                    application: ApplicationReference? = nil, limit: Int? = nil, afterID: Int64? = nil) {
             self.since = since
             self.actor = actor
             self.table = table
             self.application = application
             self.limit = limit
+            self.afterID = afterID
         }
     }
 
@@ -55,9 +58,10 @@ public enum Audit {
                    AND ($2::text IS NULL OR l.actor = $2)
                    AND ($3::text IS NULL OR l.table_name = $3)
                    AND ($4::bigint IS NULL OR l.application_id = $4)
+                   AND ($6::bigint IS NULL OR l.id > $6)
                 ORDER BY l.id
                 LIMIT $5
-                """, [filter.since, filter.actor, filter.table, applicationID, filter.limit]).map(decode)
+                """, [filter.since, filter.actor, filter.table, applicationID, filter.limit, filter.afterID]).map(decode)
         }
     }
 

@@ -64,7 +64,9 @@ struct ServeCommand: ParsableCommand {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw TilskotError.usage("TILSKOT_JWKS_FILE \(path) cannot be read")
             }
-            guard environment.setting("TILSKOT_JWT_ISSUER") != nil else {
+            // The audience is required: without it a token the provider issued for any other
+            // service (another API the same organisation calls) would be taken as one for tilskot.
+            guard environment.setting("TILSKOT_JWT_ISSUER") != nil, environment.setting("TILSKOT_JWT_AUDIENCE") != nil else {
                 throw TilskotError.usage("TILSKOT_JWKS_FILE needs TILSKOT_JWT_ISSUER (the identity provider's iss) and TILSKOT_JWT_AUDIENCE")
             }
             jwks = text
