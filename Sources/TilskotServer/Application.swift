@@ -15,7 +15,7 @@ public func buildApplication(_ configuration: ServerConfiguration) throws -> som
     let pool = DatabasePool(target: configuration.database, size: configuration.poolSize,
                             acquireTimeout: configuration.acquireTimeout, statementTimeout: configuration.statementTimeout,
                             lockTimeout: configuration.lockTimeout, metrics: metrics,
-                            schemaRecheck: configuration.schemaRecheck)
+                            schemaRecheck: configuration.schemaRecheck, readinessKept: configuration.readinessKept)
     let router = Router()
     router.add(middleware: RequestMiddleware(tokens: configuration.tokens, metrics: metrics, logger: configuration.logger))
     // Compact JSON, keys sorted: the same bytes an idempotent replay stores (TilskotAPI.json), and

@@ -49,9 +49,10 @@ public final class DatabasePool: Sendable {
     let installationTimeZone = Mutex<String>("Europe/Oslo")
 
     init(target: DatabaseTarget, size: Int, acquireTimeout: Duration, statementTimeout: String, lockTimeout: String,
-         metrics: PrometheusCollectorRegistry, schemaRecheck: Duration = .seconds(10)) {
+         metrics: PrometheusCollectorRegistry, schemaRecheck: Duration = .seconds(10), readinessKept: Duration = .seconds(1)) {
         self.target = target
         self.schemaRecheck = schemaRecheck
+        self.readinessKept = readinessKept
         self.slots = (0..<max(1, size)).map(Slot.init)
         self.acquireTimeout = acquireTimeout
         self.statementTimeout = statementTimeout
@@ -123,7 +124,7 @@ public final class DatabasePool: Sendable {
                             let connection = try Connection(target.conninfo, fallbackApplicationName: "tilskot serve", connectTimeout: 10)
                             slot.connection = connection
                             return connection
-                        } catch let error as PGError {
+                        } catch {
                             throw Session.connectFailure(target, error)
                         }
                     }
@@ -237,12 +238,26 @@ public final class DatabasePool: Sendable {
 
     // MARK: - Health
 
+    /// The last readiness answer, kept for `readinessKept` (ServerConfiguration): /health/ready needs
+    /// no token, and a flood of probes must not take the pool's connections from requests (nor,
+    /// with the database down, open a connection attempt each).
+    let lastReadiness = Mutex<(answer: Result<SchemaLevel.Comparison, any Error>, at: ContinuousClock.Instant)?>(nil)
+    let readinessKept: Duration
+
     /// Whether the database answers, and its schema level against this binary's (kept for the
     /// sessions' change check). Runs as the authenticator, outside any request.
     func readiness() async throws -> SchemaLevel.Comparison {
-        try await withConnection { [self] connection in
-            try recheck(connection)
+        if let kept = lastReadiness.withLock({ $0 }), ContinuousClock.now - kept.at < readinessKept {
+            return try kept.answer.get()
         }
+        let answer: Result<SchemaLevel.Comparison, any Error>
+        do {
+            answer = .success(try await withConnection { [self] connection in try recheck(connection) })
+        } catch {
+            answer = .failure(error)
+        }
+        lastReadiness.withLock { $0 = (answer, ContinuousClock.now) }
+        return try answer.get()
     }
 
     /// Reads the schema level and the installation's time zone (as the authenticator, outside any

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     /// How long a read of the database's schema level is trusted before it is read again (a migrate
     /// run while the server is up is noticed within it).
     public var schemaRecheck: Duration = .seconds(10)
+    /// How long an answer of /health/ready is given again without asking the database.
+    public var readinessKept: Duration = .seconds(1)
     /// Reached through a TLS proxy: web session cookies carry Secure (`serve --behind-tls`).
     public var behindTLS = false
     /// Web log-in through the organisation's OpenID Connect provider (`serve --oidc-issuer …`).

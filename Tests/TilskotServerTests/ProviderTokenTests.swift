@@ -23,15 +23,8 @@ struct ProviderTokenTests: ServerRouteSuite {
         var sub: SubjectClaim
         var exp: ExpirationClaim
         var aud: AudienceClaim
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
-
-    struct EarlyClaims: JWTPayload {
-        var iss: IssuerClaim
-        var sub: SubjectClaim
-        var exp: ExpirationClaim
-        var aud: AudienceClaim
-        var nbf: NotBeforeClaim
+        /// Not valid before (absent unless given).
+        var nbf: NotBeforeClaim? = nil
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
@@ -44,7 +37,7 @@ struct ProviderTokenTests: ServerRouteSuite {
         let hour = Date().addingTimeInterval(3600)
         let valid = try await signer.sign(Claims(iss: .init(value: Self.issuer), sub: .init(value: "0f8c-kari"), exp: .init(value: hour),
                                                  aud: .init(value: [Self.audience])), kid: "idp-1")
-        let early = try await signer.sign(EarlyClaims(iss: .init(value: Self.issuer), sub: .init(value: "0f8c-kari"), exp: .init(value: hour.addingTimeInterval(3600)),
+        let early = try await signer.sign(Claims(iss: .init(value: Self.issuer), sub: .init(value: "0f8c-kari"), exp: .init(value: hour.addingTimeInterval(3600)),
                                                       aud: .init(value: [Self.audience]), nbf: .init(value: hour)), kid: "idp-1")
         let configured = try await ServerHarness.tokens(jwks: jwks, issuer: Self.issuer, audience: Self.audience)
         #expect(await configured.identity(of: valid) == TokenIdentity(issuer: Self.issuer, subject: "0f8c-kari"))

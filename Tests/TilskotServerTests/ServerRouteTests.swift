@@ -57,6 +57,45 @@ struct ServerRouteTests: ServerRouteSuite {
         }
     }
 
+    @Test("readiness is given again for a while without asking the database: a newer schema level recorded after a probe shows only once the answer has aged out")
+    func readinessKept() async throws {
+        let db = try scene()
+        defer { db.drop() }
+        var kept = try await ServerHarness.configuration(db)
+        kept.readinessKept = .seconds(120)
+        var fresh = try await ServerHarness.configuration(db)
+        fresh.readinessKept = .zero
+        let keptApp = try buildApplication(kept), freshApp = try buildApplication(fresh)
+        try await keptApp.test(.router) { keptClient in
+            #expect(try await keptClient.execute(uri: "/health/ready", method: .get) { $0.status } == .ok)
+            // What a newer release's `tilskot migrate` leaves behind (SchemaRecheckRouteTests).
+            _ = try db.connect().execute("UPDATE public.tilskot_schema_level SET level = level || '-newer'")
+            #expect(try await keptClient.execute(uri: "/health/ready", method: .get) { $0.status } == .ok)
+        }
+        // The same database asked afresh: not ready (the level differs).
+        let status = try await freshApp.test(.router) { freshClient in
+            try await freshClient.execute(uri: "/health/ready", method: .get) { $0.status }
+        }
+        #expect(status == .serviceUnavailable)
+    }
+
+    /// Until a session of `db` waits for a lock on tilskot.round (at most 30 s): a fixed sleep is too
+    /// short on a loaded machine, where the request's task may not have run yet.
+    static func untilWaitingOnRound(_ db: TestDatabase) async throws {
+        let watcher = UncheckedBox(try db.connect())
+        for _ in 0..<300 {
+            let waiting = try watcher.value.queryValue(
+                """
+                SELECT count(*) FROM pg_locks
+                 WHERE NOT granted AND relation = 'tilskot.round'::regclass
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, as: Int.self) ?? 0
+            if waiting > 0 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no session came to wait on tilskot.round within 30 s")
+    }
+
     @Test("no token or a bad one: 401 problem with WWW-Authenticate: Bearer, and the request id given is echoed")
     func unauthorized() async throws {
         let db = try scene()
@@ -263,11 +302,16 @@ struct ServerRouteTests: ServerRouteSuite {
         // pool's only connection.
         let blocker = UncheckedBox(try db.connect())
         try blocker.value.executeScript("BEGIN; LOCK TABLE tilskot.round IN ACCESS EXCLUSIVE MODE")
-        try await app(db, pool: 1, acquireTimeout: .milliseconds(300), debugRoutes: true).test(.router) { client in
+        // The waiting request's limits are long: on a loaded machine this test's own steps may run
+        // seconds late, and the one holding the connection must still be waiting when they do.
+        var configuration = try await ServerHarness.configuration(db, pool: 1, acquireTimeout: .milliseconds(300), debugRoutes: true)
+        configuration.lockTimeout = "120s"
+        configuration.statementTimeout = "120s"
+        try await buildApplication(configuration).test(.router) { client in
             let held = Task {
                 try await client.execute(uri: "/rounds/JS/2021", method: .get, headers: headers(kari)) { $0.status }
             }
-            try await Task.sleep(for: .milliseconds(500))
+            try await Self.untilWaitingOnRound(db)
             try await client.execute(uri: "/applications/JS-2021-0001", method: .get, headers: headers(kari)) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "1")

@@ -70,7 +70,7 @@ struct WebRouteTests: WebRouteSuite {
         }
     }
 
-    @Test("log-in with the right password: 303 to next, the session cookie HttpOnly, SameSite=Strict, Path=/, Secure only behind TLS")
+    @Test("log-in with the right password: 303 to next, the session cookie HttpOnly, SameSite=Strict, Path=/, Secure only behind TLS; after log-out a kept copy of the cookie opens nothing")
     func rightPassword() async throws {
         let db = try scene()
         defer { db.drop() }
@@ -114,6 +114,11 @@ struct WebRouteTests: WebRouteSuite {
                 #expect(r.status == .seeOther)
                 let cleared = try #require(setCookies(r)["tilskot_session"])
                 #expect(cleared.contains("Max-Age=0"))
+            }
+            // A copy of the cookie kept from before the log-out no longer opens a page.
+            try await client.execute(uri: "/web/work", method: .get, headers: cookieHeader(session)) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location]?.hasPrefix("/web/login") == true)
             }
         }
     }

@@ -113,7 +113,8 @@ enum WebRoutes {
         }
 
         web.post("logout") { request, _ -> Response in
-            WebRender.redirect("/web/login?out=1", headers: [(.setCookie, sessions.setCookie(WebSessions.cookieName, "", maxAge: 0, request: request))])
+            if let current = await sessions.session(request) { sessions.ended.end(current.sid, until: current.max) }
+            return WebRender.redirect("/web/login?out=1", headers: [(.setCookie, sessions.setCookie(WebSessions.cookieName, "", maxAge: 0, request: request))])
         }
 
         web.post("language") { request, _ -> Response in

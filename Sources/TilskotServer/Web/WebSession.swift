@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPTypes
 import Hummingbird
 import JWTKit
@@ -58,6 +59,8 @@ struct WebSessions: Sendable {
     let behindTLS: Bool
     /// The configured OpenID Connect provider's issuer: a session naming another provider is none.
     var providerIssuer: String? = nil
+    /// Sessions logged out of: their cookies are refused until they would have expired anyway.
+    let ended = EndedSessions()
 
     struct Current: Sendable {
         /// The login shown in the header (a provider session: the login it mapped to at log-in).
@@ -83,7 +86,8 @@ struct WebSessions: Sendable {
     func session(_ request: Request) async -> Current? {
         guard let keys, let token = Self.cookie(Self.cookieName, in: request),
               let claims = try? await keys.verify(token, as: WebSessionClaims.self),
-              claims.iss.value == TokenVerifier.localIssuer, !claims.sid.isEmpty else { return nil }
+              claims.iss.value == TokenVerifier.localIssuer, !claims.sid.isEmpty,
+              !ended.contains(claims.sid) else { return nil }
         if let idp = claims.idp {
             // Signed with the local key at the provider log-in's end; the provider must still be
             // the one configured.
@@ -249,5 +253,25 @@ public enum WebPasswordCheck {
                 }
             }
         }
+    }
+}
+
+/// The ids of sessions logged out of, each kept until the session's absolute expiry (after which its
+/// cookie is refused anyway). A session's cookie is a signed token the server keeps no copy of, so
+/// without this a copy of it (another browser, a proxy's log) would still work after log-out until
+/// it expired. Kept in memory: a restart forgets it (docs/web.md says so); it holds at most the
+/// log-outs of one working day, each made with a valid session.
+final class EndedSessions: Sendable {
+    private let ended = Mutex<[String: Date]>([:])
+
+    func end(_ sid: String, until expiry: Date, now: Date = Date()) {
+        ended.withLock { ended in
+            ended = ended.filter { $0.value > now }
+            ended[sid] = expiry
+        }
+    }
+
+    func contains(_ sid: String, now: Date = Date()) -> Bool {
+        ended.withLock { ($0[sid].map { $0 > now }) ?? false }
     }
 }
